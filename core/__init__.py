@@ -1,0 +1,1 @@
+"""Wiring shared by every front door: config, database, fast state, errors, clock."""

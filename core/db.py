@@ -1,0 +1,149 @@
+"""One engine and session factory for web, bot, CLI and jobs.
+
+The front door owns the transaction: `with session_scope() as s:` is one
+unit of work (commit on success, rollback on error); services only flush.
+SQLite runs in WAL mode with a busy timeout and foreign keys, and starts
+every write transaction with BEGIN IMMEDIATE so two writers queue instead
+of failing half-way. PostgreSQL goes through psycopg 3 with pool_pre_ping.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+logger = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT_MS = 15000
+READONLY = "linli_readonly"
+
+_engines: dict[str, Engine] = {}
+_current_url: str | None = None
+_factory: sessionmaker[Session] | None = None
+
+
+def normalise_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever driver the URL names."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _prepare_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        readonly = conn.get_execution_options().get(READONLY, False)
+        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def create_db_engine(url: str) -> Engine:
+    """Build an engine with Linli's settings for SQLite or PostgreSQL."""
+    url = normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 15}, pool_pre_ping=True
+        )
+        _prepare_sqlite(engine)
+        return engine
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_recycle=1800
+    )
+
+
+def configure_database(url: str) -> Engine:
+    """Point the process-wide session factory at a database (cached per URL)."""
+    global _current_url, _factory
+    url = normalise_url(url)
+    engine = _engines.get(url)
+    if engine is None:
+        engine = _engines[url] = create_db_engine(url)
+    _current_url = url
+    _factory = sessionmaker(bind=engine, expire_on_commit=False)
+    return engine
+
+
+def dispose_database(url: str) -> None:
+    """Close and forget the engine for a URL (tests drop databases after this)."""
+    global _current_url, _factory
+    url = normalise_url(url)
+    engine = _engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+    if _current_url == url:
+        _current_url, _factory = None, None
+
+
+def get_engine() -> Engine:
+    """Return the engine in use, configuring it from settings on first use."""
+    if _current_url is None:
+        from core.config import get_settings
+
+        configure_database(get_settings().database_url)
+    assert _current_url is not None
+    return _engines[_current_url]
+
+
+def new_session(*, readonly: bool = False) -> Session:
+    """Open a session; the caller commits or rolls back."""
+    engine = get_engine()
+    if readonly:
+        return Session(bind=engine.execution_options(**{READONLY: True}), expire_on_commit=False)
+    assert _factory is not None
+    return _factory()
+
+
+@contextmanager
+def session_scope(*, readonly: bool = False) -> Iterator[Session]:
+    """One unit of work: commit when the block ends, roll back when it raises."""
+    session = new_session(readonly=readonly)
+    try:
+        yield session
+        if readonly:
+            session.rollback()
+        else:
+            session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def check_database() -> str:
+    """Return "ok" when the database answers a trivial query."""
+    try:
+        with get_engine().connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return "ok"
+    except Exception as exc:  # health checks report, never raise
+        logger.warning("database check failed: %s", type(exc).__name__)
+        return "error"
+
+
+def is_postgres(session: Session) -> bool:
+    """Tell whether a session talks to PostgreSQL (for SKIP LOCKED and friends)."""
+    bind = session.get_bind()
+    return bind.dialect.name == "postgresql"

@@ -1,0 +1,56 @@
+"""Staff routes for risk alerts: the queue and acknowledgement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from miniprogram_api import bp
+from miniprogram_api.auth import current_person, login_required
+from miniprogram_api.uow import db
+from miniprogram_api.validation import Body, Query, parse_body, parse_query
+from models.monitoring import RiskAlert
+from services import alerts
+
+
+class AlertQuery(Query):
+    status: str | None = "open"
+
+
+class AckBody(Body):
+    note: str | None = None
+
+
+def alert_json(alert: RiskAlert) -> dict[str, Any]:
+    return {
+        "id": alert.id,
+        "kind": alert.kind,
+        "level": alert.level,
+        "status": alert.status,
+        "summary": alert.summary,
+        "community_id": alert.community_id,
+        "subject_type": alert.subject_type,
+        "subject_id": alert.subject_id,
+        "escalation_level": alert.escalation_level,
+        "created_at": alert.created_at.isoformat(),
+        "acknowledged_at": alert.acknowledged_at.isoformat() if alert.acknowledged_at else None,
+    }
+
+
+@bp.get("/staff/alerts")
+@login_required
+def list_staff_alerts() -> Any:
+    """List the alerts of the caller's communities, most urgent first."""
+    args = parse_query(AlertQuery)
+    found = alerts.list_alerts(db(), actor=current_person(), status=args.status or None)
+    return jsonify({"items": [alert_json(a) for a in found]})
+
+
+@bp.post("/staff/alerts/<int:alert_id>/ack")
+@login_required
+def acknowledge_staff_alert(alert_id: int) -> Any:
+    """Acknowledge one alert."""
+    body = parse_body(AckBody)
+    alert = alerts.acknowledge_alert(db(), actor=current_person(), alert_id=alert_id, note=body.note)
+    return jsonify(alert_json(alert))

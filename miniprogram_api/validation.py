@@ -1,0 +1,73 @@
+"""One validation library (pydantic) for every route's body and query."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask import request
+from pydantic import BaseModel, ConfigDict
+from pydantic import ValidationError as PydanticError
+
+from core.errors import UnsupportedMediaType, ValidationFailed
+
+M = TypeVar("M", bound=BaseModel)
+
+_MESSAGES = {
+    "missing": "必填",
+    "extra_forbidden": "不认识这个字段",
+    "string_too_long": "太长了",
+    "string_too_short": "太短了",
+    "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大",
+    "greater_than": "数值太小",
+    "less_than": "数值太大",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "literal_error": "不是允许的取值",
+    "enum": "不是允许的取值",
+}
+
+
+class Body(BaseModel):
+    """Base for request bodies: unknown fields are rejected."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Query(BaseModel):
+    """Base for query strings: unknown parameters are ignored."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+def _fields(error: PydanticError) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for item in error.errors():
+        name = ".".join(str(p) for p in item["loc"]) or "body"
+        fields[name] = _MESSAGES.get(item["type"], "格式不对")
+    return fields
+
+
+def validate(model: type[M], data: Any) -> M:
+    """Validate data against a model or raise VALIDATION_ERROR with the fields."""
+    try:
+        return model.model_validate(data)
+    except PydanticError as exc:
+        raise ValidationFailed(fields=_fields(exc)) from None
+
+
+def parse_body(model: type[M]) -> M:
+    """Read the JSON body into a model (415 for non-JSON, 400 for bad fields)."""
+    if not request.is_json:
+        raise UnsupportedMediaType()
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ValidationFailed("请求内容不是有效的 JSON。")
+    if not isinstance(data, dict):
+        raise ValidationFailed("请求内容应为 JSON 对象。")
+    return validate(model, data)
+
+
+def parse_query(model: type[M]) -> M:
+    """Read the query string into a model (400 for bad values)."""
+    return validate(model, request.args.to_dict())

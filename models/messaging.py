@@ -1,0 +1,42 @@
+"""The outbox: every message Linli sends on its own is a row here first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, Timestamped, UTCDateTime, enum_values
+
+NOTIFICATION_STATUSES = ("pending", "sending", "waiting", "sent", "dead", "cancelled")
+PRIORITY_URGENT = 0
+PRIORITY_NORMAL = 5
+PRIORITY_LOW = 9
+
+
+class Notification(Base, Timestamped):
+    """One message to one person, written in the same transaction as its cause."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({enum_values(NOTIFICATION_STATUSES)})", name="status"),
+        Index("ix_notifications_due", "status", "due_at", "priority"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    template: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    text: Mapped[str] = mapped_column(Text)
+    dedupe_key: Mapped[str] = mapped_column(String(191), unique=True)
+    priority: Mapped[int] = mapped_column(default=PRIORITY_NORMAL)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    channel: Mapped[str | None] = mapped_column(String(16))
+    last_error: Mapped[str | None] = mapped_column(String(255))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

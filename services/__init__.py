@@ -1,0 +1,1 @@
+"""Every business operation: typed module-level verbs; they flush, never commit."""

@@ -1,0 +1,226 @@
+"""Shared fixtures: settings, a frozen clock, databases, the shared store, the app.
+
+- `db` runs a test on SQLite and, when reachable, on PostgreSQL (each run
+  has its own database, migrated to head once; every test starts empty).
+- `sqlite_db` / `pg_db` pin one backend.
+- `kv` runs a test on the in-process store and on Redis; `memory_kv` pins one.
+- `app` / `client` serve the real Flask app on SQLite and the in-process store;
+  `make_app(db, kv)` builds one on any pair.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask import Flask
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from core import clock
+from core.config import Settings, load_settings, use_settings
+from core.db import configure_database, dispose_database, new_session, session_scope
+from core.kv import KV, MemoryKV, RedisKV, use_kv
+from core.migrate import upgrade_to_head
+from tests import services
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DEFAULT_NOW = datetime(2026, 11, 29, 9, 0, tzinfo=SHANGHAI)
+
+
+@dataclass
+class Database:
+    """A test database: its URL and backend name."""
+
+    url: str
+    backend: str
+
+    def scope(self) -> Session:  # pragma: no cover - convenience for tests
+        return session_scope()  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_settings() -> Settings:
+    settings = load_settings(environ={"LINLI_ENV": "test"}, dotenv=Path("/nonexistent"))
+    return use_settings(settings)
+
+
+# ---------------------------------------------------------------- databases
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    url = f"sqlite:///{path}"
+    upgrade_to_head(url)
+    dispose_database(url)
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str | None]:
+    if not services.pg_available():
+        if services.required():
+            pytest.fail(f"PostgreSQL is required but not reachable at {services.pg_server_url()}")
+        yield None
+        return
+    name = f"linli_test_{services.RUN_ID}"
+    url = services.create_pg_database(name)
+    upgrade_to_head(url)
+    yield url
+    dispose_database(url)
+    services.drop_pg_database(name)
+
+
+def _sqlite(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
+    path = tmp_path / f"linli-{uuid.uuid4().hex[:8]}.db"
+    shutil.copyfile(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    configure_database(url)
+    yield Database(url=url, backend="sqlite")
+    dispose_database(url)
+
+
+def _truncate_all(url: str) -> None:
+    import models
+
+    engine = configure_database(url)
+    tables = ", ".join(f'"{t.name}"' for t in models.Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+def _postgres(pg_url: str | None) -> Iterator[Database]:
+    if pg_url is None:
+        pytest.skip("PostgreSQL not reachable (set REQUIRE_SERVICES=1 to fail instead)")
+    configure_database(pg_url)
+    try:
+        yield Database(url=pg_url, backend="postgresql")
+    finally:
+        _truncate_all(pg_url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
+    if request.param == "sqlite":
+        yield from _sqlite(sqlite_template, tmp_path)
+    else:
+        yield from _postgres(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
+    yield from _sqlite(sqlite_template, tmp_path)
+
+
+@pytest.fixture
+def pg_db(pg_url: str | None) -> Iterator[Database]:
+    yield from _postgres(pg_url)
+
+
+@pytest.fixture
+def session(db: Database) -> Iterator[Session]:
+    """A session on `db`; the test commits what it wants kept."""
+    s = new_session()
+    try:
+        yield s
+    finally:
+        s.rollback()
+        s.close()
+
+
+# ---------------------------------------------------------------- shared store
+
+
+@pytest.fixture
+def memory_kv() -> Iterator[MemoryKV]:
+    store = MemoryKV()
+    use_kv(store)
+    yield store
+    store.clear()
+
+
+@pytest.fixture
+def redis_kv() -> Iterator[RedisKV]:
+    if not services.redis_available():
+        if services.required():
+            pytest.fail(f"Redis is required but not reachable at {services.redis_url()}")
+        pytest.skip("Redis not reachable (set REQUIRE_SERVICES=1 to fail instead)")
+    store = RedisKV(services.redis_url(), prefix=f"linli-test:{uuid.uuid4().hex[:10]}:")
+    use_kv(store)
+    yield store
+    store.clear()
+
+
+@pytest.fixture(params=["memory", "redis"])
+def kv(request: pytest.FixtureRequest) -> KV:
+    return request.getfixturevalue("memory_kv" if request.param == "memory" else "redis_kv")  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------- clock
+
+
+@pytest.fixture
+def frozen_clock() -> Iterator[clock.FrozenClock]:
+    """Freeze the clock at 2026-11-29 09:00 Asia/Shanghai (a Sunday)."""
+    with clock.frozen(DEFAULT_NOW) as frozen:
+        yield frozen
+
+
+# ---------------------------------------------------------------- the app
+
+
+@pytest.fixture
+def make_app(test_settings: Settings) -> Callable[[Database, KV], Flask]:
+    def build(database: Database, store: KV) -> Flask:
+        from core.app import create_app
+
+        app = create_app(test_settings.with_(database_url=database.url), kv=store)
+        app.config["TESTING"] = True
+        return app
+
+    return build
+
+
+@pytest.fixture
+def app(make_app: Callable[[Database, KV], Flask], sqlite_db: Database, memory_kv: MemoryKV) -> Flask:
+    return make_app(sqlite_db, memory_kv)
+
+
+@pytest.fixture
+def client(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture
+def demo_people(request: pytest.FixtureRequest) -> dict[str, int]:
+    """Load the demo data into whichever database the test uses; return openid → id."""
+    from sqlalchemy import select
+
+    from models.person import Person
+    from services.demo import load_demo_data
+
+    with session_scope() as s:
+        load_demo_data(s)
+        return {p.oa_openid: p.id for p in s.scalars(select(Person)) if p.oa_openid}
+
+
+@pytest.fixture
+def token_for() -> Callable[[int], str]:
+    """Issue a committed API token for a person id."""
+    from models.person import Person
+    from services.auth import issue_token
+
+    def issue(person_id: int) -> str:
+        with session_scope() as s:
+            person = s.get(Person, person_id)
+            assert person is not None
+            return issue_token(s, person=person)
+
+    return issue

@@ -1,0 +1,96 @@
+"""The data layer on SQLite and PostgreSQL: pragmas, migrations, encryption at rest."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+import models
+from core import crypto
+from core.db import get_engine, session_scope
+from core.errors import DecryptionError
+from models.audit import AuditEntry
+from models.person import Person
+from services.audit import record_access
+from tests.factories import make_person
+
+pytestmark = pytest.mark.integration
+
+
+def test_models_and_migrations_agree(db):
+    with get_engine().connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(ctx, models.Base.metadata)
+    assert diff == []
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(sqlite_db):
+    with get_engine().connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_session_scope_commits_and_rolls_back(db):
+    with session_scope() as s:
+        make_person(s, name="提交的人")
+    with pytest.raises(RuntimeError):
+        with session_scope() as s:
+            make_person(s, name="回滚的人")
+            raise RuntimeError("boom")
+    with session_scope(readonly=True) as s:
+        names = [p.name for p in s.query(Person).all()]
+    assert names == ["提交的人"]
+
+
+def test_sensitive_fields_are_not_stored_in_plaintext(db):
+    with session_scope() as s:
+        person = make_person(s, name="王秀英", phone="13812345678")
+        person.set_id_number("110101194203081234")
+        person.address = "阳光社区3号楼"
+        person_id = person.id
+    with get_engine().connect() as conn:
+        row = conn.execute(
+            text("SELECT name, phone, id_number, address FROM persons WHERE id = :id"), {"id": person_id}
+        ).one()
+    raw = " ".join(str(v) for v in row)
+    for secret in ("王秀英", "13812345678", "110101194203081234", "阳光社区"):
+        assert secret not in raw
+    with session_scope(readonly=True) as s:
+        person = s.get(Person, person_id)
+        assert person.phone == "13812345678" and person.masked_phone == "138****5678"
+
+
+def test_decrypting_with_a_wrong_key_fails_loudly(db):
+    with session_scope() as s:
+        person_id = make_person(s, phone="13812345678").id
+    with get_engine().connect() as conn:
+        sealed = conn.execute(text("SELECT phone FROM persons WHERE id = :id"), {"id": person_id}).scalar()
+    with pytest.raises(DecryptionError):
+        crypto.decrypt(sealed, secret="not-the-key")
+
+
+def test_phone_lookup_through_blind_index(db):
+    from services.persons import find_person_by_phone
+
+    with session_scope() as s:
+        person_id = make_person(s, phone="13812345678").id
+    with session_scope(readonly=True) as s:
+        found = find_person_by_phone(s, phone="138-1234-5678")
+        assert found is not None and found.id == person_id
+        assert find_person_by_phone(s, phone="13900000000") is None
+
+
+def test_audit_log_refuses_update_and_delete(db):
+    with session_scope() as s:
+        staff = make_person(s, roles=("staff",))
+        entry_id = record_access(s, actor_id=staff.id, action="read", subject_type="person",
+                                 subject_id=staff.id, fields=["phone"]).id
+    for statement in ("UPDATE audit_log SET action = 'x' WHERE id = :id",
+                      "DELETE FROM audit_log WHERE id = :id"):
+        with pytest.raises(DBAPIError):
+            with session_scope() as s:
+                s.execute(text(statement), {"id": entry_id})
+    with session_scope(readonly=True) as s:
+        assert s.get(AuditEntry, entry_id).action == "read"

@@ -1,0 +1,44 @@
+from pathlib import Path
+
+import pytest
+
+from core.config import ConfigError, load_settings
+
+NO_DOTENV = Path("/nonexistent")
+
+
+def test_demo_mode_fills_safe_defaults_and_sqlite_under_var():
+    settings = load_settings(environ={}, dotenv=NO_DOTENV)
+    assert settings.mode == "demo"
+    assert settings.database_url.startswith("sqlite:///") and "/var/" in settings.database_url
+    assert settings.redis_url == ""
+    assert settings.wechat_token and settings.data_encryption_key
+    assert settings.timezone == "Asia/Shanghai"
+
+
+def test_production_without_a_secret_refuses_naming_it():
+    env = {"LINLI_ENV": "production", "DATABASE_URL": "postgresql://x/y", "WECHAT_TOKEN": "t",
+           "WECHAT_APPID": "a", "WECHAT_SECRET": "s", "MINIPROGRAM_APPID": "m",
+           "MINIPROGRAM_SECRET": "ms", "SECRET_KEY": "k"}
+    with pytest.raises(ConfigError, match="DATA_ENCRYPTION_KEY"):
+        load_settings(environ=env, dotenv=NO_DOTENV)
+    env["DATA_ENCRYPTION_KEY"] = "a-real-key-from-the-vault"
+    assert load_settings(environ=env, dotenv=NO_DOTENV).is_production
+
+
+def test_dotenv_is_read_and_environment_wins(tmp_path):
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("REDIS_URL=redis://from-dotenv\nWECHAT_TOKEN='abc'\n# comment\n")
+    settings = load_settings(environ={"WECHAT_TOKEN": "env-wins"}, dotenv=dotenv)
+    assert settings.redis_url == "redis://from-dotenv"
+    assert settings.wechat_token == "env-wins"
+
+
+def test_boolean_settings_parse():
+    settings = load_settings(environ={"WECHAT_REQUIRE_ENCRYPTION": "true"}, dotenv=NO_DOTENV)
+    assert settings.wechat_require_encryption is True
+
+
+def test_unknown_mode_is_refused():
+    with pytest.raises(ConfigError):
+        load_settings(environ={"LINLI_ENV": "staging"}, dotenv=NO_DOTENV)
