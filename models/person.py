@@ -120,6 +120,14 @@ class Person(Base, Timestamped):
         b = self.birth_date
         return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
 
+    def verified_tier_on(self, day: date) -> str | None:
+        """The economic tier that counts on `day`: verified (核对) and not past review."""
+        if not self.economic_tier or self.tier_verified_at is None:
+            return None
+        if self.tier_review_due is not None and self.tier_review_due < day:
+            return None
+        return self.economic_tier
+
     @property
     def masked_name(self) -> str:
         return crypto.mask_name(self.name)
