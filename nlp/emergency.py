@@ -1,0 +1,55 @@
+"""Danger to life or health now: checked before any other intent, with no threshold."""
+
+from __future__ import annotations
+
+import re
+
+# Cues that fix the category. A fall, a heart or stroke sign or breathing
+# trouble is `medical`; fire, gas, a silent neighbour or suicidal talk is `other`.
+_MEDICAL = (
+    r"(?<![没不怕防止])(?:摔倒|跌倒|滑倒|摔伤|绊倒|栽倒)|摔了一跤|摔了个跟头|摔下来|摔在地上|倒在地上|倒地不起"
+    r"|胸口(?:疼|痛|闷|憋)|胸(?:痛|闷)|心口(?:疼|痛)|心脏病?(?:犯了|发作|疼|难受)|心绞痛|心梗"
+    r"|说不出话|口齿不清|嘴(?:巴)?歪|半边(?:身子|身体|脸)?(?:动不了|麻了|没知觉|不能动)|半身不遂"
+    r"|中风|脑梗|脑出血|脑溢血|晕倒|昏倒|晕过去|昏过去|昏迷|不省人事|叫不醒|没(?:了)?意识|抽搐|抽风"
+    r"|喘不上气|喘不过气|呼吸困难|上不来气|透不过气|没(?:有)?呼吸|没(?:有)?心跳|噎住|卡住了?喉咙"
+    r"|流血不止|血流不止|大出血|流了?好多血|流了?很多血|(?:头|脑袋)\S{0,4}流血|吐血"
+    r"|烫伤|烧伤|骨折|中毒|吃错药|农药|触电|溺水|救护车|急救|打120|叫120"
+)
+_OTHER = (
+    r"着火|失火|起火|火灾|烧起来了|冒烟|浓烟|好多烟|很多烟"
+    r"|(?:煤气|燃气|天然气)(?:泄漏|泄露|漏了|漏气|味)|漏气了|闻到\S{0,4}(?:煤气|燃气|天然气)"
+    r"|(?:好几|几|两|三|四|五|多)天(?:都|了)?没(?:见|看到|看见|开门|出门|露面|动静|人应|接电话|下楼)"
+    r"|敲门(?:也)?没(?:人)?(?:应|开|回应|理)|(?:好几天|几天|一直)\S{0,6}(?:联系不上|不接电话)"
+    r"|不想活|活着没(?:意思|意义|劲)|想死|不如死了|去死|自杀|轻生|寻死|跳楼|割腕|安眠药|了结自己|活不下去"
+    r"|被困|困在电梯|电梯\S{0,4}(?:困|出不来|卡住)|被人?打(?:了|伤)|挨打|家暴|有人闯|小偷(?:在|进)|进了小偷|抢劫|走丢|走失"
+    r"|找不到(?:我)?(?:爸|妈|老人|爷爷|奶奶|老伴|外公|外婆)"
+)
+_GENERIC = r"救命|快来人|报警|打110|打119"
+_MEDICAL_RE = re.compile(_MEDICAL)
+_OTHER_RE = re.compile(_OTHER)
+_GENERIC_RE = re.compile(_GENERIC)
+# Talk about prevention or training is not an emergency (防火知识讲座, 防摔倒课).
+_PREVENTION_RE = re.compile(r"讲座|知识|演练|培训|宣传|课程|上课|活动|预防|防范|防止|怎么预防")
+
+
+def emergency_category(text: str) -> str | None:
+    """Return `medical` or `other` if the message signals an emergency, else None."""
+    best: tuple[int, str] | None = None
+    for segment_start, segment in _segments(text):
+        if _PREVENTION_RE.search(segment):
+            continue
+        for category, pattern in (("medical", _MEDICAL_RE), ("other", _OTHER_RE)):
+            m = pattern.search(segment)
+            if m and (best is None or segment_start + m.start() < best[0]):
+                best = (segment_start + m.start(), category)
+        if best is None and _GENERIC_RE.search(segment):
+            best = (len(text), "other")
+    return best[1] if best else None
+
+
+def _segments(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for part in text.split(" "):
+        out.append((pos, part))
+        pos += len(part) + 1
+    return out

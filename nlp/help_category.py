@@ -1,0 +1,34 @@
+"""The category of a non-emergency help request, where the message states the need."""
+
+from __future__ import annotations
+
+import re
+
+# Checked in this order: the more specific need wins (没钱看病 is medical, 没钱交学费 education).
+_CATEGORIES: tuple[tuple[str, str], ...] = (
+    ("medical", r"医院|看病|就医|住院|复查|医药费|药费|买药|拿药|取药|开药|吃药|生病|病了|手术|挂号|透析|治疗|医生|诊所|陪诊|康复|身体不舒服|发烧|感冒|疼"),
+    ("education", r"学费|上学|转学|读书|学校|辍学|课本|书本费|助学|入学|作业|辅导|补课|奖学金|念书|考学"),
+    ("employment", r"工作|找活|活干|失业|辞退|下岗|就业|招工|打工|上班|工资|开除|裁员|欠薪|找事做|没活干|挣钱"),
+    ("housing", r"房租|房东|租房|房子|漏水|漏雨|水管|下水道|马桶|屋顶|维修|修(?:一下|理|好|修)|墙|门锁|锁坏|灯坏|电线|没地方住|无家可归|危房|暖气片|窗户|住的地方"),
+    ("living", r"没米|没面|没饭|吃不上|吃不饱|揭不开锅|断粮|没钱|生活费|电费|水费|燃气费|煤气费|停电|停水|断电|断水|生活困难|过不下去|粮油|米面|衣服|棉被|被子|过冬|取暖"),
+    ("care", r"打扫|卫生(?!间)|做饭|洗个?澡|买菜|买东西|买点|理个?发|陪(?:我)?(?:聊|说话|散步)|聊天|陪伴|照顾|护理|跑腿|代买|洗衣|收拾|搬东西|看护|上下楼|出不了门|独居|孤单|寂寞|喂饭|擦身|一个人住"),
+)
+_CATEGORY_RES = tuple((name, re.compile(pattern)) for name, pattern in _CATEGORIES)
+# What is left after removing these says whether a need was stated at all.
+_GENERIC_RE = re.compile(
+    r"我们|我想|我要|想要|申请|临时|救助|求助|帮助|帮帮|帮忙|能不能|可不可以|可以|麻烦|一下|你们|社区|"
+    r"有没有|需要|帮我|遇到|困难|事情|救救|请|吗|啊|呀|了|的|嗯|那个|谢谢|点|急|我|人|能|帮|家|里|找|个|想|要|就是"
+)
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+MIN_NEED_CHARS = 3
+
+
+def help_category(text: str) -> str | None:
+    """Return the stated need's category, `other` for an unlisted need, None if unstated."""
+    for name, pattern in _CATEGORY_RES:
+        if pattern.search(text):
+            return name
+    remainder = _GENERIC_RE.sub("", text)
+    if len(_CJK_RE.findall(remainder)) >= MIN_NEED_CHARS:
+        return "other"
+    return None

@@ -1,0 +1,97 @@
+"""Score every intent for one message and rank them."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from nlp.intent_rules import AFFIRM_WORDS, ASK, COMPILED, DENY_WORDS, PARTICLES
+
+INTENTS = (
+    "smalltalk", "menu_help", "register", "help_request", "help_status", "meal_book",
+    "meal_cancel", "meal_query", "meal_menu", "canteen_nearby", "volunteer_register",
+    "service_checkin", "service_checkout", "service_log", "points_query", "points_redeem",
+    "activity_list", "activity_signup", "policy_faq", "human_agent", "affirm", "deny", "unknown",
+)
+MIN_SCORE = 1.2  # below this nothing was really said: unknown
+
+_ASK_RE = re.compile(ASK)
+_PROCEDURE_RE = re.compile(
+    r"怎么申请|怎么领|怎么办|怎么弄|如何申请|条件|标准|材料|流程|手续|能报|报销|能领|领多少|"
+    r"够不够|符合|资格|政策|规定|能吃|能申请|可以申请|享受|每个月|一年"
+)
+_ASKING_RE = re.compile(r"问一下|问问|请问|咨询|想了解|打听|想知道|问个事|问下")
+_THIRD_PARTY = "service_log"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Slot-level facts that move intent scores."""
+
+    hours: float | None = None
+    topic: str | None = None
+    topic_score: float = 0.0
+
+
+def score_intents(text: str, evidence: Evidence) -> dict[str, float]:
+    """Return a score per intent (only intents with some evidence)."""
+    scores: dict[str, float] = defaultdict(float)
+    matched_third_party = False
+    for intent, pattern, weight in COMPILED:
+        if pattern.search(text):
+            scores[intent] += weight
+            matched_third_party |= intent == _THIRD_PARTY and weight < 2
+    _score_yes_no(text, scores)
+    _score_policy(text, evidence, scores)
+    if evidence.hours is not None:
+        scores["service_log"] += 3.0 if matched_third_party else 1.5
+    return dict(scores)
+
+
+def _score_yes_no(text: str, scores: dict[str, float]) -> None:
+    parts = text.split()
+    if not parts:
+        return
+    if all(_is_word(p, AFFIRM_WORDS) for p in parts):
+        scores["affirm"] += 4.0
+    elif _is_word(parts[0], DENY_WORDS) and all(
+        _is_word(p, DENY_WORDS) or _is_word(p, AFFIRM_WORDS) for p in parts
+    ):
+        scores["deny"] += 4.5
+
+
+def _is_word(part: str, words: frozenset[str]) -> bool:
+    return part in words or part.rstrip(PARTICLES) in words or part.strip(PARTICLES) in words
+
+
+def _score_policy(text: str, evidence: Evidence, scores: dict[str, float]) -> None:
+    asking = bool(_ASKING_RE.search(text))
+    if evidence.topic is None:
+        return
+    score = 1.0 if evidence.topic_score < 1 else 2.0
+    if _ASK_RE.search(text):
+        score += 2.0
+    if _PROCEDURE_RE.search(text):
+        score += 1.5
+    if asking:
+        score += 1.5
+    scores["policy_faq"] += score
+
+
+def rank(scores: dict[str, float]) -> list[tuple[str, float]]:
+    """Return intents best first; `unknown` leads when nothing scored enough."""
+    ranked = sorted(
+        ((i, s) for i, s in scores.items() if s > 0),
+        key=lambda item: (-item[1], INTENTS.index(item[0])),
+    )
+    if not ranked or ranked[0][1] < MIN_SCORE:
+        return [("unknown", 1.0)] + [r for r in ranked if r[0] != "unknown"]
+    return ranked
+
+
+def confidence(ranked: list[tuple[str, float]]) -> float:
+    """Return a 0–1 confidence from the margin between the top two scores."""
+    top = ranked[0][1]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    return round(max(0.05, min(0.99, top / (top + second + 1.0))), 3)

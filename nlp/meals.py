@@ -1,0 +1,57 @@
+"""Meal, portion count and delivery, read from the normalized message."""
+
+from __future__ import annotations
+
+import re
+
+from nlp.numbers import CN_DIGITS, NUM, cn_to_int
+
+_MEALS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("breakfast", re.compile(r"早上|早晨|清早|一大早|早饭|早餐|早点(?![送来到回去儿])|今早|明早")),
+    ("lunch", re.compile(r"中午|晌午|午饭|中饭|午餐|晌饭|午间|中餐")),
+    ("dinner", re.compile(r"晚上|晚饭|晚餐|夜饭|傍晚|今晚|明晚|晚间")),
+)
+MAX_PORTIONS = 50
+
+_COUNT_RE = re.compile(rf"({NUM})\s*(?:份|盒|碗|人份|个人的|口人的|人的|套)")
+_BARE_COUNT_RE = re.compile(rf"(?:订|要|来|留)([{CN_DIGITS}十])个?(?=\s|$|饭|送)")
+_NO_DELIVERY_RE = re.compile(
+    r"堂食|食堂吃|在食堂|去食堂|到食堂|(?:自己|我|我们|咱)(?:过去|去|来)(?:吃|拿|取)|过去吃|过来吃"
+    r"|自取|自提|不用送|不要送|别送|不送|不需要送"
+)
+_DELIVERY_RE = re.compile(
+    r"送(?:到|上|过|回|来|去|餐|饭|货|一下|家)|上门|外送|配送|外卖|送(?=\S{0,3}份)"
+)
+
+
+def find_meal(text: str) -> tuple[str | None, bool]:
+    """Return the first meal mentioned and whether two different meals were named."""
+    found: list[tuple[int, str]] = []
+    for meal, pattern in _MEALS:
+        m = pattern.search(text)
+        if m:
+            found.append((m.start(), meal))
+    if not found:
+        return None, False
+    found.sort()
+    return found[0][1], len({meal for _, meal in found}) > 1
+
+
+def find_count(text: str) -> int | None:
+    """Return the number of portions the message asks for (两份, 三个人的, 订俩)."""
+    m = _COUNT_RE.search(text) or _BARE_COUNT_RE.search(text)
+    if not m:
+        return None
+    value = cn_to_int(m.group(1))
+    if value is None or not 1 <= value <= MAX_PORTIONS:
+        return None
+    return value
+
+
+def find_delivery(text: str) -> bool | None:
+    """Return True for bring-it-home, False for eat-at-the-canteen, None if unsaid."""
+    if _NO_DELIVERY_RE.search(text):
+        return False
+    if _DELIVERY_RE.search(text):
+        return True
+    return None

@@ -1,0 +1,93 @@
+"""parse(text, now): normalize, check for an emergency, score intents, read slots."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from nlp.dates import bare_clock_time, resolve_date
+from nlp.durations import find_hours
+from nlp.emergency import emergency_category
+from nlp.help_category import help_category
+from nlp.intents import Evidence, confidence, rank, score_intents
+from nlp.meals import find_count, find_delivery, find_meal
+from nlp.normalize import drop_contradicted, normalize
+from nlp.result import Parse, SlotValue
+from nlp.tokenizer import tokens
+from nlp.topics import find_topic
+
+SLOTS_BY_INTENT: dict[str, tuple[str, ...]] = {
+    "meal_book": ("date", "meal", "count", "delivery"),
+    "meal_cancel": ("date", "meal"),
+    "meal_menu": ("date", "meal"),
+    "service_log": ("date", "hours"),
+    "activity_signup": ("date",),
+    "help_request": ("urgency", "category"),
+    "policy_faq": ("topic",),
+}
+MAX_ALTERNATIVES = 3
+
+
+def parse(text: str, now: dt.datetime) -> Parse:
+    """Return the intent and LABELS.md slots of one message received at `now`."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+    body = drop_contradicted(normalize(text if isinstance(text, str) else str(text)))
+    topic, topic_score = find_topic(body, tokens(body)) if body else (None, 0.0)
+    hours = find_hours(body)
+    ranked = rank(score_intents(body, Evidence(hours, topic, topic_score)))
+    emergency = emergency_category(body)
+    if emergency is not None:
+        others = [(i, s) for i, s in ranked if i not in ("help_request", "unknown")]
+        slots: dict[str, SlotValue] = {"urgency": "emergency", "category": emergency}
+        return Parse("help_request", slots, 1.0, _alternatives([("help_request", 1.0), *others]))
+    intent = ranked[0][0]
+    slots, ambiguous = _read_slots(intent, body, now.date(), topic, hours)
+    return Parse(intent, slots, confidence(ranked), _alternatives(ranked), ambiguous)
+
+
+def _read_slots(
+    intent: str, body: str, today: dt.date, topic: str | None, hours: float | None
+) -> tuple[dict[str, SlotValue], tuple[str, ...]]:
+    wanted = SLOTS_BY_INTENT.get(intent, ())
+    found: dict[str, SlotValue] = {}
+    unsure: list[str] = []
+    if "date" in wanted or "meal" in wanted:
+        _read_day_and_meal(body, today, found, unsure)
+    if "count" in wanted and (count := find_count(body)) is not None:
+        found["count"] = count
+    if "delivery" in wanted and (delivery := find_delivery(body)) is not None:
+        found["delivery"] = delivery
+    if "hours" in wanted and hours is not None:
+        found["hours"] = hours
+    if intent == "help_request":
+        found["urgency"] = "normal"
+        if (category := help_category(body)) is not None:
+            found["category"] = category
+    if intent == "policy_faq":
+        found["topic"] = topic or "other"
+    if wanted and bare_clock_time(body):
+        unsure.append("time")
+    slots = {k: v for k, v in found.items() if k in wanted}
+    return slots, tuple(u for u in unsure if u in slots or u == "time")
+
+
+def _read_day_and_meal(
+    body: str, today: dt.date, found: dict[str, SlotValue], unsure: list[str]
+) -> None:
+    hit, date_unsure = resolve_date(body, today)
+    meal, meal_unsure = find_meal(body)
+    if hit is not None:
+        found["date"] = hit.day.isoformat()
+        if date_unsure:
+            unsure.append("date")
+    meal = meal or (hit.meal if hit else None)
+    if meal is not None:
+        found["meal"] = meal
+        if meal_unsure:
+            unsure.append("meal")
+
+
+def _alternatives(ranked: list[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
+    total = sum(score for _, score in ranked) or 1.0
+    rest = [(name, round(score / total, 3)) for name, score in ranked[1:] if name != ranked[0][0]]
+    return tuple(rest[:MAX_ALTERNATIVES])

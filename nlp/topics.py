@@ -1,0 +1,56 @@
+"""Policy topics: alias and word-pair retrieval over staff-editable data (data/topics.json)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+TOPICS_FILE = Path(__file__).parent / "data" / "topics.json"
+# Words that make a message about *some* policy even if no known topic matches.
+_GENERIC_POLICY_RE = re.compile(r"补贴|津贴|补助|政策|待遇|福利|报销|优惠政策|减免|救助金|扶持")
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One knowledge-base topic: phrases that name it and word pairs that imply it."""
+
+    name: str
+    aliases: tuple[str, ...]
+    pairs: tuple[tuple[frozenset[str], frozenset[str]], ...]
+
+
+@lru_cache(maxsize=1)
+def load_topics(path: Path = TOPICS_FILE) -> tuple[Topic, ...]:
+    """Read the topic table; keys starting with `_` are comments."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(
+        Topic(
+            name=name,
+            aliases=tuple(sorted(entry.get("aliases", []), key=len, reverse=True)),
+            pairs=tuple((frozenset(a), frozenset(b)) for a, b in entry.get("pairs", [])),
+        )
+        for name, entry in raw.items()
+        if not name.startswith("_")
+    )
+
+
+def _score(topic: Topic, text: str, words: frozenset[str]) -> float:
+    score = sum(2.0 + 0.1 * len(alias) for alias in topic.aliases if alias in text)
+    score += sum(1.0 for a, b in topic.pairs if words & a and words & b)
+    return score
+
+
+def find_topic(text: str, words: list[str]) -> tuple[str | None, float]:
+    """Return the best topic for text (with its jieba words) and its retrieval score."""
+    word_set = frozenset(words)
+    best_name, best_score = None, 0.0
+    for topic in load_topics():
+        score = _score(topic, text, word_set)
+        if score > best_score:
+            best_name, best_score = topic.name, score
+    if best_name is None and _GENERIC_POLICY_RE.search(text):
+        return "other", 0.5
+    return best_name, best_score
