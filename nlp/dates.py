@@ -44,7 +44,7 @@ _DAY_RE = re.compile(
 _FESTIVAL_RE = re.compile("|".join(sorted(NAMES, key=len, reverse=True)))
 
 
-def _relative(text: str, today: dt.date) -> Iterator[DateHit]:
+def _relative(text: str, today: dt.date, past: bool) -> Iterator[DateHit]:
     for m in _RELATIVE_RE.finditer(text):
         if m.group(1):
             word = m.group(1).removesuffix("个")
@@ -55,7 +55,7 @@ def _relative(text: str, today: dt.date) -> Iterator[DateHit]:
             yield DateHit(m.start(), today + dt.timedelta(days=offset), meal=meal)
 
 
-def _weekday(text: str, today: dt.date) -> Iterator[DateHit]:
+def _weekday(text: str, today: dt.date, past: bool) -> Iterator[DateHit]:
     for m in _WEEK_RE.finditer(text):
         qualifier = (m.group(1) or "").replace("个", "")
         raw = m.group(2)
@@ -63,9 +63,13 @@ def _weekday(text: str, today: dt.date) -> Iterator[DateHit]:
         monday = today - dt.timedelta(days=today.weekday())
         sunday_now = today.weekday() == 6
         if not qualifier:
-            day = today + dt.timedelta(days=(wd - today.weekday()) % 7)
+            ahead = (wd - today.weekday()) % 7
+            if past and ahead:
+                # Logging a service: 周一 means the Monday just gone (LABELS would say next).
+                yield DateHit(m.start(), today - dt.timedelta(days=7 - ahead), ambiguous=True)
+                continue
             # Said on that very weekday: today per LABELS, but "next week's" is plausible.
-            yield DateHit(m.start(), day, ambiguous=day == today)
+            yield DateHit(m.start(), today + dt.timedelta(days=ahead), ambiguous=ahead == 0)
             continue
         weeks = {"这": 0, "本": 0, "下": 1, "下下": 2, "上": -1, "上上": -2}[qualifier]
         day = monday + dt.timedelta(days=7 * weeks + wd)
@@ -73,7 +77,7 @@ def _weekday(text: str, today: dt.date) -> Iterator[DateHit]:
         yield DateHit(m.start(), day, ambiguous=sunday_now and wd != 6)
 
 
-def _month_day(text: str, today: dt.date) -> Iterator[DateHit]:
+def _month_day(text: str, today: dt.date, past: bool) -> Iterator[DateHit]:
     for m in _MONTH_DAY_RE.finditer(text):
         month, day = cn_to_int(m.group(2)), cn_to_int(m.group(3))
         if month is None or day is None:
@@ -83,29 +87,35 @@ def _month_day(text: str, today: dt.date) -> Iterator[DateHit]:
         if found is None:
             continue
         rolled = False
-        if not m.group(1) and found < today:
+        if past and not m.group(1) and found > today:
+            found = _safe_date(year - 1, month, day)
+            if found is not None:
+                yield DateHit(m.start(), found, ambiguous=True)
+            continue
+        if not past and not m.group(1) and found < today:
             found, rolled = _safe_date(year + 1, month, day), True
         if found is not None:
             # 12月3号 said on 12月5号: next year by policy, but maybe a slip.
             yield DateHit(m.start(), found, ambiguous=rolled and month == today.month)
 
 
-def _day_of_month(text: str, today: dt.date) -> Iterator[DateHit]:
+def _day_of_month(text: str, today: dt.date, past: bool) -> Iterator[DateHit]:
+    step = -1 if past else 1
     for m in _DAY_RE.finditer(text):
         day = cn_to_int(m.group(1))
         if day is None or not 1 <= day <= 31:
             continue
-        year, month = today.year, today.month
+        index = today.year * 12 + today.month - 1
         for _ in range(12):
-            found = _safe_date(year, month, day)
-            if found is not None and found >= today:
-                rolled = (year, month) != (today.year, today.month)
+            found = _safe_date(index // 12, index % 12 + 1, day)
+            if found is not None and (found <= today if past else found >= today):
+                rolled = (found.year, found.month) != (today.year, today.month)
                 yield DateHit(m.start(), found, ambiguous=rolled)
                 break
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+            index += step
 
 
-def _festival(text: str, today: dt.date) -> Iterator[DateHit]:
+def _festival(text: str, today: dt.date, past: bool) -> Iterator[DateHit]:
     for m in _FESTIVAL_RE.finditer(text):
         found = next_festival(NAMES[m.group(0)], today)
         if found is not None:
@@ -119,20 +129,24 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-_FINDERS: tuple[Callable[[str, dt.date], Iterator[DateHit]], ...] = (
+_FINDERS: tuple[Callable[[str, dt.date, bool], Iterator[DateHit]], ...] = (
     _relative, _weekday, _month_day, _day_of_month, _festival,
 )
 
 
-def find_dates(text: str, today: dt.date) -> list[DateHit]:
-    """Return every date expression in text, in reading order."""
-    hits = [hit for finder in _FINDERS for hit in finder(text, today)]
+def find_dates(text: str, today: dt.date, past: bool = False) -> list[DateHit]:
+    """Return every date expression in text, in reading order.
+
+    With `past` (a service logged after the fact) a bare weekday or day of month
+    resolves to the latest such day on or before today instead of the next one.
+    """
+    hits = [hit for finder in _FINDERS for hit in finder(text, today, past)]
     return sorted(hits, key=lambda h: h.start)
 
 
-def resolve_date(text: str, today: dt.date) -> tuple[DateHit | None, bool]:
+def resolve_date(text: str, today: dt.date, past: bool = False) -> tuple[DateHit | None, bool]:
     """Return the first date named in text and whether the choice is ambiguous."""
-    hits = find_dates(text, today)
+    hits = find_dates(text, today, past)
     if not hits:
         return None, False
     first = hits[0]
@@ -141,7 +155,8 @@ def resolve_date(text: str, today: dt.date) -> tuple[DateHit | None, bool]:
 
 
 _CLOCK_RE = re.compile(
-    rf"(?<![快慢早晚多少好大小有差些一])({NUM})点(?:半|{NUM}分?|一刻|三刻|钟|整)?(?=半|钟|整|左右|前|后|的|到|去|来|开始|过来|\s|$)"
+    rf"(?<![快慢早晚多少好大小有差些])(\d{{1,2}}|十[一二]?|[一二两三四五六七八九])点"
+    rf"(?:半|{NUM}分?|一刻|三刻|钟|整)?(?=半|钟|整|左右|前|后|的|到|去|来|开始|过来|订|送|\s|$)"
 )
 _DAY_PART_RE = re.compile(r"上午|下午|中午|晚上|早上|凌晨|傍晚|夜里|半夜|清早|早晨|今晚|明晚|明早|今早")
 

@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from nlp.intent_rules import AFFIRM_WORDS, ASK, COMPILED, DENY_WORDS, PARTICLES
+from nlp.intent_rules import AFFIRM_WORDS, ASK, COMPILED, DENY_WORDS, PARTICLES, THIRD_PARTY
 
 INTENTS = (
     "smalltalk", "menu_help", "register", "help_request", "help_status", "meal_book",
@@ -21,8 +21,8 @@ _PROCEDURE_RE = re.compile(
     r"怎么申请|怎么领|怎么办|怎么弄|如何申请|条件|标准|材料|流程|手续|能报|报销|能领|领多少|"
     r"够不够|符合|资格|政策|规定|能吃|能申请|可以申请|享受|每个月|一年"
 )
-_ASKING_RE = re.compile(r"问一下|问问|请问|咨询|想了解|打听|想知道|问个事|问下")
-_THIRD_PARTY = "service_log"
+_ASKING_RE = re.compile(r"问一下|问问|请问|咨询|想了解|打听|想知道|问个事|问下|我问|我想问")
+_THIRD_PARTY_RE = re.compile(THIRD_PARTY)
 
 
 @dataclass(frozen=True)
@@ -32,20 +32,22 @@ class Evidence:
     hours: float | None = None
     topic: str | None = None
     topic_score: float = 0.0
+    meal_order: bool = False  # a meal named together with a count or a delivery wish
 
 
 def score_intents(text: str, evidence: Evidence) -> dict[str, float]:
     """Return a score per intent (only intents with some evidence)."""
     scores: dict[str, float] = defaultdict(float)
-    matched_third_party = False
     for intent, pattern, weight in COMPILED:
         if pattern.search(text):
             scores[intent] += weight
-            matched_third_party |= intent == _THIRD_PARTY and weight < 2
     _score_yes_no(text, scores)
     _score_policy(text, evidence, scores)
+    if evidence.meal_order:
+        scores["meal_book"] += 2.0
     if evidence.hours is not None:
-        scores["service_log"] += 3.0 if matched_third_party else 1.5
+        # A duration is what a service log states; with a third party it is almost sure.
+        scores["service_log"] += 3.0 if _THIRD_PARTY_RE.search(text) else 1.5
     return dict(scores)
 
 
@@ -62,7 +64,16 @@ def _score_yes_no(text: str, scores: dict[str, float]) -> None:
 
 
 def _is_word(part: str, words: frozenset[str]) -> bool:
-    return part in words or part.rstrip(PARTICLES) in words or part.strip(PARTICLES) in words
+    half = len(part) // 2
+    if half and part[:half] == part[half:]:
+        part = part[:half]  # 不用不用, 好的好的
+    while part:
+        if part in words:
+            return True
+        if part[-1] not in PARTICLES:
+            return False
+        part = part[:-1]
+    return False
 
 
 def _score_policy(text: str, evidence: Evidence, scores: dict[str, float]) -> None:

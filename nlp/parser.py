@@ -31,40 +31,48 @@ def parse(text: str, now: dt.datetime) -> Parse:
     """Return the intent and LABELS.md slots of one message received at `now`."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
-    body = drop_contradicted(normalize(text if isinstance(text, str) else str(text)))
-    topic, topic_score = find_topic(body, tokens(body)) if body else (None, 0.0)
-    hours = find_hours(body)
-    ranked = rank(score_intents(body, Evidence(hours, topic, topic_score)))
+    full = normalize(text if isinstance(text, str) else str(text))
+    body = drop_contradicted(full)
+    ranked = rank(score_intents(body, _evidence(full, body)))
     emergency = emergency_category(body)
     if emergency is not None:
         others = [(i, s) for i, s in ranked if i not in ("help_request", "unknown")]
         slots: dict[str, SlotValue] = {"urgency": "emergency", "category": emergency}
         return Parse("help_request", slots, 1.0, _alternatives([("help_request", 1.0), *others]))
     intent = ranked[0][0]
-    slots, ambiguous = _read_slots(intent, body, now.date(), topic, hours)
+    slots, ambiguous = _read_slots(intent, body, now.date(), full)
     return Parse(intent, slots, confidence(ranked), _alternatives(ranked), ambiguous)
 
 
+def _evidence(full: str, body: str) -> Evidence:
+    # The topic reads the whole message: in 不是订饭 我问补贴 the dropped clause says which subsidy.
+    topic, topic_score = find_topic(full, tokens(full)) if full else (None, 0.0)
+    meal_order = find_meal(body)[0] is not None and (
+        find_count(body) is not None or find_delivery(body) is not None
+    )
+    return Evidence(find_hours(body), topic, topic_score, meal_order)
+
+
 def _read_slots(
-    intent: str, body: str, today: dt.date, topic: str | None, hours: float | None
+    intent: str, body: str, today: dt.date, full: str
 ) -> tuple[dict[str, SlotValue], tuple[str, ...]]:
     wanted = SLOTS_BY_INTENT.get(intent, ())
     found: dict[str, SlotValue] = {}
     unsure: list[str] = []
     if "date" in wanted or "meal" in wanted:
-        _read_day_and_meal(body, today, found, unsure)
+        _read_day_and_meal(body, today, intent == "service_log", found, unsure)
     if "count" in wanted and (count := find_count(body)) is not None:
         found["count"] = count
     if "delivery" in wanted and (delivery := find_delivery(body)) is not None:
         found["delivery"] = delivery
-    if "hours" in wanted and hours is not None:
+    if "hours" in wanted and (hours := find_hours(body)) is not None:
         found["hours"] = hours
     if intent == "help_request":
         found["urgency"] = "normal"
         if (category := help_category(body)) is not None:
             found["category"] = category
     if intent == "policy_faq":
-        found["topic"] = topic or "other"
+        found["topic"] = find_topic(full, tokens(full))[0] or "other"
     if wanted and bare_clock_time(body):
         unsure.append("time")
     slots = {k: v for k, v in found.items() if k in wanted}
@@ -72,9 +80,9 @@ def _read_slots(
 
 
 def _read_day_and_meal(
-    body: str, today: dt.date, found: dict[str, SlotValue], unsure: list[str]
+    body: str, today: dt.date, past: bool, found: dict[str, SlotValue], unsure: list[str]
 ) -> None:
-    hit, date_unsure = resolve_date(body, today)
+    hit, date_unsure = resolve_date(body, today, past)
     meal, meal_unsure = find_meal(body)
     if hit is not None:
         found["date"] = hit.day.isoformat()
