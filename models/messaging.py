@@ -37,6 +37,8 @@ class Notification(Base, Timestamped):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Fences a claim: only the dispatcher holding this token may mark the row.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
     channel: Mapped[str | None] = mapped_column(String(16))
     last_error: Mapped[str | None] = mapped_column(String(255))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
