@@ -12,7 +12,9 @@ from core.db import session_scope
 from core.migrate import upgrade_to_head
 
 # Modules that expose `register(app)` to add their own command groups.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "core.cli_roles",
+]
 
 
 @click.command("migrate")

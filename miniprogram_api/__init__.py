@@ -10,14 +10,21 @@ import importlib
 
 from flask import Blueprint
 
+from miniprogram_api.ratelimit import limit_request
 from miniprogram_api.uow import close_unit_of_work, finish_unit_of_work
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp.before_request(limit_request)
 bp.after_request(finish_unit_of_work)
 bp.teardown_request(close_unit_of_work)
 
 ROUTE_MODULES: list[str] = [
+    "miniprogram_api.openapi",
+    "miniprogram_api.auth_routes",
+    "miniprogram_api.me",
+    "miniprogram_api.proxies",
     "miniprogram_api.routes_alerts",
+    "miniprogram_api.staff_residents",
 ]
 
 

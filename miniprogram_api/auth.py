@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from flask import g, request
 
 from core.errors import Unauthenticated
+from miniprogram_api.ratelimit import limit_person
 from miniprogram_api.uow import db
 from models.person import Person
 from services.auth import authenticate_token
@@ -34,6 +35,7 @@ def current_person() -> Person:
     if person is None:
         person = authenticate_token(db(), raw=bearer_token())
         g.person = person
+        limit_person(person.id)
     return person
 
 
@@ -45,4 +47,5 @@ def login_required(view: F) -> F:
         current_person()
         return view(*args, **kwargs)
 
+    wrapper.__login_required__ = True  # type: ignore[attr-defined]
     return cast(F, wrapper)

@@ -67,4 +67,5 @@ def idempotent(view: F) -> F:
             session.flush()
         return response
 
+    wrapper.__idempotent__ = True  # type: ignore[attr-defined]
     return cast(F, wrapper)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from miniprogram_api.validation import Query, parse_query
 
 MAX_PAGE_SIZE = 100
+T = TypeVar("T")
 
 
 class PageQuery(Query):
@@ -26,3 +27,10 @@ def page(items: list[dict[str, Any]], *, limit: int, key: str = "id") -> dict[st
     more = len(items) > limit
     items = items[:limit]
     return {"items": items, "next_cursor": items[-1][key] if more and items else None}
+
+
+class Page(BaseModel, Generic[T]):
+    """The shape of every list response: `Page[ItemModel]` in `@api_doc(response=...)`."""
+
+    items: list[T]
+    next_cursor: int | None = None

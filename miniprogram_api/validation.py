@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from flask import request
+from flask import Response, jsonify, request
 from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticError
 
@@ -25,6 +25,8 @@ _MESSAGES = {
     "date_parsing": "日期格式应为 YYYY-MM-DD",
     "literal_error": "不是允许的取值",
     "enum": "不是允许的取值",
+    "string_pattern_mismatch": "格式不对",
+    "date_past": "日期不在合理范围内",
 }
 
 
@@ -48,8 +50,27 @@ def _fields(error: PydanticError) -> dict[str, str]:
     return fields
 
 
+def _nul_fields(data: Any, path: str = "") -> dict[str, str]:
+    # PostgreSQL cannot store NUL in text: refuse it here, as a field error, not a 500.
+    if isinstance(data, str):
+        return {path or "body": "含有不允许的字符"} if "\x00" in data else {}
+    if isinstance(data, dict):
+        items: Any = data.items()
+    elif isinstance(data, list):
+        items = enumerate(data)
+    else:
+        return {}
+    found: dict[str, str] = {}
+    for key, value in items:
+        found.update(_nul_fields(value, f"{path}.{key}" if path else str(key)))
+    return found
+
+
 def validate(model: type[M], data: Any) -> M:
     """Validate data against a model or raise VALIDATION_ERROR with the fields."""
+    bad = _nul_fields(data)
+    if bad:
+        raise ValidationFailed(fields=bad)
     try:
         return model.model_validate(data)
     except PydanticError as exc:
@@ -71,3 +92,10 @@ def parse_body(model: type[M]) -> M:
 def parse_query(model: type[M]) -> M:
     """Read the query string into a model (400 for bad values)."""
     return validate(model, request.args.to_dict())
+
+
+def reply(model: BaseModel, status: int = 200) -> Response:
+    """Serialise a response model as the JSON body."""
+    response = jsonify(model.model_dump(mode="json"))
+    response.status_code = status
+    return response

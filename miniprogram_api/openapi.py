@@ -1,0 +1,159 @@
+"""OpenAPI 3 for /api/v1, generated from the URL map and each view's `@api_doc`.
+
+Every /api/v1 rule appears with its methods whether or not its view is
+annotated; `@api_doc(body=, query=, response=, summary=)` adds the pydantic
+models, so the document stays true as routes are added.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, jsonify
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+from werkzeug.routing import Rule
+
+from miniprogram_api import bp
+from miniprogram_api.idempotency import KEY_PATTERN
+
+F = TypeVar("F", bound=Callable[..., Any])
+PREFIX = "/api/v1"
+_ARG = re.compile(r"<(?:(?P<conv>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
+_REF = "#/components/schemas/{model}"
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["code", "message", "request_id"],
+    "properties": {
+        "code": {"type": "string", "description": "稳定的错误码，如 VALIDATION_ERROR"},
+        "message": {"type": "string", "description": "给用户看的简短中文说明"},
+        "request_id": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+        "scopes": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+
+@dataclass(frozen=True)
+class ApiDoc:
+    """What a view declares about itself for the document."""
+
+    summary: str | None = None
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+
+
+def api_doc(
+    *,
+    summary: str | None = None,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    status: int = 200,
+) -> Callable[[F], F]:
+    """Record a view's request and response models for the OpenAPI document."""
+
+    def mark(view: F) -> F:
+        view.__api_doc__ = ApiDoc(summary, body, query, response, status)  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def _path(rule: Rule) -> tuple[str, list[dict[str, Any]]]:
+    params = []
+    for match in _ARG.finditer(rule.rule):
+        is_int = match["conv"] == "int"
+        schema = {"type": "integer", "minimum": 0} if is_int else {"type": "string"}
+        params.append({"name": match["name"], "in": "path", "required": True, "schema": schema})
+    return _ARG.sub(lambda m: "{" + m["name"] + "}", rule.rule), params
+
+
+def _query_params(model: type[BaseModel], schemas: dict[str, Any]) -> list[dict[str, Any]]:
+    schema = model.model_json_schema(ref_template=_REF)
+    schemas.update(schema.pop("$defs", {}))
+    required = set(schema.get("required", []))
+    return [{"name": name, "in": "query", "required": name in required, "schema": prop}
+            for name, prop in schema.get("properties", {}).items()]
+
+
+Refs = Mapping[tuple[Any, Any], Any]
+
+
+def _operation(view: Any, endpoint: str, method: str, params: list[dict[str, Any]],
+               schemas: dict[str, Any], refs: Refs) -> dict[str, Any]:
+    doc: ApiDoc = getattr(view, "__api_doc__", ApiDoc())
+    success: dict[str, Any] = {"description": "成功"}
+    if doc.response is not None:
+        success["content"] = {"application/json": {"schema": refs[(doc.response, "serialization")]}}
+    error = {"$ref": "#/components/responses/Error"}
+    op: dict[str, Any] = {
+        "operationId": f"{endpoint}.{method.lower()}",
+        "summary": doc.summary or (view.__doc__ or endpoint).strip().splitlines()[0],
+        "parameters": list(params),
+        "responses": {str(doc.status): success, "4XX": error, "5XX": error},
+        "security": [{"bearer": []}] if getattr(view, "__login_required__", False) else [],
+    }
+    if doc.query is not None:
+        op["parameters"] += _query_params(doc.query, schemas)
+    if getattr(view, "__idempotent__", False):
+        op["parameters"].append({"name": "Idempotency-Key", "in": "header", "required": False,
+                                 "schema": {"type": "string", "pattern": KEY_PATTERN.pattern}})
+    if doc.body is not None:
+        op["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": refs[(doc.body, "validation")]}}}
+    return op
+
+
+def _models(app: Flask) -> list[tuple[type[BaseModel], Any]]:
+    found: dict[tuple[type[BaseModel], str], None] = {}
+    for view in app.view_functions.values():
+        doc: ApiDoc | None = getattr(view, "__api_doc__", None)
+        if doc is None:
+            continue
+        for model, mode in ((doc.body, "validation"), (doc.query, "validation"),
+                            (doc.response, "serialization")):
+            if model is not None:
+                found[(model, mode)] = None
+    return list(found)
+
+
+def build_openapi(app: Flask) -> dict[str, Any]:
+    """Build the OpenAPI 3.1 document for every /api/v1 rule of an app."""
+    refs, top = models_json_schema(_models(app), ref_template=_REF)  # type: ignore[arg-type]
+    schemas: dict[str, Any] = dict(top.get("$defs", {}))
+    paths: dict[str, dict[str, Any]] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.rule.startswith(PREFIX):
+            continue
+        path, params = _path(rule)
+        view = app.view_functions[rule.endpoint]
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = _operation(
+                view, rule.endpoint, method, params, schemas, refs)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "邻里帮 Linli 小程序接口", "version": "1"},
+        "paths": paths,
+        "components": {
+            "schemas": {**schemas, "Error": ERROR_SCHEMA},
+            "responses": {"Error": {"description": "错误（统一格式）", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+@bp.get("/openapi.json")
+@api_doc(summary="本接口的 OpenAPI 3 文档")
+def openapi_document() -> Any:
+    """Serve the OpenAPI document (built once per app)."""
+    cached = current_app.extensions.get("linli.openapi")
+    if cached is None:
+        cached = current_app.extensions["linli.openapi"] = build_openapi(current_app)
+    return jsonify(cached)

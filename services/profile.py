@@ -1,0 +1,69 @@
+"""A person's own profile: read and change it, sensitive fields only under consent."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import crypto
+from core.errors import Conflict, ValidationFailed
+from models.person import Person
+from models.region import Community
+from services.consents import require_consents_for
+
+PROFILE_FIELDS = (
+    "name", "phone", "address", "community_id", "birth_date", "living_alone",
+    "disability_level", "id_number", "health_note",
+)
+
+
+def _check_community(session: Session, community_id: int | None) -> None:
+    if community_id is not None and session.get(Community, community_id) is None:
+        raise ValidationFailed(fields={"community_id": "没有这个社区"})
+
+
+def _check_id_number(session: Session, person: Person, id_number: str | None) -> None:
+    if not id_number:
+        return
+    bidx = crypto.blind_index(id_number, kind="id")
+    owner = session.scalar(select(Person.id).where(Person.id_number_bidx == bidx))
+    if owner is not None and owner != person.id:
+        raise Conflict("这个身份证号已登记在另一个账号上，请联系社区工作人员。")
+
+
+def update_profile(session: Session, *, person: Person, changes: Mapping[str, Any]) -> Person:
+    """Apply the given profile fields; sensitive ones need their consent in force."""
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValidationFailed(fields={name: "不认识这个字段" for name in sorted(unknown)})
+    written = [name for name, value in changes.items() if value is not None]
+    require_consents_for(session, person_id=person.id, fields=written)
+    if "community_id" in changes:
+        _check_community(session, changes["community_id"])
+    if "id_number" in changes:
+        _check_id_number(session, person, changes["id_number"])
+    for name, value in changes.items():
+        _apply(person, name, value)
+    session.flush()
+    return person
+
+
+def _apply(person: Person, name: str, value: Any) -> None:
+    if name == "name":
+        person.set_name(value)
+    elif name == "phone":
+        person.set_phone(value)
+    elif name == "id_number":
+        person.set_id_number(value.upper() if value else None)
+    elif name == "living_alone":
+        person.living_alone = bool(value)
+    else:
+        setattr(person, name, value)
+
+
+def bind_phone(session: Session, *, person: Person, phone: str) -> Person:
+    """Store the phone number WeChat verified for this person (needs consent)."""
+    return update_profile(session, person=person, changes={"phone": phone})

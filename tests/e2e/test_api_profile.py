@@ -1,0 +1,118 @@
+"""GET/PUT /api/v1/me and consents: what a person sees and may change about themselves."""
+
+import pytest
+from sqlalchemy import text
+
+from core.db import session_scope
+from tests.factories import make_person
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def me(client, token_for):
+    """A resident with no consents yet, and their auth header."""
+    with session_scope() as s:
+        person = make_person(s, name="赵大妈", phone="13911112222")
+        person_id = person.id
+    return person_id, {"Authorization": f"Bearer {token_for(person_id)}"}
+
+
+def test_owner_sees_their_full_profile(client, demo_people, token_for, frozen_clock):
+    auth = {"Authorization": f"Bearer {token_for(demo_people['demo_elder_wang'])}"}
+    body = client.get("/api/v1/me", headers=auth).get_json()
+    assert body["name"] == "王秀英" and body["phone"] == "13800138001"
+    assert body["address"] == "阳光社区3号楼2单元101"
+    assert body["community"]["name"] == "阳光社区"
+    assert body["age"] == 84 and body["living_alone"] is True
+    assert body["economic_tier"] == "低保"
+    assert body["consents"] == ["privacy_policy", "sensitive_profile"]
+    assert body["roles"] == [{"role": "resident", "community_id": None, "organisation_id": None}]
+
+
+def test_put_changes_only_the_given_fields(client, me):
+    _, auth = me
+    response = client.put("/api/v1/me", json={"name": "赵桂兰", "birth_date": "1950-02-03",
+                                              "living_alone": True}, headers=auth)
+    assert response.status_code == 200
+    body = client.get("/api/v1/me", headers=auth).get_json()
+    assert (body["name"], body["birth_date"], body["living_alone"]) == ("赵桂兰", "1950-02-03", True)
+    assert body["phone"] == "13911112222"
+
+
+def test_unknown_and_malformed_fields_are_named(client, me):
+    _, auth = me
+    response = client.put("/api/v1/me", json={"nickname": "x", "birth_date": "2099-01-01",
+                                              "community_id": 0}, headers=auth)
+    assert response.status_code == 400
+    assert response.get_json()["fields"] == {
+        "nickname": "不认识这个字段", "birth_date": "日期不在合理范围内", "community_id": "数值太小"}
+
+
+def test_unknown_community_is_a_field_error(client, me):
+    _, auth = me
+    response = client.put("/api/v1/me", json={"community_id": 999999}, headers=auth)
+    assert response.status_code == 400
+    assert response.get_json()["fields"] == {"community_id": "没有这个社区"}
+
+
+def test_nul_character_is_refused_not_a_crash(client, me):
+    _, auth = me
+    response = client.put("/api/v1/me", json={"name": "赵\x00"}, headers=auth)
+    assert response.status_code == 400 and response.get_json()["fields"] == {"name": "含有不允许的字符"}
+
+
+def test_address_needs_sensitive_profile_consent(client, me):
+    _, auth = me
+    refused = client.put("/api/v1/me", json={"address": "阳光社区1号楼"}, headers=auth)
+    assert refused.status_code == 422
+    assert refused.get_json()["code"] == "CONSENT_REQUIRED"
+    assert refused.get_json()["scopes"] == ["sensitive_profile"]
+    given = client.post("/api/v1/me/consents", json={"scope": "sensitive_profile"}, headers=auth)
+    assert given.status_code == 201 and given.get_json()["policy_version"]
+    assert client.put("/api/v1/me", json={"address": "阳光社区1号楼"}, headers=auth).status_code == 200
+    assert client.get("/api/v1/me", headers=auth).get_json()["address"] == "阳光社区1号楼"
+    assert client.delete("/api/v1/me/consents/sensitive_profile", headers=auth).status_code == 204
+    again = client.put("/api/v1/me", json={"address": "别处"}, headers=auth)
+    assert again.status_code == 422
+    assert "sensitive_profile" not in client.get("/api/v1/me", headers=auth).get_json()["consents"]
+
+
+def test_disability_needs_health_consent_and_clearing_needs_none(client, me):
+    _, auth = me
+    assert client.put("/api/v1/me", json={"disability_level": 2}, headers=auth).status_code == 422
+    client.post("/api/v1/me/consents", json={"scope": "health"}, headers=auth)
+    assert client.put("/api/v1/me", json={"disability_level": 2}, headers=auth).status_code == 200
+    client.delete("/api/v1/me/consents/health", headers=auth)
+    cleared = client.put("/api/v1/me", json={"disability_level": None}, headers=auth)
+    assert cleared.status_code == 200 and cleared.get_json()["disability_level"] is None
+
+
+def test_sensitive_values_are_encrypted_at_rest(client, me):
+    person_id, auth = me
+    client.post("/api/v1/me/consents", json={"scope": "sensitive_profile"}, headers=auth)
+    client.put("/api/v1/me", json={"address": "阳光社区9号楼", "id_number": "33010019450101123x"},
+               headers=auth)
+    with session_scope(readonly=True) as s:
+        row = s.execute(text("SELECT address, id_number FROM persons WHERE id = :id"),
+                        {"id": person_id}).one()
+    assert "阳光" not in row.address and "330100" not in row.id_number
+    assert client.get("/api/v1/me", headers=auth).get_json()["id_number"] == "33010019450101123X"
+
+
+def test_an_id_number_belongs_to_one_account(client, me, token_for):
+    _, auth = me
+    with session_scope() as s:
+        other = make_person(s)
+        other.set_id_number("330100194501011234")
+    client.post("/api/v1/me/consents", json={"scope": "sensitive_profile"}, headers=auth)
+    response = client.put("/api/v1/me", json={"id_number": "330100194501011234"}, headers=auth)
+    assert response.status_code == 409
+
+
+def test_consent_scope_must_be_known_and_withdrawal_needs_a_consent(client, me):
+    _, auth = me
+    bad = client.post("/api/v1/me/consents", json={"scope": "everything"}, headers=auth)
+    assert bad.status_code == 400 and bad.get_json()["fields"] == {"scope": "不是允许的取值"}
+    missing = client.delete("/api/v1/me/consents/health", headers=auth)
+    assert missing.status_code == 404 and missing.get_json()["message"] == "您没有给过这项授权。"
