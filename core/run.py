@@ -17,7 +17,9 @@ import time
 from core.config import get_settings
 
 # (name, argv after the interpreter, only in demo mode)
-COMPANIONS: list[tuple[str, list[str], bool]] = []
+COMPANIONS: list[tuple[str, list[str], bool]] = [
+    ("fake-wechat", ["-m", "core.wechat.fake_server", "--port", "8900"], True),
+]
 
 
 def web_command(host: str, port: int) -> list[str]:
