@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from core import clock
 from core.errors import InvalidTransition, NotFound
+from models.messaging import PRIORITY_NORMAL, PRIORITY_URGENT
 from models.monitoring import RiskAlert
-from models.person import Person
+from models.person import Person, PersonRole
 from services.access import require_staff_for
+from services.notifications import enqueue_notification
 
 LEVEL_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 ESCALATE_AFTER = {"critical": timedelta(minutes=10), "high": timedelta(hours=2)}
+# After this many rounds to the supervisors an alert stops escalating on its own.
+MAX_ESCALATION_LEVEL = 3
 
 
 def raise_alert(
@@ -84,3 +88,50 @@ def acknowledge_alert(
     alert.note = note
     session.flush()
     return alert
+
+
+def people_with_role(session: Session, *, role: str, community_id: int | None) -> list[int]:
+    """Return ids of people holding `role` for a community (scoped to it or county-wide)."""
+    scope: ColumnElement[bool] = PersonRole.community_id.is_(None)
+    if community_id is not None:
+        scope = or_(scope, PersonRole.community_id == community_id)
+    stmt = select(PersonRole.person_id).where(PersonRole.role == role, scope).distinct()
+    return sorted(session.scalars(stmt))
+
+
+def _claim_escalation(session: Session, alert: RiskAlert, now: datetime) -> int | None:
+    level = alert.escalation_level + 1
+    delay = ESCALATE_AFTER.get(alert.level)
+    next_at = now + delay if delay and level < MAX_ESCALATION_LEVEL else None
+    result = session.execute(
+        update(RiskAlert)
+        .where(RiskAlert.id == alert.id, RiskAlert.status == "open",
+               RiskAlert.escalation_level == level - 1)
+        .values(escalation_level=level, escalate_at=next_at)
+    )
+    return level if result.rowcount else None  # type: ignore[attr-defined]
+
+
+def _tell_supervisors(session: Session, alert: RiskAlert, level: int) -> None:
+    priority = PRIORITY_URGENT if alert.level == "critical" else PRIORITY_NORMAL
+    text = f"预警无人处理，请立即安排：{alert.summary}"
+    for person_id in people_with_role(session, role="supervisor", community_id=alert.community_id):
+        enqueue_notification(
+            session, person_id=person_id, template="alert_escalated", text=text,
+            dedupe_key=f"alert:{alert.id}:escalate:{level}:to:{person_id}",
+            payload={"alert_id": alert.id, "escalation_level": level}, priority=priority,
+        )
+
+
+def escalate_unacknowledged_alerts(session: Session, *, now: datetime) -> int:
+    """Tell supervisors about open alerts past their escalate time, once per level."""
+    due = select(RiskAlert).where(
+        RiskAlert.status == "open", RiskAlert.escalate_at.is_not(None), RiskAlert.escalate_at <= now
+    )
+    count = 0
+    for alert in session.scalars(due.order_by(RiskAlert.id)).all():
+        level = _claim_escalation(session, alert, now)
+        if level is not None:
+            _tell_supervisors(session, alert, level)
+            count += 1
+    return count

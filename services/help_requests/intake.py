@@ -1,0 +1,222 @@
+"""One window for every need: turn what a resident asks into one tracked request."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core import clock
+from core.errors import NotAllowed, ValidationFailed
+from models.help_requests import (
+    CATEGORIES,
+    CATEGORY_NAMES,
+    CHANNELS,
+    OPEN_STATUSES,
+    URGENCIES,
+    HelpCodeCounter,
+    HelpRequest,
+)
+from models.messaging import PRIORITY_URGENT
+from models.person import Person
+from services.access import require_act_for
+from services.alerts import raise_alert
+from services.help_requests.events import (
+    community_staff_ids,
+    notify_people,
+    notify_requester,
+    record_event,
+)
+from services.help_requests.routing import route_help_request
+from services.help_requests.sla import due_times
+from services.help_requests.views import describe_for_requester
+
+MAX_DESCRIPTION = 300
+MAX_ADDRESS = 200
+# Supplements from attached repeats stop growing the description past this.
+MAX_MERGED_DESCRIPTION = 900
+ATTACH_WINDOW = timedelta(hours=24)
+
+
+def _validate(category: str, urgency: str, description: str, channel: str) -> str:
+    if category not in CATEGORIES:
+        raise ValidationFailed(fields={"category": "不是允许的取值"})
+    if urgency not in URGENCIES:
+        raise ValidationFailed(fields={"urgency": "不是允许的取值"})
+    if channel not in CHANNELS:
+        raise ValidationFailed(fields={"channel": "不是允许的取值"})
+    text = (description or "").strip()
+    if not text:
+        raise ValidationFailed("请说一下需要什么帮助。", fields={"description": "必填"})
+    if len(text) > MAX_DESCRIPTION:
+        raise ValidationFailed("说明太长了，请简短一些。", fields={"description": "太长了"})
+    return text
+
+
+def next_help_code(session: Session) -> str:
+    """Hand out today's next readable code, e.g. QZ-20261129-0007 (safe under concurrency)."""
+    day = clock.today()
+    bump = (
+        update(HelpCodeCounter)
+        .where(HelpCodeCounter.day == day)
+        .values(last=HelpCodeCounter.last + 1)
+        .returning(HelpCodeCounter.last)
+        .execution_options(synchronize_session=False)
+    )
+    number = session.execute(bump).scalar()
+    if number is None:
+        try:
+            with session.begin_nested():
+                session.add(HelpCodeCounter(day=day, last=1))
+            number = 1
+        except IntegrityError:
+            # Another transaction created today's row first; count on from it.
+            number = session.execute(bump).scalar_one()
+    return f"QZ-{day:%Y%m%d}-{number:04d}"
+
+
+def _by_source_key(session: Session, source_key: str | None) -> HelpRequest | None:
+    if source_key is None:
+        return None
+    return session.scalar(select(HelpRequest).where(HelpRequest.source_key == source_key))
+
+
+def _beneficiary(session: Session, actor: Person, on_behalf_of_id: int | None) -> Person:
+    if on_behalf_of_id is None or on_behalf_of_id == actor.id:
+        return actor
+    require_act_for(session, agent=actor, principal_id=on_behalf_of_id)
+    principal = session.get(Person, on_behalf_of_id)
+    if principal is None:
+        raise NotAllowed()
+    return principal
+
+
+def _open_duplicate(session: Session, beneficiary: Person, category: str) -> HelpRequest | None:
+    since = clock.now() - ATTACH_WINDOW
+    beneficiary_col = func.coalesce(HelpRequest.on_behalf_of_id, HelpRequest.requester_id)
+    stmt = select(HelpRequest).where(
+        beneficiary_col == beneficiary.id, HelpRequest.category == category,
+        HelpRequest.status.in_(OPEN_STATUSES), HelpRequest.created_at >= since,
+    )
+    return session.scalar(stmt.order_by(HelpRequest.id).limit(1).with_for_update())
+
+
+def raise_emergency(session: Session, *, help_request: HelpRequest, beneficiary: Person) -> None:
+    """Alert the community's staff at top priority, once per request."""
+    key = f"help:{help_request.id}:emergency"
+    summary = (f"紧急求助{help_request.code}（{CATEGORY_NAMES[help_request.category]}），"
+               f"求助人{beneficiary.masked_name}")
+    alert = raise_alert(session, kind="emergency", level="critical", summary=summary,
+                        dedupe_key=key, person_id=beneficiary.id,
+                        community_id=help_request.community_id,
+                        subject_type="help_request", subject_id=help_request.id)
+    help_request.alert_id = alert.id
+    staff = community_staff_ids(session, community_id=help_request.community_id)
+    notify_people(session, person_ids=staff, template="help_emergency",
+                  text=f"{summary}，请马上处理。", dedupe_prefix=key,
+                  payload={"help_request_id": help_request.id, "alert_id": alert.id},
+                  priority=PRIORITY_URGENT)
+
+
+def _attach(session: Session, existing: HelpRequest, *, actor: Person, description: str,
+            urgency: str, beneficiary: Person) -> HelpRequest:
+    merged = f"{existing.description}\n补充：{description}"
+    if len(merged) <= MAX_MERGED_DESCRIPTION:
+        existing.description = merged
+    record_event(session, help_request=existing, actor_id=actor.id, kind="attached",
+                 from_status=existing.status, to_status=existing.status, note="同类求助并入本单")
+    if urgency == "emergency" and existing.urgency != "emergency":
+        existing.urgency = "emergency"
+        existing.accept_due_at, _ = due_times("emergency", clock.now())
+        raise_emergency(session, help_request=existing, beneficiary=beneficiary)
+    session.flush()
+    existing.intake_outcome = "attached"
+    return existing
+
+
+def _insert(session: Session, help_request: HelpRequest) -> HelpRequest | None:
+    try:
+        with session.begin_nested():
+            help_request.code = next_help_code(session)
+            session.add(help_request)
+        return help_request
+    except IntegrityError:
+        # The same source_key committed meanwhile (a retried chat message).
+        return None
+
+
+def submit_help_request(
+    session: Session,
+    *,
+    actor: Person,
+    category: str,
+    urgency: str,
+    description: str,
+    on_behalf_of_id: int | None = None,
+    address: str | None = None,
+    contact_phone: str | None = None,
+    channel: str = "chat",
+    source_key: str | None = None,
+) -> HelpRequest:
+    """File a request (or attach to / replay an existing one); `intake_outcome` says which."""
+    text = _validate(category, urgency, description, channel)
+    if address is not None and len(address) > MAX_ADDRESS:
+        raise ValidationFailed(fields={"address": "太长了"})
+    replayed = _by_source_key(session, source_key)
+    if replayed is not None:
+        replayed.intake_outcome = "replayed"
+        return replayed
+    beneficiary = _beneficiary(session, actor, on_behalf_of_id)
+    existing = _open_duplicate(session, beneficiary, category)
+    if existing is not None:
+        return _attach(session, existing, actor=actor, description=text, urgency=urgency,
+                       beneficiary=beneficiary)
+    now = clock.now()
+    accept_due, resolve_due = due_times(urgency, now)
+    route = route_help_request(session, category=category, community_id=beneficiary.community_id)
+    candidate = HelpRequest(
+        source_key=source_key, channel=channel, requester_id=actor.id,
+        on_behalf_of_id=None if beneficiary is actor else beneficiary.id,
+        community_id=beneficiary.community_id, category=category, urgency=urgency,
+        description=text, address=address or beneficiary.address,
+        contact_phone=contact_phone or actor.phone, status="submitted", queue=route.queue,
+        organisation_id=route.organisation_id, accept_due_at=accept_due,
+        resolve_due_at=resolve_due, escalation_level=0, needs_human=False,
+    )
+    help_request = _insert(session, candidate)
+    if help_request is None:
+        found = _by_source_key(session, source_key)
+        assert found is not None
+        found.intake_outcome = "replayed"
+        return found
+    return _after_insert(session, help_request, actor=actor, beneficiary=beneficiary)
+
+
+def _after_insert(session: Session, help_request: HelpRequest, *, actor: Person,
+                  beneficiary: Person) -> HelpRequest:
+    event = record_event(session, help_request=help_request, actor_id=actor.id,
+                         to_status="submitted")
+    if help_request.urgency == "emergency":
+        raise_emergency(session, help_request=help_request, beneficiary=beneficiary)
+    notify_requester(session, help_request=help_request, event=event,
+                     text=describe_for_requester(help_request))
+    help_request.intake_outcome = "created"
+    return help_request
+
+
+def request_human_agent(session: Session, *, actor: Person, note: str) -> HelpRequest:
+    """File a 转人工 request (category "other") flagged for staff, and tell them."""
+    help_request = submit_help_request(
+        session, actor=actor, category="other", urgency="normal",
+        description=(note or "").strip()[:MAX_DESCRIPTION] or "请工作人员联系我", channel="chat",
+    )
+    help_request.needs_human = True
+    staff = community_staff_ids(session, community_id=help_request.community_id)
+    notify_people(session, person_ids=staff, template="help_human",
+                  text=f"有居民请求人工服务，求助编号{help_request.code}，请尽快联系。",
+                  dedupe_prefix=f"help:{help_request.id}:human",
+                  payload={"help_request_id": help_request.id})
+    session.flush()
+    return help_request

@@ -1,0 +1,92 @@
+"""Who may see which request, and the reads each front door needs."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from core.errors import NotFound
+from models.help_requests import HelpRequest
+from models.person import Person
+from services.access import is_staff, require_staff_for, staff_communities
+
+FINISHED = ("closed", "cancelled", "rejected")
+
+
+def relation_to(actor: Person, help_request: HelpRequest) -> str | None:
+    """Say how `actor` stands to a request: requester, staff, organisation, assignee or None."""
+    if actor.id in (help_request.requester_id, help_request.on_behalf_of_id):
+        return "requester"
+    if is_staff(actor):
+        communities = staff_communities(actor)
+        if communities is None or help_request.community_id in communities:
+            return "staff"
+    if help_request.organisation_id is not None and any(
+        r.organisation_id == help_request.organisation_id for r in actor.roles
+    ):
+        return "organisation"
+    if help_request.assignee_person_id == actor.id:
+        return "assignee"
+    return None
+
+
+def load_visible(
+    session: Session, *, actor: Person, request_id: int, for_update: bool = False
+) -> tuple[HelpRequest, str]:
+    """Return a request and the actor's relation to it; NotFound when they may not see it."""
+    help_request = session.get(HelpRequest, request_id, with_for_update=for_update)
+    relation = relation_to(actor, help_request) if help_request is not None else None
+    if help_request is None or relation is None:
+        raise NotFound("没有找到这条求助。")
+    return help_request, relation
+
+
+def get_help_request(session: Session, *, actor: Person, request_id: int) -> HelpRequest:
+    """Return one request the actor may see, or raise NotFound."""
+    return load_visible(session, actor=actor, request_id=request_id)[0]
+
+
+def list_my_help_requests(
+    session: Session, *, actor: Person, open_only: bool = True
+) -> list[HelpRequest]:
+    """Return requests the actor made or that were made for them, newest first."""
+    stmt = select(HelpRequest).where(
+        or_(HelpRequest.requester_id == actor.id, HelpRequest.on_behalf_of_id == actor.id)
+    )
+    if open_only:
+        stmt = stmt.where(HelpRequest.status.not_in(FINISHED))
+    return list(session.scalars(stmt.order_by(HelpRequest.id.desc()).limit(100)))
+
+
+def list_assigned_help_requests(session: Session, *, actor: Person) -> list[HelpRequest]:
+    """Return the unfinished requests assigned to the actor, newest first."""
+    stmt = select(HelpRequest).where(
+        HelpRequest.assignee_person_id == actor.id, HelpRequest.status.not_in(FINISHED)
+    )
+    return list(session.scalars(stmt.order_by(HelpRequest.id.desc()).limit(100)))
+
+
+def list_staff_help_requests(
+    session: Session,
+    *,
+    actor: Person,
+    status: str | None = None,
+    urgency: str | None = None,
+    community_id: int | None = None,
+    limit: int = 20,
+    cursor: int | None = None,
+) -> list[HelpRequest]:
+    """Return the staff queue of the actor's communities, newest first (limit + 1 rows)."""
+    communities = require_staff_for(actor, community_id)
+    stmt = select(HelpRequest)
+    if communities is not None:
+        stmt = stmt.where(HelpRequest.community_id.in_(communities))
+    if community_id is not None:
+        stmt = stmt.where(HelpRequest.community_id == community_id)
+    if status:
+        stmt = stmt.where(HelpRequest.status == status)
+    if urgency:
+        stmt = stmt.where(HelpRequest.urgency == urgency)
+    if cursor is not None:
+        stmt = stmt.where(HelpRequest.id < cursor)
+    return list(session.scalars(stmt.order_by(HelpRequest.id.desc()).limit(limit + 1)))
