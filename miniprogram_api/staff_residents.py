@@ -1,0 +1,177 @@
+"""Staff routes: resident search, tier verification (核对), household history, resources, monitoring."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import jsonify
+from pydantic import Field
+
+from core import clock
+from miniprogram_api import bp
+from miniprogram_api.auth import current_person, login_required
+from miniprogram_api.idempotency import idempotent
+from miniprogram_api.pagination import MAX_PAGE_SIZE, page
+from miniprogram_api.uow import db
+from miniprogram_api.validation import Body, Query, parse_body, parse_query
+from models.console import RESOURCE_KIND_NAMES, AidResource, TierDecision
+from models.person import TIER_NAMES, Person
+from services import household, monitoring, resources, tiers
+from services.audit import record_access
+
+
+class ResidentQuery(Query):
+    tier: str | None = None
+    community_id: int | None = None
+    q: str | None = Field(default=None, max_length=64)
+    limit: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE)
+    cursor: int | None = Field(default=None, ge=0)
+
+
+class TierBody(Body):
+    tier: str | None = Field(max_length=32)
+    evidence_note: str = Field(min_length=1, max_length=2000)
+    review_due: date | None = None
+
+
+class ResourceQuery(Query):
+    county_id: int | None = None
+    kind: str | None = None
+
+
+class ResourceBody(Body):
+    kind: str = Field(max_length=32)
+    name: str = Field(min_length=1, max_length=128)
+    offers: str = Field(min_length=1, max_length=2000)
+    eligibility: str = Field(min_length=1, max_length=2000)
+    contact: str | None = Field(default=None, max_length=128)
+    organisation_id: int | None = None
+    county_id: int | None = None
+
+
+class CommunityQuery(Query):
+    community_id: int
+
+
+def resident_json(person: Person) -> dict[str, Any]:
+    """Serialise a resident with name and phone masked."""
+    return {
+        "id": person.id,
+        "name": person.masked_name,
+        "phone": person.masked_phone,
+        "community_id": person.community_id,
+        "tier": person.economic_tier,
+        "tier_name": TIER_NAMES.get(person.economic_tier or ""),
+        "tier_counts": person.verified_tier_on(clock.today()) is not None,
+        "tier_review_due": person.tier_review_due.isoformat() if person.tier_review_due else None,
+        "living_alone": person.living_alone,
+        "age": person.age_on(clock.today()),
+    }
+
+
+def decision_json(decision: TierDecision) -> dict[str, Any]:
+    return {
+        "id": decision.id,
+        "person_id": decision.person_id,
+        "tier": decision.tier,
+        "previous_tier": decision.previous_tier,
+        "evidence_note": decision.evidence_note,
+        "review_due": decision.review_due.isoformat() if decision.review_due else None,
+        "verified_by_id": decision.verified_by_id,
+        "decided_at": decision.decided_at.isoformat(),
+    }
+
+
+def resource_json(resource: AidResource) -> dict[str, Any]:
+    return {
+        "id": resource.id, "county_id": resource.county_id, "kind": resource.kind,
+        "kind_name": RESOURCE_KIND_NAMES[resource.kind], "name": resource.name,
+        "offers": resource.offers, "eligibility": resource.eligibility,
+        "contact": resource.contact, "organisation_id": resource.organisation_id,
+    }
+
+
+@bp.get("/staff/residents")
+@login_required
+def search_staff_residents() -> Any:
+    """Search residents by tier, community, name or phone; results are masked."""
+    args = parse_query(ResidentQuery)
+    found = tiers.search_residents(db(), actor=current_person(), tier=args.tier,
+                                   community_id=args.community_id, q=args.q,
+                                   limit=args.limit + 1, cursor=args.cursor)
+    record_access(db(), actor_id=current_person().id, action="search", subject_type="person",
+                  subject_id=None, fields=["name_masked", "phone_masked"],
+                  detail={"ids": [p.id for p in found[: args.limit]]})
+    return jsonify(page([resident_json(p) for p in found], limit=args.limit))
+
+
+@bp.post("/staff/residents/<int:person_id>/tier")
+@login_required
+@idempotent
+def verify_resident_tier(person_id: int) -> Any:
+    """Record a verified tier (or clear it) with evidence and a review date."""
+    body = parse_body(TierBody)
+    tier = None if body.tier in (None, "", tiers.NO_TIER) else body.tier
+    decision = tiers.record_tier(db(), actor=current_person(), person_id=person_id, tier=tier,
+                                 evidence_note=body.evidence_note, review_due=body.review_due)
+    return jsonify(decision_json(decision)), 201
+
+
+def event_json(event: household.HistoryEvent) -> dict[str, Any]:
+    return {
+        "at": event.at.isoformat(), "person_id": event.person_id, "kind": event.kind,
+        "title": event.title, "status": event.status, "status_name": event.status_name,
+        "organisation": event.organisation, "amount_fen": event.amount_fen,
+        "count": event.count, "minutes": event.minutes, "subject_id": event.subject_id,
+    }
+
+
+@bp.get("/staff/residents/<int:person_id>/history")
+@login_required
+def resident_history(person_id: int) -> Any:
+    """Return the household's assistance chain across organisations, with gaps and duplicates."""
+    history = household.get_household_history(db(), actor=current_person(), person_id=person_id)
+    return jsonify({
+        "person": resident_json(history.person),
+        "members": [resident_json(m) for m in history.members],
+        "events": [event_json(e) for e in history.events],
+        "totals": {"subsidy_fen": history.subsidy_fen, "meals_served": history.meals_served,
+                   "service_minutes": history.service_minutes},
+        "gaps": history.gaps,
+        "duplicates": history.duplicates,
+    })
+
+
+@bp.get("/staff/resources")
+@login_required
+def list_staff_resources() -> Any:
+    """List the county's catalogue of projects and funds."""
+    args = parse_query(ResourceQuery)
+    found = resources.list_resources(db(), actor=current_person(), county_id=args.county_id,
+                                     kind=args.kind)
+    return jsonify({"items": [resource_json(r) for r in found]})
+
+
+@bp.post("/staff/resources")
+@login_required
+@idempotent
+def create_staff_resource() -> Any:
+    """Add a project or fund to the county's catalogue."""
+    body = parse_body(ResourceBody)
+    resource = resources.create_resource(db(), actor=current_person(), **body.model_dump())
+    return jsonify(resource_json(resource)), 201
+
+
+@bp.get("/staff/monitoring")
+@login_required
+def community_monitoring() -> Any:
+    """Return one community's ranked monitoring list."""
+    args = parse_query(CommunityQuery)
+    entries = monitoring.list_monitoring(db(), actor=current_person(), community_id=args.community_id)
+    return jsonify({"items": [{
+        "person_id": e.person_id, "level": e.level,
+        "signals": [{"indicator": s.indicator, "name": s.name, "level": s.level,
+                     "summary": s.summary, "at": s.at.isoformat(), "alert_id": s.alert_id}
+                    for s in e.signals],
+    } for e in entries]})
