@@ -245,6 +245,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_points_entries_account', ['account_id', 'id', 'amount'], unique=False)
         batch_op.create_index(batch_op.f('ix_points_entries_posting_id'), ['posting_id'], unique=False)
 
+    make_append_only(op, 'points_postings')
+    make_append_only(op, 'points_entries')
 
 
 def downgrade() -> None:
