@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from nlp.gates import first_chars
+
 N = r"[一二两俩三四五六七八九十\d]"
 ELDER = r"(?:奶奶|爷爷|大爷|大妈|阿姨|叔叔|婆婆|大娘|伯伯|姥姥|姥爷|外婆|外公|老人|老太太|老爷子|老太|老伯|师傅)"
 MEAL = r"(?:饭|餐|早点|午饭|晚饭|中饭|夜饭|早饭)"
@@ -82,8 +84,9 @@ RULES: tuple[tuple[str, str, float], ...] = (
     ("unknown", r"天气|下雨|下雪|气温|温度|笑话|股票|基金|彩票|火车票|机票|高铁票|车票|新闻|唱首?歌|星座|算命|打游戏|几点了", 1.3),
 )
 
-COMPILED: tuple[tuple[str, re.Pattern[str], float], ...] = tuple(
-    (intent, re.compile(pattern), weight) for intent, pattern, weight in RULES
+# (intent, regex, weight, gate): the regex runs only if the text shares a character with gate.
+COMPILED: tuple[tuple[str, re.Pattern[str], float, frozenset[str] | None], ...] = tuple(
+    (intent, re.compile(pattern), weight, first_chars(pattern)) for intent, pattern, weight in RULES
 )
 
 # Whole-message replies: every part of the message is one of these words.

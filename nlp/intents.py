@@ -38,8 +38,9 @@ class Evidence:
 def score_intents(text: str, evidence: Evidence) -> dict[str, float]:
     """Return a score per intent (only intents with some evidence)."""
     scores: dict[str, float] = defaultdict(float)
-    for intent, pattern, weight in COMPILED:
-        if pattern.search(text):
+    chars = frozenset(text)
+    for intent, pattern, weight, gate in COMPILED:
+        if (gate is None or not gate.isdisjoint(chars)) and pattern.search(text):
             scores[intent] += weight
     _score_yes_no(text, scores)
     _score_policy(text, evidence, scores)

@@ -13,7 +13,7 @@ from nlp.meals import find_count, find_delivery, find_meal
 from nlp.normalize import drop_contradicted, normalize
 from nlp.result import Parse, SlotValue
 from nlp.tokenizer import tokens
-from nlp.topics import find_topic
+from nlp.topics import find_topic, may_name_topic
 
 SLOTS_BY_INTENT: dict[str, tuple[str, ...]] = {
     "meal_book": ("date", "meal", "count", "delivery"),
@@ -33,20 +33,21 @@ def parse(text: str, now: dt.datetime) -> Parse:
         raise ValueError("now must be timezone-aware")
     full = normalize(text if isinstance(text, str) else str(text))
     body = drop_contradicted(full)
-    ranked = rank(score_intents(body, _evidence(full, body)))
+    evidence = _evidence(full, body)
+    ranked = rank(score_intents(body, evidence))
     emergency = emergency_category(body)
     if emergency is not None:
         others = [(i, s) for i, s in ranked if i not in ("help_request", "unknown")]
         slots: dict[str, SlotValue] = {"urgency": "emergency", "category": emergency}
         return Parse("help_request", slots, 1.0, _alternatives([("help_request", 1.0), *others]))
     intent = ranked[0][0]
-    slots, ambiguous = _read_slots(intent, body, now.date(), full)
+    slots, ambiguous = _read_slots(intent, body, now.date(), evidence.topic)
     return Parse(intent, slots, confidence(ranked), _alternatives(ranked), ambiguous)
 
 
 def _evidence(full: str, body: str) -> Evidence:
     # The topic reads the whole message: in 不是订饭 我问补贴 the dropped clause says which subsidy.
-    topic, topic_score = find_topic(full, tokens(full)) if full else (None, 0.0)
+    topic, topic_score = find_topic(full, tokens(full)) if may_name_topic(full) else (None, 0.0)
     meal_order = find_meal(body)[0] is not None and (
         find_count(body) is not None or find_delivery(body) is not None
     )
@@ -54,7 +55,7 @@ def _evidence(full: str, body: str) -> Evidence:
 
 
 def _read_slots(
-    intent: str, body: str, today: dt.date, full: str
+    intent: str, body: str, today: dt.date, topic: str | None
 ) -> tuple[dict[str, SlotValue], tuple[str, ...]]:
     wanted = SLOTS_BY_INTENT.get(intent, ())
     found: dict[str, SlotValue] = {}
@@ -72,7 +73,7 @@ def _read_slots(
         if (category := help_category(body)) is not None:
             found["category"] = category
     if intent == "policy_faq":
-        found["topic"] = find_topic(full, tokens(full))[0] or "other"
+        found["topic"] = topic or "other"
     if wanted and bare_clock_time(body):
         unsure.append("time")
     slots = {k: v for k, v in found.items() if k in wanted}

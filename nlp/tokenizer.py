@@ -5,7 +5,9 @@ from its cache. Slots never need it and topic retrieval needs only common
 words, so we build a compact dictionary once — every jieba word seen at
 least MIN_FREQ times plus nlp/userdict.txt — into a cache directory, and
 point the tokenizer's own prefix-dict cache there too. The global
-`jieba.dt` is never touched.
+`jieba.dt` is never touched. jieba itself is imported on first use (its
+import pulls in pkg_resources, ~0.3 s): a parse that needs no tokens never
+pays for it, and `nlp.warm_up()` pays it up front.
 """
 
 from __future__ import annotations
@@ -16,17 +18,17 @@ import os
 import tempfile
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jieba
+if TYPE_CHECKING:
+    import jieba
 
 logger = logging.getLogger(__name__)
 
-MIN_FREQ = 20
+MIN_FREQ = 50
 USERDICT = Path(__file__).with_name("userdict.txt")
 USER_WORD_FREQ = 20000  # high enough that a project word is never split
 CACHE_ENV = "LINLI_NLP_CACHE_DIR"
-
-jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" on stderr
 
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
@@ -53,11 +55,9 @@ def user_words() -> list[tuple[str, int, str | None]]:
     return words
 
 
-def _source_dictionary() -> Path:
-    return Path(jieba.__file__).with_name("dict.txt")
-
-
 def _compact_dictionary(directory: Path) -> Path:
+    import jieba
+
     digest = hashlib.sha1(usedforsecurity=False)
     digest.update(USERDICT.read_bytes())
     digest.update(f"{MIN_FREQ}:{jieba.__version__}".encode())
@@ -65,7 +65,7 @@ def _compact_dictionary(directory: Path) -> Path:
     if target.exists():
         return target
     lines = [
-        line for line in _source_dictionary().read_text(encoding="utf-8").splitlines()
+        line for line in Path(jieba.__file__).with_name("dict.txt").read_text("utf-8").splitlines()
         if len(parts := line.split()) >= 2 and int(parts[1]) >= MIN_FREQ
     ]
     lines += [f"{w} {f} {t or 'n'}" for w, f, t in user_words()]
@@ -76,6 +76,9 @@ def _compact_dictionary(directory: Path) -> Path:
 
 
 def _build() -> jieba.Tokenizer:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" on stderr
     try:
         directory = cache_dir()
         tokenizer = jieba.Tokenizer(str(_compact_dictionary(directory)))

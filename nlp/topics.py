@@ -37,10 +37,35 @@ def load_topics(path: Path = TOPICS_FILE) -> tuple[Topic, ...]:
     )
 
 
+def _has_any(candidates: frozenset[str], text: str, words: frozenset[str]) -> bool:
+    # A one-character word must be a whole token (饭 but not 饭店); longer ones may be inside one.
+    return bool(candidates & words) or any(len(c) > 1 and c in text for c in candidates)
+
+
 def _score(topic: Topic, text: str, words: frozenset[str]) -> float:
     score = sum(2.0 + 0.1 * len(alias) for alias in topic.aliases if alias in text)
-    score += sum(1.0 for a, b in topic.pairs if words & a and words & b)
+    score += sum(1.0 for a, b in topic.pairs if _has_any(a, text, words) and _has_any(b, text, words))
     return score
+
+
+@lru_cache(maxsize=1)
+def _hint_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    topics = load_topics()
+    aliases = {alias for topic in topics for alias in topic.aliases}
+    firsts = {word for topic in topics for a, _ in topic.pairs for word in a}
+    seconds = {word for topic in topics for _, b in topic.pairs for word in b}
+    return tuple(  # type: ignore[return-value]
+        re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
+        for words in (aliases, firsts, seconds)
+    )
+
+
+def may_name_topic(text: str) -> bool:
+    """Return True if text could match any topic (cheap check before tokenizing)."""
+    aliases, firsts, seconds = _hint_res()
+    if aliases.search(text) or _GENERIC_POLICY_RE.search(text):
+        return True
+    return bool(firsts.search(text) and seconds.search(text))
 
 
 def find_topic(text: str, words: list[str]) -> tuple[str | None, float]:
