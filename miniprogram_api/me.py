@@ -136,3 +136,17 @@ def withdraw_consent(scope: str) -> Any:
     """Withdraw the person's consent to one scope."""
     consents.withdraw_consent(db(), person=current_person(), scope=scope)
     return "", 204
+
+
+class PhoneCodeBody(Body):
+    code: str = Field(min_length=1, max_length=128, description="getPhoneNumber 按钮给的 code")
+
+
+@bp.post("/me/phone")
+@api_doc(summary="用微信手机号授权绑定手机号", body=PhoneCodeBody, response=ProfileOut)
+@login_required
+def bind_phone() -> Any:
+    """Bind the phone number the person shared through WeChat."""
+    body = parse_body(PhoneCodeBody)
+    person = profile.bind_phone_with_code(db(), person=current_person(), code=body.code)
+    return reply(profile_out(person))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,11 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import crypto
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict, ServiceUnavailable, ValidationFailed
+from core.wechat.client import WeChatClient, get_wechat_client
+from core.wechat.errors import WeChatError
 from models.person import Person
 from models.region import Community
 from services.consents import require_consents_for
 
+logger = logging.getLogger(__name__)
+BAD_PHONE_CODE_ERRORS = frozenset({40029, 40013, 47001})
 PROFILE_FIELDS = (
     "name", "phone", "address", "community_id", "birth_date", "living_alone",
     "disability_level", "id_number", "health_note",
@@ -65,5 +70,24 @@ def _apply(person: Person, name: str, value: Any) -> None:
 
 
 def bind_phone(session: Session, *, person: Person, phone: str) -> Person:
-    """Store the phone number WeChat verified for this person (needs consent)."""
+    """Store a phone number for this person (needs consent)."""
     return update_profile(session, person=person, changes={"phone": phone})
+
+
+def bind_phone_with_code(
+    session: Session, *, person: Person, code: str, wechat: WeChatClient | None = None
+) -> Person:
+    """Ask WeChat for the number behind a getPhoneNumber code and store it."""
+    # Check consent first: the code is single-use and must not be spent on a refusal.
+    require_consents_for(session, person_id=person.id, fields=["phone"])
+    try:
+        phone = (wechat or get_wechat_client()).get_phone_number(code)
+    except WeChatError as exc:
+        if exc.errcode in BAD_PHONE_CODE_ERRORS:
+            raise ValidationFailed(fields={"code": "授权码无效或已过期"}) from None
+        logger.warning("getPhoneNumber failed: errcode=%s", exc.errcode)
+        raise ServiceUnavailable("微信暂时连不上，请稍后再试。") from None
+    except OSError:
+        logger.warning("getPhoneNumber unreachable")
+        raise ServiceUnavailable("微信暂时连不上，请稍后再试。") from None
+    return bind_phone(session, person=person, phone=phone)
