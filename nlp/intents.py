@@ -6,7 +6,15 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from nlp.intent_rules import AFFIRM_WORDS, ASK, COMPILED, DENY_WORDS, PARTICLES, THIRD_PARTY
+from nlp.intent_rules import (
+    AFFIRM_WORDS,
+    ASK,
+    COMPILED,
+    DENY_WORDS,
+    PARTICLES,
+    POLITE_WORDS,
+    THIRD_PARTY,
+)
 
 INTENTS = (
     "smalltalk", "menu_help", "register", "help_request", "help_status", "meal_book",
@@ -53,7 +61,8 @@ def score_intents(text: str, evidence: Evidence) -> dict[str, float]:
 
 
 def _score_yes_no(text: str, scores: dict[str, float]) -> None:
-    parts = text.split()
+    # 谢谢 不用了 is still a "no": politeness does not change a yes/no reply.
+    parts = [p for p in text.split() if not _is_word(p, POLITE_WORDS)]
     if not parts:
         return
     if all(_is_word(p, AFFIRM_WORDS) for p in parts):
@@ -66,7 +75,7 @@ def _score_yes_no(text: str, scores: dict[str, float]) -> None:
 
 def _is_word(part: str, words: frozenset[str]) -> bool:
     half = len(part) // 2
-    if half and part[:half] == part[half:]:
+    if part not in words and half and part[:half] == part[half:]:
         part = part[:half]  # 不用不用, 好的好的
     while part:
         if part in words:
