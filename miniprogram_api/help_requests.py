@@ -1,0 +1,140 @@
+"""Help-request routes: residents ask and follow; staff triage their communities' queue."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from flask import jsonify
+from pydantic import BaseModel, ConfigDict, Field
+
+from miniprogram_api import bp
+from miniprogram_api.auth import current_person, login_required
+from miniprogram_api.idempotency import idempotent
+from miniprogram_api.pagination import PageQuery, page
+from miniprogram_api.uow import db
+from miniprogram_api.validation import Body, Query, parse_body, parse_query
+from models.help_requests import HelpRequest
+from services import help_requests as svc
+from services.help_requests.queries import load_visible
+from services.help_requests.views import summary_json
+
+Status = Literal[
+    "submitted", "accepted", "assigned", "in_progress", "resolved", "closed", "cancelled",
+    "rejected", "referred",
+]
+
+
+class SubmitBody(Body):
+    # Category and urgency are checked by the service, the one place that knows them.
+    category: str = Field(max_length=16)
+    urgency: str = Field(default="normal", max_length=16)
+    description: str = Field(min_length=1, max_length=300)
+    on_behalf_of_id: int | None = None
+    address: str | None = Field(default=None, max_length=200)
+    contact_phone: str | None = Field(default=None, max_length=20)
+
+
+class MineQuery(Query):
+    scope: Literal["open", "all", "assigned"] = "open"
+
+
+class AssigneeBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    organisation_id: int | None = None
+    person_id: int | None = None
+
+
+class TransitionBody(Body):
+    to: str = Field(min_length=1, max_length=16)
+    note: str | None = Field(default=None, max_length=200)
+    assignee: AssigneeBody | None = None
+
+
+class FeedbackBody(Body):
+    rating: int = Field(ge=1, le=5)
+    comment: str | None = Field(default=None, max_length=200)
+
+
+class StaffQuery(PageQuery):
+    status: Status | None = None
+    urgency: Literal["emergency", "normal"] | None = None
+    community_id: int | None = None
+
+
+def _detail(help_request: HelpRequest) -> dict[str, Any]:
+    actor = current_person()
+    _, relation = load_visible(db(), actor=actor, request_id=help_request.id)
+    return svc.present_help_request(db(), actor=actor, help_request=help_request, relation=relation)
+
+
+@bp.post("/help-requests")
+@login_required
+@idempotent
+def submit_help_request() -> Any:
+    """File a help request from the mini-program."""
+    body = parse_body(SubmitBody)
+    made = svc.submit_help_request(db(), actor=current_person(), channel="miniprogram",
+                                   **body.model_dump())
+    payload = {**_detail(made), "outcome": made.intake_outcome}
+    return jsonify(payload), 201 if made.intake_outcome == "created" else 200
+
+
+@bp.get("/help-requests")
+@login_required
+def list_my_help_requests() -> Any:
+    """List the caller's requests (or those assigned to them) with plain-words status."""
+    args = parse_query(MineQuery)
+    actor = current_person()
+    if args.scope == "assigned":
+        found = svc.list_assigned_help_requests(db(), actor=actor)
+    else:
+        found = svc.list_my_help_requests(db(), actor=actor, open_only=args.scope == "open")
+    return jsonify({"items": [summary_json(r) for r in found]})
+
+
+@bp.get("/help-requests/<int:request_id>")
+@login_required
+def get_help_request(request_id: int) -> Any:
+    """Show one request with its timeline, as the caller may see it."""
+    return jsonify(_detail(svc.get_help_request(db(), actor=current_person(), request_id=request_id)))
+
+
+@bp.post("/help-requests/<int:request_id>/cancel")
+@login_required
+def cancel_help_request(request_id: int) -> Any:
+    """Withdraw one's own request."""
+    cancelled = svc.cancel_help_request(db(), actor=current_person(), request_id=request_id)
+    return jsonify(_detail(cancelled))
+
+
+@bp.post("/help-requests/<int:request_id>/feedback")
+@login_required
+def rate_help_request(request_id: int) -> Any:
+    """Rate a finished request (1–5) with an optional comment."""
+    body = parse_body(FeedbackBody)
+    rated = svc.rate_help_request(db(), actor=current_person(), request_id=request_id,
+                                  rating=body.rating, comment=body.comment)
+    return jsonify(_detail(rated))
+
+
+@bp.get("/staff/help-requests")
+@login_required
+def list_staff_help_requests() -> Any:
+    """List the help-request queue of the caller's communities, newest first."""
+    args = parse_query(StaffQuery)
+    found = svc.list_staff_help_requests(
+        db(), actor=current_person(), status=args.status,
+        urgency=args.urgency, community_id=args.community_id, limit=args.limit, cursor=args.cursor,
+    )
+    return jsonify(page([summary_json(r) for r in found], limit=args.limit))
+
+
+@bp.post("/staff/help-requests/<int:request_id>/transition")
+@login_required
+def transition_help_request(request_id: int) -> Any:
+    """Move a request along its status machine (accept, assign, refer, reject, resolve, close)."""
+    body = parse_body(TransitionBody)
+    assignee = svc.Assignee(**body.assignee.model_dump()) if body.assignee else None
+    moved = svc.transition_help_request(db(), actor=current_person(), request_id=request_id,
+                                        to=body.to, note=body.note, assignee=assignee)
+    return jsonify(_detail(moved))
