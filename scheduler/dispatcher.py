@@ -1,0 +1,54 @@
+"""The outbox dispatcher: the loop that owns the claim, send and mark transactions.
+
+Several dispatchers may run at once (processes or threads, on any host);
+each claims its own batch, so every due notification is sent once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from core import clock
+from core.db import session_scope
+from core.wechat import WeChatClient, get_wechat_client
+from services import outbox
+
+logger = logging.getLogger(__name__)
+
+
+def dispatch_batch(client: WeChatClient, *, batch_size: int = 100) -> int:
+    """Claim one batch, send each, mark each; return how many were claimed."""
+    with session_scope() as s:
+        claims = outbox.claim_due_notifications(s, now=clock.now(), limit=batch_size)
+    for index, claim in enumerate(claims):
+        if clock.now() > claim.until - outbox.LEASE_SAFETY:
+            _release(claims[index:])
+            break
+        with session_scope(readonly=True) as s:
+            rungs = outbox.plan_channels(s, claim=claim, now=clock.now())
+        result = outbox.deliver(client, claim, rungs)
+        with session_scope() as s:
+            outbox.mark_outcome(s, claim=claim, outcome=result, now=clock.now())
+    return len(claims)
+
+
+def _release(claims: list[outbox.Claim]) -> None:
+    logger.warning("claim lease running out; giving back %d notifications", len(claims))
+    with session_scope() as s:
+        for claim in claims:
+            outbox.release_claim(s, claim=claim)
+
+
+def dispatch_due_notifications(
+    client: WeChatClient | None = None, *, batch_size: int = 100, max_batches: int | None = None
+) -> int:
+    """Send every due notification (or `max_batches` batches); return how many were handled."""
+    client = client or get_wechat_client()
+    total = batches = 0
+    while max_batches is None or batches < max_batches:
+        handled = dispatch_batch(client, batch_size=batch_size)
+        if not handled:
+            break
+        total += handled
+        batches += 1
+    return total
