@@ -1,0 +1,261 @@
+"""Quote, book and cancel meals; a seat is taken by a conditional update, never oversold."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core import clock
+from core.db import is_postgres
+from core.errors import InvalidTransition, NotFound, ValidationFailed
+from models.meals import CHANNELS, MEALS, Canteen, CanteenMeal, MealBooking, MealSlot
+from models.person import Person
+from services.access import can_act_for, require_act_for
+from services.meals import canteens as rules
+from services.meals.errors import AlreadyBooked, NotRegistered, SoldOut
+from services.meals.subsidies import QuoteLine, subsidy_for
+from services.meals.wording import day_text, meal_text, yuan
+from services.notifications import enqueue_notification
+
+logger = logging.getLogger(__name__)
+
+BOOK_AHEAD_DAYS = 14
+MAX_PORTIONS = 5
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What a meal costs, what the subsidy covers, what is left to pay, and why."""
+
+    person_id: int
+    canteen_id: int
+    day: date
+    meal: str
+    count: int
+    delivery: bool
+    price_fen: int
+    subsidy_fen: int
+    payable_fen: int
+    reason: str
+    lines: list[QuoteLine]
+    rule_id: int | None
+    tier: str | None
+    seats_left: int
+
+    def breakdown(self) -> dict[str, Any]:
+        return {"lines": [line.to_dict() for line in self.lines], "rule_id": self.rule_id}
+
+
+@dataclass(frozen=True)
+class _Checked:
+    person: Person
+    canteen: Canteen
+    canteen_meal: CanteenMeal
+    delivery_fee_fen: int
+
+
+def _check(session: Session, *, actor: Person, person_id: int, canteen_id: int, day: date,
+           meal: str, count: int, delivery: bool, lock_person: bool = False) -> _Checked:
+    require_act_for(session, agent=actor, principal_id=person_id)
+    if meal not in MEALS:
+        raise ValidationFailed("请选择早餐、午餐或晚餐。")
+    if not 1 <= count <= MAX_PORTIONS:
+        raise ValidationFailed(f"每次可订1到{MAX_PORTIONS}份。")
+    if day > clock.today() + timedelta(days=BOOK_AHEAD_DAYS):
+        raise ValidationFailed(f"只能预订{BOOK_AHEAD_DAYS}天以内的餐。")
+    stmt = select(Person).where(Person.id == person_id)
+    if lock_person:  # serialises one person's bookings so the monthly cap holds
+        stmt = stmt.with_for_update(key_share=True)
+    person = session.scalar(stmt)
+    if person is None:
+        raise NotFound()
+    if not person.name or person.birth_date is None:
+        raise NotRegistered()
+    canteen = rules.get_canteen(session, canteen_id=canteen_id)
+    served = rules.require_open(canteen, day=day, meal=meal)
+    rules.require_before_cutoff(served, day=day)
+    fee = rules.require_delivery_to(canteen, person=person) if delivery else 0
+    return _Checked(person, canteen, served, fee)
+
+
+def _quote(session: Session, checked: _Checked, *, actor: Person, day: date, count: int,
+           delivery: bool) -> Quote:
+    person, served = checked.person, checked.canteen_meal
+    subject = "您" if actor.id == person.id else "老人"
+    pricing = subsidy_for(session, person=person, day=day, subject=subject,
+                          unit_price_fen=served.price_fen, count=count,
+                          delivery_fee_fen=checked.delivery_fee_fen)
+    return Quote(
+        person_id=person.id, canteen_id=checked.canteen.id, day=day, meal=served.meal,
+        count=count, delivery=delivery, price_fen=pricing.price_fen,
+        subsidy_fen=pricing.subsidy_fen, payable_fen=pricing.payable_fen, reason=pricing.reason,
+        lines=pricing.lines, rule_id=pricing.rule.id if pricing.rule else None,
+        tier=person.verified_tier_on(day), seats_left=seats_left(session, served, day),
+    )
+
+
+def seats_left(session: Session, canteen_meal: CanteenMeal, day: date) -> int:
+    """Return how many portions of a meal on a day can still be booked."""
+    slot = session.scalar(select(MealSlot).where(
+        MealSlot.canteen_id == canteen_meal.canteen_id, MealSlot.day == day,
+        MealSlot.meal == canteen_meal.meal))
+    return canteen_meal.capacity if slot is None else slot.capacity - slot.booked
+
+
+def quote_meal(session: Session, *, actor: Person, person_id: int, canteen_id: int, day: date,
+               meal: str, count: int, delivery: bool) -> Quote:
+    """Price a meal for a person (price, subsidy, payable and the reason) without booking."""
+    checked = _check(session, actor=actor, person_id=person_id, canteen_id=canteen_id, day=day,
+                     meal=meal, count=count, delivery=delivery)
+    return _quote(session, checked, actor=actor, day=day, count=count, delivery=delivery)
+
+
+def _ensure_slot(session: Session, canteen_meal: CanteenMeal, day: date) -> None:
+    values = {"canteen_id": canteen_meal.canteen_id, "day": day, "meal": canteen_meal.meal,
+              "capacity": canteen_meal.capacity, "booked": 0}
+    keys = ["canteen_id", "day", "meal"]
+    insert = pg_insert if is_postgres(session) else sqlite_insert
+    session.execute(insert(MealSlot).values(**values).on_conflict_do_nothing(index_elements=keys))
+
+
+def _take_seats(session: Session, canteen_meal: CanteenMeal, day: date, count: int) -> None:
+    where = (MealSlot.canteen_id == canteen_meal.canteen_id, MealSlot.day == day,
+             MealSlot.meal == canteen_meal.meal)
+    taken = session.execute(
+        update(MealSlot).where(*where, MealSlot.booked + count <= MealSlot.capacity)
+        .values(booked=MealSlot.booked + count).execution_options(synchronize_session=False)
+    )
+    if taken.rowcount == 1:  # type: ignore[attr-defined]
+        return
+    left = seats_left(session, canteen_meal, day)
+    what = f"{day_text(day)}{meal_text(canteen_meal.meal)}"
+    if left > 0:
+        raise SoldOut(f"{what}只剩{left}份，订不了{count}份。可以少订几份，或选附近其他助餐点。")
+    raise SoldOut(f"{what}已经订满了。可以换一餐，或选附近其他助餐点。")
+
+
+def _release_seats(session: Session, booking: MealBooking) -> None:
+    session.execute(
+        update(MealSlot).where(MealSlot.canteen_id == booking.canteen_id,
+                               MealSlot.day == booking.day, MealSlot.meal == booking.meal)
+        .values(booked=MealSlot.booked - booking.count).execution_options(synchronize_session=False)
+    )
+
+
+def _already_booked(day: date, meal: str) -> AlreadyBooked:
+    return AlreadyBooked(f"已经订了{day_text(day)}{meal_text(meal)}，不用重复订。要改份数，请先取消再订。")
+
+
+def book_meal(session: Session, *, actor: Person, person_id: int, canteen_id: int, day: date,
+              meal: str, count: int, delivery: bool, channel: str = "chat",
+              note: str | None = None) -> MealBooking:
+    """Book a meal for a person (or for someone the actor may act for); never oversells."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    checked = _check(session, actor=actor, person_id=person_id, canteen_id=canteen_id, day=day,
+                     meal=meal, count=count, delivery=delivery, lock_person=True)
+    if find_active_booking(session, person_id=person_id, day=day, meal=meal,
+                           canteen_id=canteen_id) is not None:
+        raise _already_booked(day, meal)
+    quote = _quote(session, checked, actor=actor, day=day, count=count, delivery=delivery)
+    _ensure_slot(session, checked.canteen_meal, day)
+    booking = MealBooking(
+        person_id=person_id, canteen_id=canteen_id, day=day, meal=meal, count=count,
+        delivery=delivery, price_fen=quote.price_fen, subsidy_fen=quote.subsidy_fen,
+        payable_fen=quote.payable_fen, subsidy_rule_id=quote.rule_id, economic_tier=quote.tier,
+        reason=quote.reason, breakdown=quote.breakdown(), note=(note or None),
+        booked_by_id=actor.id, channel=channel, status="booked",
+    )
+    try:
+        with session.begin_nested():
+            _take_seats(session, checked.canteen_meal, day, count)
+            session.add(booking)
+    except IntegrityError:  # a concurrent booking by the same person won the race
+        raise _already_booked(day, meal) from None
+    _tell_principal(session, actor, booking, "为您订了", f"，实付{yuan(booking.payable_fen)}")
+    return booking
+
+
+def _tell_principal(session: Session, actor: Person, booking: MealBooking, verb: str,
+                    tail: str = "") -> None:
+    """Let the elderly person know when someone else booked or cancelled for them."""
+    if actor.id == booking.person_id:
+        return
+    what = f"{day_text(booking.day)}{meal_text(booking.meal)}{booking.count}份"
+    enqueue_notification(
+        session, person_id=booking.person_id, template="meal_booking",
+        text=f"{actor.masked_name}{verb}{what}（{booking.canteen.name}）{tail}。",
+        dedupe_key=f"meal-booking:{booking.id}:{booking.status}",
+        payload={"booking_id": booking.id},
+    )
+
+
+def _visible_booking(session: Session, *, actor: Person, booking_id: int) -> MealBooking:
+    booking = session.get(MealBooking, booking_id, with_for_update=True)
+    if booking is None or not can_act_for(session, agent=actor, principal_id=booking.person_id):
+        raise NotFound("没有找到这份订餐。")
+    return booking
+
+
+def cancel_meal_booking(session: Session, *, actor: Person, booking_id: int) -> MealBooking:
+    """Cancel a booking before its cutoff and give the seats back."""
+    booking = _visible_booking(session, actor=actor, booking_id=booking_id)
+    if booking.status != "booked":
+        raise InvalidTransition("这份订餐已经取消或用过了，不能再取消。")
+    served = rules.meal_of(booking.canteen, booking.meal)
+    if served is not None:
+        rules.require_before_cutoff(served, day=booking.day, doing="取消")
+    booking.status = "cancelled"
+    booking.cancelled_at = clock.now()
+    _release_seats(session, booking)
+    session.flush()
+    _tell_principal(session, actor, booking, "取消了")
+    return booking
+
+
+def find_active_booking(session: Session, *, person_id: int, day: date, meal: str,
+                        canteen_id: int | None = None) -> MealBooking | None:
+    """Return the person's booked (not yet served) meal on a day, if any."""
+    stmt = select(MealBooking).where(
+        MealBooking.person_id == person_id, MealBooking.day == day, MealBooking.meal == meal,
+        MealBooking.status == "booked")
+    if canteen_id is not None:
+        stmt = stmt.where(MealBooking.canteen_id == canteen_id)
+    return session.scalars(stmt.order_by(MealBooking.id)).first()
+
+
+def list_my_bookings(session: Session, *, actor: Person, person_id: int | None = None,
+                     from_day: date | None = None) -> list[MealBooking]:
+    """Return a person's bookings from a day on (default today), soonest first."""
+    person_id = actor.id if person_id is None else person_id
+    require_act_for(session, agent=actor, principal_id=person_id)
+    stmt = select(MealBooking).where(MealBooking.person_id == person_id,
+                                     MealBooking.day >= (from_day or clock.today()))
+    rows = session.scalars(stmt.order_by(MealBooking.day, MealBooking.id))
+    return sorted(rows, key=lambda b: (b.day, MEALS.index(b.meal), b.id))
+
+
+def list_bookings_for_reminder(session: Session, *, day: date,
+                               meal: str | None = None) -> list[MealBooking]:
+    """Return the active bookings of a day (one meal or all), for reminders."""
+    stmt = select(MealBooking).where(MealBooking.day == day, MealBooking.status == "booked")
+    if meal is not None:
+        stmt = stmt.where(MealBooking.meal == meal)
+    return list(session.scalars(stmt.order_by(MealBooking.id)))
+
+
+def recent_booking_history(session: Session, *, person_id: int, days: int) -> list[MealBooking]:
+    """Return a person's bookings of the last `days` days up to today, any status."""
+    today = clock.today()
+    stmt = select(MealBooking).where(MealBooking.person_id == person_id,
+                                     MealBooking.day > today - timedelta(days=days),
+                                     MealBooking.day <= today)
+    return list(session.scalars(stmt.order_by(MealBooking.day, MealBooking.id)))
