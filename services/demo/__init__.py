@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 DEMO_LOADERS: list[str] = [
     "services.demo.foundation",
+    "services.demo.meals",
+    "services.demo.help_requests",
 ]
 
 
