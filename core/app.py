@@ -114,7 +114,9 @@ def _register_front_doors(app: Flask) -> None:
 
 
 # Blueprints beside the mini-program API: (module, attribute).
-FRONT_DOORS: list[tuple[str, str]] = []
+FRONT_DOORS: list[tuple[str, str]] = [
+    ("bot.views", "bp"),
+]
 
 
 def create_app(settings: Settings | None = None, *, kv: KV | None = None) -> Flask:

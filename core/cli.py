@@ -13,6 +13,7 @@ from core.migrate import upgrade_to_head
 
 # Modules that expose `register(app)` to add their own command groups.
 COMMAND_MODULES: list[str] = [
+    "bot.cli",
     "core.cli_roles",
 ]
 

@@ -1,0 +1,1 @@
+"""The 公众号 front door: verify, decrypt, parse, dedupe, converse, reply."""

@@ -1,0 +1,1 @@
+"""Conversations: a small engine and one explicit state machine per flow."""

@@ -1,0 +1,147 @@
+"""One-shot answers: intents that need no dialogue (menus, lists, balances, policies)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import nlp
+from bot import knowledge, location, texts
+from bot.turn import Turn
+from core import clock
+from services.meals.wording import day_text, meal_text, moment_text, yuan
+
+SMALLTALK = "您好！我是邻里帮。\n有什么事，直接告诉我就行。\n回复“菜单”看看我能做什么。"
+Answer = Callable[[Turn, nlp.Parse], str]
+
+
+class FlowEnds(Exception):
+    """A flow cannot go on (nothing to choose from); the message says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _day(parse: nlp.Parse, default: date) -> date:
+    raw = parse.slots.get("date")
+    return date.fromisoformat(str(raw)) if raw else default
+
+
+def policy(turn: Turn, parse: nlp.Parse) -> str:
+    """Answer a policy question, or list the topics when it is unclear which."""
+    topic = str(parse.slots.get("topic") or "")
+    if topic in ("", "other") and parse.confidence < 0.99:
+        return knowledge.topic_menu()
+    return knowledge.policy_answer(turn.session, person=turn.person, topic=topic)
+
+
+def canteens(turn: Turn, parse: nlp.Parse) -> str:
+    """List the meal points nearest the person."""
+    return location.nearby_canteens_text(turn)
+
+
+def menu_of_day(turn: Turn, parse: nlp.Parse) -> str:
+    """Say what the person's canteen serves on a day."""
+    from services.meals.canteens import default_canteen_for
+    from services.meals.menus import get_menu
+
+    canteen = default_canteen_for(turn.session, person=turn.person)
+    if canteen is None:
+        return "还不知道您在哪个社区。\n请先回复“登记”，或者发送您的位置。"
+    day = _day(parse, clock.today())
+    meal = parse.slots.get("meal")
+    menus = get_menu(turn.session, canteen_id=canteen.id, day=day, meal=str(meal) if meal else None)
+    if not menus:
+        return f"{canteen.name}{day_text(day)}的菜单还没有出来。"
+    lines = [f"{canteen.name} {day_text(day)}："]
+    lines += [f"{meal_text(m.meal)}：{'、'.join(m.dishes)}" for m in menus]
+    return "\n".join([*lines, "想订餐，回复“订餐”。"])
+
+
+def my_bookings(turn: Turn, parse: nlp.Parse) -> str:
+    """List the person's coming meals."""
+    from services.meals.bookings import list_my_bookings
+
+    booked = [b for b in list_my_bookings(turn.session, actor=turn.person) if b.status == "booked"]
+    if not booked:
+        return "您最近没有订餐。\n想订餐，回复“订餐”。"
+    lines = ["您订的餐："]
+    for n, b in enumerate(booked[:8], 1):
+        how = "送餐上门" if b.delivery else "到店吃"
+        lines.append(f"{n} {day_text(b.day)}{meal_text(b.meal)} {b.count}份 {how}，付{yuan(b.payable_fen)}")
+    return "\n".join([*lines, "要取消，回复“取消订餐”。"])
+
+
+def points(turn: Turn, parse: nlp.Parse) -> str:
+    """Say the person's points balance."""
+    from services.volunteers import get_points_balance
+
+    balance = get_points_balance(turn.session, person_id=turn.person.id)
+    return f"您现在有{balance}积分。\n回复“积分兑换”看看能换什么。"
+
+
+def rewards(turn: Turn, parse: nlp.Parse) -> str:
+    """List what points buy and where to redeem."""
+    from services.volunteers import get_points_balance, list_rewards
+
+    offer = list_rewards(turn.session)[:6]
+    balance = get_points_balance(turn.session, person_id=turn.person.id)
+    if not offer:
+        return f"您有{balance}积分。\n现在还没有可以兑换的物品。"
+    lines = [f"您有{balance}积分，可以换："]
+    lines += [f"{n} {r.name}：{r.points_cost}积分" for n, r in enumerate(offer, 1)]
+    return "\n".join([*lines, "兑换请到小程序“我的积分”，或到社区服务站。"])
+
+
+def activities(turn: Turn, parse: nlp.Parse) -> str:
+    """List the coming activities."""
+    from services.volunteers import list_activities
+
+    found = list_activities(turn.session, actor=turn.person)[:5]
+    if not found:
+        return "最近没有活动。\n有新活动会通知您。"
+    lines = ["最近的活动："]
+    for n, a in enumerate(found, 1):
+        lines.append(f"{n} {a.title}，{moment_text(a.starts_at)}，{a.place}")
+    return "\n".join([*lines, "想参加，回复“报名活动”。"])
+
+
+def help_status(turn: Turn, parse: nlp.Parse) -> str:
+    """Say where the person's open help requests stand."""
+    from services.help_requests.queries import list_my_help_requests
+    from services.help_requests.views import describe_for_requester
+
+    mine = list_my_help_requests(turn.session, actor=turn.person)[:3]
+    if not mine:
+        return "您现在没有在办的求助。\n需要帮忙，直接告诉我。"
+    return "\n\n".join(describe_for_requester(r) for r in mine)
+
+
+def smalltalk(turn: Turn, parse: nlp.Parse) -> str:
+    """Greet back and point to the menu."""
+    return SMALLTALK
+
+
+def menu_help(turn: Turn, parse: nlp.Parse) -> str:
+    """Say what Linli can do."""
+    return texts.menu_text()
+
+
+def yes_no(turn: Turn, parse: nlp.Parse) -> str:
+    """Answer a yes or no that belongs to nothing."""
+    return "好的。\n有事随时叫我，回复“菜单”看看我能做什么。"
+
+
+ANSWERS: dict[str, Answer] = {
+    "policy_faq": policy, "canteen_nearby": canteens, "meal_menu": menu_of_day,
+    "meal_query": my_bookings, "points_query": points, "points_redeem": rewards,
+    "activity_list": activities, "help_status": help_status, "smalltalk": smalltalk,
+    "menu_help": menu_help, "affirm": yes_no, "deny": yes_no,
+}
+
+
+def answer(turn: Turn, intent: str, parse: nlp.Parse) -> str:
+    """Answer an intent that needs no dialogue."""
+    handler = ANSWERS.get(intent)
+    return handler(turn, parse) if handler else f"{texts.NOT_UNDERSTOOD}\n{texts.menu_text()}"

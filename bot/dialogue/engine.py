@@ -1,0 +1,289 @@
+"""The dialogue engine: global commands, flow steps, confirmation, misses and hand-off.
+
+Every message goes: emergency check → global command (取消 / 重新开始 /
+帮助 / 转人工) → the active flow's current state → a new intent. Nothing
+is committed until the person says yes; the commit is one service call in
+a savepoint, so a refused booking leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+import nlp
+from bot import texts
+from bot.dialogue import answers, emergency
+from bot.dialogue.flow import CONFIRM, Flow, Step
+from bot.dialogue.flows import FLOWS
+from bot.turn import Turn
+from core import clock
+from core.errors import LinliError
+
+LOW_CONFIDENCE = 0.45
+MAX_TEXT = 500
+PICK_INTENT = "pick_intent"
+YES = {"1", "是", "是的", "好", "好的", "确认", "确定", "对", "对的", "可以", "行", "嗯"}
+REDO = {"2", "重新填写", "重填", "修改"}
+NO = {"3", "不", "不是", "不对", "不用", "不用了", "否"}
+CANCEL = {"取消", "退出", "不办了", "算了", "结束"}
+RESTART = {"重新开始", "重来", "从头开始"}
+HELP = {"帮助", "菜单", "help", "?", "？", "怎么用"}
+HUMAN = {"转人工", "人工", "人工服务", "找人工", "找社工"}
+INTENT_LABELS = {
+    "meal_book": "订餐", "meal_cancel": "取消订餐", "meal_query": "查我的订餐",
+    "meal_menu": "看菜单", "canteen_nearby": "找附近的助餐点", "help_request": "求助",
+    "help_status": "查求助进度", "register": "登记个人信息", "policy_faq": "问政策",
+    "volunteer_register": "报名当志愿者", "service_checkin": "志愿服务签到",
+    "service_checkout": "志愿服务签退", "service_log": "记录志愿服务",
+    "points_query": "查积分", "points_redeem": "积分兑换", "activity_list": "看活动",
+    "activity_signup": "报名活动", "human_agent": "转人工", "menu_help": "看看能做什么",
+}
+# Bare menu words the welcome and menu tell people to send.
+KEYWORDS = {"登记": "register", "订餐": "meal_book", "求助": "help_request",
+            "签到": "service_checkin", "签退": "service_checkout", "报名活动": "activity_signup",
+            "求助进度": "help_status", "积分兑换": "points_redeem", "取消订餐": "meal_cancel"}
+_PUNCT = re.compile(r"[\s。，,.!！?？~～、]+")
+
+
+def local_now(turn: Turn) -> datetime:
+    """Return the turn's moment in Asia/Shanghai (nlp resolves dates against it)."""
+    return turn.now.astimezone(clock.LOCAL_TZ)
+
+
+def bare(text: str) -> str:
+    """Strip spaces and punctuation so commands match however they are typed."""
+    return _PUNCT.sub("", text).lower() or text.strip()
+
+
+def converse(turn: Turn, text: str) -> str:
+    """Answer one message of free text (typed or recognised from voice)."""
+    text = turn.text = text.strip()[:MAX_TEXT]
+    reply = _answer(turn, text, nlp.parse(text, local_now(turn)))
+    return "\n".join([*turn.notes, reply])
+
+
+def converse_intent(turn: Turn, intent: str) -> str:
+    """Answer a menu tap: start what its intent stands for."""
+    return "\n".join([*turn.notes, start_intent(turn, intent)])
+
+
+def start_intent(turn: Turn, intent: str, parse: nlp.Parse | None = None) -> str:
+    """Start what an intent stands for: a flow, or a one-shot answer."""
+    parse = parse or nlp.Parse(intent)
+    turn.state.reset()
+    if intent == "human_agent":
+        return hand_to_human(turn, "")
+    flow = FLOWS.get(intent)
+    if flow is not None:
+        return start_flow(turn, flow, parse)
+    return answers.answer(turn, intent, parse)
+
+
+def note_timeout(turn: Turn, flow_name: str) -> None:
+    """Tell the person an unfinished flow was dropped after 15 minutes."""
+    flow = FLOWS.get(flow_name)
+    if flow is not None:
+        turn.notes.append(texts.TIMED_OUT.format(title=flow.title))
+
+
+def _answer(turn: Turn, text: str, parse: nlp.Parse) -> str:
+    if parse.slots.get("urgency") == "emergency":
+        return emergency.raise_emergency(turn, text, parse)
+    word = bare(text)
+    if word in CANCEL:
+        return cancel(turn)
+    if word in RESTART:
+        return restart(turn)
+    if word in HELP:
+        return show_help(turn)
+    if word in HUMAN or parse.intent == "human_agent":
+        return hand_to_human(turn, text)
+    state = turn.state
+    if state.flow == emergency.FLOW:
+        return emergency.take_address(turn, text)
+    if state.flow in FLOWS:
+        return continue_flow(turn, FLOWS[state.flow], text, parse)
+    if state.step == PICK_INTENT and (picked := pick(state.choices, word)) is not None:
+        return start_intent(turn, picked)
+    if word in KEYWORDS:
+        return start_intent(turn, KEYWORDS[word], parse)
+    if parse.intent == "unknown" or parse.confidence < LOW_CONFIDENCE:
+        return not_understood(turn, parse)
+    return start_intent(turn, parse.intent, parse)
+
+
+def pick(choices: list[list[Any]], word: str) -> Any:
+    """Return the value of a numbered choice ("2", "第2个"), or None."""
+    digits = word.removeprefix("第").removesuffix("个")
+    if digits.isdigit() and 1 <= int(digits) <= len(choices):
+        return choices[int(digits) - 1][0]
+    for value, label in choices:
+        if word and word == bare(str(label)):
+            return value
+    return None
+
+
+def start_flow(turn: Turn, flow: Flow, parse: nlp.Parse) -> str:
+    """Begin a flow, keeping every slot the first message already gave."""
+    refusal = flow.gate(turn)
+    if refusal is not None:
+        return refusal
+    turn.state.start(flow.name)
+    flow.prefill(turn, parse)
+    return advance(turn, flow)
+
+
+def advance(turn: Turn, flow: Flow) -> str:
+    """Ask for the first empty slot, or read everything back for a yes."""
+    state = turn.state
+    for step in flow.steps:
+        if step.slot in state.slots or not step.needed(turn):
+            continue
+        try:
+            question = step.ask(turn)
+        except answers.FlowEnds as end:
+            state.reset()
+            return end.message
+        state.step, state.choices = step.state, [[v, label] for v, label in question.choices]
+        return question.render()
+    state.step, state.choices = CONFIRM, []
+    try:
+        summary = flow.summary(turn)
+    except answers.FlowEnds as end:
+        state.reset()
+        return end.message
+    except LinliError as error:
+        state.reset()
+        return f"{error.message}\n需要帮忙，回复“转人工”。"
+    return f"{summary}\n回复数字：\n{texts.CONFIRM_CHOICES}"
+
+
+def continue_flow(turn: Turn, flow: Flow, text: str, parse: nlp.Parse) -> str:
+    """Take an answer in the flow's current state."""
+    if turn.state.step == CONFIRM:
+        return _confirm(turn, flow, text, parse)
+    step = flow.step_named(turn.state.step)
+    if step is None:
+        return advance(turn, flow)
+    before = dict(turn.state.slots)
+    try:
+        _fill(turn, flow, step, text)
+    except answers.FlowEnds as end:
+        turn.state.reset()
+        return end.message
+    if turn.state.slots == before:
+        return miss(turn, step.ask(turn).render())
+    turn.state.misses = 0
+    return advance(turn, flow)
+
+
+def _fill(turn: Turn, flow: Flow, step: Step, text: str) -> None:
+    slots = turn.state.slots
+    value = pick(turn.state.choices, bare(text))
+    if value is None:
+        reparse = _reparse(turn, flow, text)
+        flow.prefill(turn, reparse)
+        if step.slot in slots:
+            return
+        value = step.read(turn, text, reparse)
+    if value is not None:
+        slots[step.slot] = step.accept(turn, value)
+
+
+def _reparse(turn: Turn, flow: Flow, text: str) -> nlp.Parse:
+    return nlp.parse(f"{flow.cue} {text}", local_now(turn))
+
+
+def _confirm(turn: Turn, flow: Flow, text: str, parse: nlp.Parse) -> str:
+    word = bare(text)
+    if word in YES or (parse.intent == "affirm" and word not in NO):
+        return commit(turn, flow)
+    if word in REDO:
+        turn.state.start(flow.name)
+        return advance(turn, flow)
+    if word in NO or parse.intent == "deny":
+        turn.state.reset()
+        return texts.NOT_SAVED
+    before = dict(turn.state.slots)
+    flow.prefill(turn, _reparse(turn, flow, text))
+    if turn.state.slots != before:
+        return advance(turn, flow)
+    return miss(turn, f"请回复数字：\n{texts.CONFIRM_CHOICES}")
+
+
+def commit(turn: Turn, flow: Flow) -> str:
+    """Make the one service call; a refusal is said in the service's own words."""
+    try:
+        with turn.session.begin_nested():
+            reply = flow.commit(turn)
+    except LinliError as error:
+        turn.state.reset()
+        return f"{error.message}\n需要帮忙，回复“转人工”。"
+    turn.state.reset()
+    return reply
+
+
+def miss(turn: Turn, again: str) -> str:
+    """Say we did not understand and ask again; the second miss offers a person."""
+    turn.state.misses += 1
+    if turn.state.misses >= 2:
+        return texts.OFFER_HUMAN
+    return f"{texts.NOT_UNDERSTOOD}\n{again}"
+
+
+def not_understood(turn: Turn, parse: nlp.Parse) -> str:
+    """Offer the likely meanings as numbered choices; a second miss offers a person."""
+    if turn.state.misses >= 1:
+        turn.state.choices, turn.state.step = [], None
+        turn.state.misses += 1
+        return texts.OFFER_HUMAN
+    guesses = [parse.intent] + [name for name, _ in parse.alternatives]
+    options = [[i, INTENT_LABELS[i]] for i in dict.fromkeys(guesses) if i in INTENT_LABELS][:3]
+    turn.state.misses = 1
+    if not options:
+        return f"{texts.NOT_UNDERSTOOD}\n{texts.menu_text()}"
+    turn.state.step, turn.state.choices = PICK_INTENT, options
+    lines = ["您是想："] + [f"{n} {label}" for n, (_, label) in enumerate(options, 1)]
+    return "\n".join([*lines, "回复数字就行。"])
+
+
+def cancel(turn: Turn) -> str:
+    """Drop whatever is in progress."""
+    active = turn.state.flow is not None
+    turn.state.reset()
+    return texts.CANCELLED if active else texts.NOTHING_TO_CANCEL
+
+
+def restart(turn: Turn) -> str:
+    """Start the current flow again from its first question."""
+    flow = FLOWS.get(turn.state.flow or "")
+    if flow is None:
+        turn.state.reset()
+        return texts.menu_text()
+    turn.state.start(flow.name)
+    return advance(turn, flow)
+
+
+def show_help(turn: Turn) -> str:
+    """Show the menu, and where the person is in a flow."""
+    flow = FLOWS.get(turn.state.flow or "")
+    step = flow.step_named(turn.state.step) if flow else None
+    if flow is None:
+        return texts.menu_text()
+    again = step.ask(turn).render() if step else flow.summary(turn)
+    return f"您正在{flow.title}。\n{again}\n回复“取消”可以结束，“转人工”找工作人员。"
+
+
+def hand_to_human(turn: Turn, text: str) -> str:
+    """Create a request for staff and say who will call."""
+    from services.help_requests.intake import request_human_agent
+
+    title = FLOWS[turn.state.flow].title if turn.state.flow in FLOWS else ""
+    note = f"在“{title}”中请求转人工：{text}" if title else (text or "请求人工服务")
+    with turn.session.begin_nested():
+        request = request_human_agent(turn.session, actor=turn.person, note=note)
+    turn.state.reset()
+    return (f"已经通知社区工作人员，会尽快联系您。\n编号：{request.code}\n"
+            "有危险请直接拨打110或120。")

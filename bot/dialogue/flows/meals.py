@@ -1,0 +1,127 @@
+"""订餐 and 取消订餐: the meal flows (states in docs/flows.md)."""
+
+from __future__ import annotations
+
+from bot.dialogue.answers import FlowEnds
+from bot.dialogue.flow import Flow, Question, Step, copy_slots
+from bot.dialogue.flows.common import ask_day, said_day, slot_day
+from bot.turn import Turn
+from models.meals import MEAL_NAMES
+from nlp import Parse
+from services.meals.wording import meal_text, yuan
+
+MEAL_CHOICES = [(meal, name) for meal, name in MEAL_NAMES.items()]
+
+
+def _canteens(turn: Turn) -> list[tuple[int, str]]:
+    from services.meals.canteens import list_canteens_in_community
+
+    if turn.person.community_id is None:
+        return []
+    found = list_canteens_in_community(turn.session, community_id=turn.person.community_id)
+    return [(c.id, c.name) for c in found]
+
+
+def _prefill_canteen(turn: Turn, parse: Parse) -> None:
+    copy_slots("date", "meal", "count", "delivery")(turn, parse)
+    if "canteen" not in turn.state.slots:
+        options = _canteens(turn)
+        if len(options) == 1:
+            turn.state.slots["canteen"] = options[0][0]
+
+
+def ask_canteen(turn: Turn) -> Question:
+    options = _canteens(turn)
+    if not options:
+        raise FlowEnds("还不知道您在哪个社区，没法订餐。\n请先回复“登记”，留下社区和地址。")
+    return Question("在哪个助餐点吃？", options)
+
+
+def ask_count(turn: Turn) -> Question:
+    return Question("要几份？", [(1, "1份"), (2, "2份"), (3, "3份")])
+
+
+def ask_delivery(turn: Turn) -> Question:
+    return Question("送到家，还是到助餐点吃？", [(True, "送餐上门"), (False, "到助餐点吃")])
+
+
+def _quote(turn: Turn):  # type: ignore[no-untyped-def]
+    from services.meals.bookings import quote_meal
+
+    s = turn.state.slots
+    return quote_meal(turn.session, actor=turn.person, person_id=turn.person.id,
+                      canteen_id=int(s["canteen"]), day=slot_day(turn), meal=str(s["meal"]),
+                      count=int(s["count"]), delivery=bool(s["delivery"]))
+
+
+def booking_words(turn: Turn) -> str:
+    s = turn.state.slots
+    how = "送餐上门" if s["delivery"] else "到助餐点吃"
+    return f"{said_day(turn)} {meal_text(str(s['meal']))} {s['count']}份 {how}"
+
+
+def book_summary(turn: Turn) -> str:
+    quote = _quote(turn)
+    money = f"共{yuan(quote.payable_fen)}"
+    if quote.subsidy_fen:
+        money += f"（原价{yuan(quote.price_fen)}，补贴{yuan(quote.subsidy_fen)}）"
+    return f"请核对：\n{booking_words(turn)}，{money}"
+
+
+def book_commit(turn: Turn) -> str:
+    from services.meals.bookings import book_meal
+
+    s = turn.state.slots
+    booking = book_meal(turn.session, actor=turn.person, person_id=turn.person.id,
+                        canteen_id=int(s["canteen"]), day=slot_day(turn), meal=str(s["meal"]),
+                        count=int(s["count"]), delivery=bool(s["delivery"]), channel="chat")
+    return (f"订好了！\n{booking_words(turn)}\n到时付{yuan(booking.payable_fen)}。\n"
+            "要取消，回复“取消订餐”。")
+
+
+BOOK = Flow(
+    name="meal_book", title="订餐", cue="订餐",
+    steps=(
+        Step("canteen", ask_canteen),
+        Step("date", lambda t: ask_day("订哪天的饭？")),
+        Step("meal", lambda t: Question("订哪一顿？", MEAL_CHOICES)),
+        Step("count", ask_count),
+        Step("delivery", ask_delivery),
+    ),
+    prefill=_prefill_canteen, summary=book_summary, commit=book_commit,
+)
+
+
+def _booking(turn: Turn):  # type: ignore[no-untyped-def]
+    from services.meals.bookings import find_active_booking
+
+    s = turn.state.slots
+    found = find_active_booking(turn.session, person_id=turn.person.id, day=slot_day(turn),
+                                meal=str(s["meal"]))
+    if found is None:
+        raise FlowEnds(f"{said_day(turn)}{meal_text(str(s['meal']))}您没有订餐，不用取消。")
+    return found
+
+
+def cancel_summary(turn: Turn) -> str:
+    booking = _booking(turn)
+    how = "送餐上门" if booking.delivery else "到助餐点吃"
+    return (f"要取消的是：\n{said_day(turn)} {meal_text(booking.meal)} {booking.count}份 {how}，"
+            f"共{yuan(booking.payable_fen)}")
+
+
+def cancel_commit(turn: Turn) -> str:
+    from services.meals.bookings import cancel_meal_booking
+
+    booking = cancel_meal_booking(turn.session, actor=turn.person, booking_id=_booking(turn).id)
+    return f"已取消{said_day(turn)}的{meal_text(booking.meal)}。"
+
+
+CANCEL = Flow(
+    name="meal_cancel", title="取消订餐", cue="取消订餐",
+    steps=(
+        Step("date", lambda t: ask_day("取消哪天的饭？")),
+        Step("meal", lambda t: Question("取消哪一顿？", MEAL_CHOICES)),
+    ),
+    prefill=copy_slots("date", "meal"), summary=cancel_summary, commit=cancel_commit,
+)

@@ -1,0 +1,106 @@
+"""登记: consent, name, phone, community, address, then one profile write."""
+
+from __future__ import annotations
+
+import re
+
+import nlp
+from bot.dialogue.answers import FlowEnds
+from bot.dialogue.flow import Flow, Question, Step
+from bot.turn import Turn
+from core.crypto import mask_phone
+from nlp import Parse
+
+_NAME_PREFIX = re.compile(r"^(我叫|我是|名字是|姓名是|叫)")
+_NAME = re.compile(r"^[\u4e00-\u9fa5·]{2,10}$|^[A-Za-z][A-Za-z .]{1,30}$")
+CONSENT_TEXT = (
+    "登记前请您知道：\n我们会保存您的姓名、电话和住址，\n只用于社区联系您、为您服务，不会给别人。\n"
+    "您同意吗？"
+)
+
+
+def _needs_consent(turn: Turn) -> bool:
+    from services.residents import has_registration_consent
+
+    return not has_registration_consent(turn.session, person_id=turn.person.id)
+
+
+def read_name(turn: Turn, text: str, parse: Parse) -> str | None:
+    name = _NAME_PREFIX.sub("", text.strip()).strip("。，, ")
+    return name if _NAME.match(name) else None
+
+
+def read_phone(turn: Turn, text: str, parse: Parse) -> str | None:
+    return nlp.extract_phone(text)
+
+
+def read_address(turn: Turn, text: str, parse: Parse) -> str | None:
+    address = text.strip()
+    return address[:200] if len(address) >= 4 else None
+
+
+def read_consent(turn: Turn, text: str, parse: Parse) -> bool | None:
+    if text.strip() in ("同意", "我同意") or parse.intent == "affirm":
+        return True
+    if text.strip() == "不同意" or parse.intent == "deny":
+        return False
+    return None
+
+
+def accept_consent(turn: Turn, agreed: object) -> bool:
+    if agreed is not True:
+        raise FlowEnds("好的，没有登记。\n不登记也可以问政策、找助餐点。")
+    return True
+
+
+def ask_community(turn: Turn) -> Question:
+    from services.residents import list_communities
+
+    return Question("您住在哪个社区？", [(c.id, c.name) for c in list_communities(turn.session)])
+
+
+def _community_name(turn: Turn) -> str:
+    from services.residents import list_communities
+
+    wanted = int(turn.state.slots["community"])
+    return next((c.name for c in list_communities(turn.session) if c.id == wanted), "")
+
+
+def summary(turn: Turn) -> str:
+    s = turn.state.slots
+    return (f"请核对：\n姓名：{s['name']}\n电话：{mask_phone(str(s['phone']))}\n"
+            f"社区：{_community_name(turn)}\n地址：{s['address']}")
+
+
+def commit(turn: Turn) -> str:
+    from services.residents import register_resident
+
+    s = turn.state.slots
+    register_resident(turn.session, person=turn.person, name=str(s["name"]),
+                      phone=str(s["phone"]), community_id=int(s["community"]),
+                      address=str(s["address"]))
+    return f"登记好了，{s['name']}！\n现在可以订餐、求助了。回复“菜单”看看。"
+
+
+def _prefill(turn: Turn, parse: Parse) -> None:
+    phone = nlp.extract_phone(turn.text)
+    if phone and "phone" not in turn.state.slots:
+        turn.state.slots["phone"] = phone
+
+
+def _consent_choice(turn: Turn) -> Question:
+    return Question(CONSENT_TEXT, [(True, "同意"), (False, "不同意")])
+
+
+REGISTER = Flow(
+    name="register", title="登记", cue="",
+    steps=(
+        Step("consent", _consent_choice, read_consent, needed=_needs_consent,
+             accept=accept_consent),
+        Step("name", lambda t: Question("请问您叫什么名字？"), read_name),
+        Step("phone", lambda t: Question("您的手机号是多少？"), read_phone),
+        Step("community", ask_community),
+        Step("address", lambda t: Question("请告诉我您的住址（小区、楼号、门牌）："), read_address),
+    ),
+    prefill=_prefill, summary=summary, commit=commit,
+)

@@ -1,0 +1,144 @@
+"""志愿者: register, check in, check out, log a service, sign up for an activity."""
+
+from __future__ import annotations
+
+from bot import location
+from bot.dialogue.answers import FlowEnds
+from bot.dialogue.flow import Flow, Question, Step, copy_slots
+from bot.dialogue.flows.common import ask_day, said_day, slot_day
+from bot.turn import Turn
+from nlp import Parse
+from services.meals.wording import moment_text
+
+SKILLS = [("买菜跑腿", "买菜跑腿"), ("陪伴聊天", "陪伴聊天"), ("打扫卫生", "打扫卫生"),
+          ("家电维修", "家电维修"), ("陪同就医", "陪同就医"), ("助餐送餐", "助餐送餐")]
+NOT_VOLUNTEER = "您还不是志愿者。\n想参加，回复“我想当志愿者”。"
+
+
+def _volunteers_only(turn: Turn) -> str | None:
+    return None if turn.person.has_role("volunteer") else NOT_VOLUNTEER
+
+
+def _read_skills(turn: Turn, text: str, parse: Parse) -> str | None:
+    words = [w for w in text.replace("，", "、").replace(",", "、").replace(" ", "、").split("、") if w]
+    return "、".join(words)[:100] if words else None
+
+
+def register_commit(turn: Turn) -> str:
+    from services.volunteers import register_volunteer
+
+    skills = str(turn.state.slots["skills"]).split("、")
+    register_volunteer(turn.session, actor=turn.person, skills=skills)
+    return "报名成功！\n社区工作人员审核后会通知您，审核通过就可以签到服务、攒积分了。"
+
+
+VOLUNTEER = Flow(
+    name="volunteer_register", title="报名当志愿者", cue="志愿者",
+    steps=(Step("skills", lambda t: Question("您能帮忙做什么？回复数字，或者直接说：", SKILLS),
+                _read_skills),),
+    summary=lambda t: f"请核对：\n报名当志愿者，能帮忙：{t.state.slots['skills']}",
+    commit=register_commit,
+)
+
+
+def checkin_commit(turn: Turn) -> str:
+    from services.volunteers import check_in
+
+    where = location.recall(turn.kv, turn.message.openid)
+    lat, lng = where if where else (None, None)
+    record = check_in(turn.session, actor=turn.person, lat=lat, lng=lng)
+    started = moment_text(record.started_at) if record.started_at else "现在"
+    return f"签到成功，{started}开始服务。\n服务结束请回复“签退”。"
+
+
+CHECKIN = Flow(
+    name="service_checkin", title="签到", cue="签到", steps=(),
+    summary=lambda t: f"现在签到，开始服务（{moment_text(t.now)}）。",
+    commit=checkin_commit, gate=_volunteers_only,
+)
+
+
+def checkout_commit(turn: Turn) -> str:
+    from services.volunteers import check_out
+
+    record = check_out(turn.session, actor=turn.person)
+    return f"签退成功，这次服务{record.minutes}分钟。\n服务对象确认后，积分就到账。"
+
+
+CHECKOUT = Flow(
+    name="service_checkout", title="签退", cue="签退", steps=(),
+    summary=lambda t: f"现在签退，结束服务（{moment_text(t.now)}）。",
+    commit=checkout_commit, gate=_volunteers_only,
+)
+
+
+def _read_hours(turn: Turn, text: str, parse: Parse) -> float | None:
+    value = parse.slots.get("hours")
+    return float(value) if isinstance(value, int | float) and value > 0 else None
+
+
+def log_commit(turn: Turn) -> str:
+    from services.volunteers import log_service
+
+    s = turn.state.slots
+    log_service(turn.session, actor=turn.person, day=slot_day(turn), hours=float(s["hours"]),
+                description=str(s["description"]))
+    return "记好了！\n服务对象或工作人员确认后，积分就到账。"
+
+
+def _log_prefill(turn: Turn, parse: Parse) -> None:
+    copy_slots("date", "hours")(turn, parse)
+    if parse.intent == "service_log" and len(turn.text) >= 6 and "description" not in turn.state.slots:
+        turn.state.slots["description"] = turn.text[:200]
+
+
+LOG = Flow(
+    name="service_log", title="记录志愿服务", cue="志愿服务",
+    steps=(
+        Step("date", lambda t: ask_day("哪天的服务？", ahead=0, back=3)),
+        Step("hours", lambda t: Question("服务了多长时间？（如“两个小时”）",
+                                         [(1.0, "1小时"), (2.0, "2小时"), (3.0, "3小时")]),
+             _read_hours),
+        Step("description", lambda t: Question("做了什么？帮了谁？"),
+             lambda t, text, p: text.strip()[:200] or None),
+    ),
+    prefill=_log_prefill, gate=_volunteers_only, commit=log_commit,
+    summary=lambda t: (f"请核对：\n{said_day(t)} 服务{t.state.slots['hours']:g}小时\n"
+                       f"内容：{t.state.slots['description']}"),
+)
+
+
+def ask_activity(turn: Turn) -> Question:
+    from services.volunteers import list_activities
+
+    found = list_activities(turn.session, actor=turn.person)[:6]
+    if not found:
+        raise FlowEnds("最近没有可以报名的活动。")
+    return Question("报名哪个活动？", [(a.id, f"{a.title}（{moment_text(a.starts_at)}）")
+                                     for a in found])
+
+
+def _activity_title(turn: Turn) -> str:
+    from services.volunteers import list_activities
+
+    wanted = int(turn.state.slots["activity"])
+    for activity in list_activities(turn.session, actor=turn.person):
+        if activity.id == wanted:
+            return f"{activity.title}，{moment_text(activity.starts_at)}，{activity.place}"
+    raise FlowEnds("这个活动已经不能报名了。")
+
+
+def signup_commit(turn: Turn) -> str:
+    from services.volunteers import sign_up_for_activity
+
+    sign_up_for_activity(turn.session, actor=turn.person,
+                         activity_id=int(turn.state.slots["activity"]))
+    return f"报名成功：{_activity_title(turn)}。\n活动前一天会提醒您。"
+
+
+SIGNUP = Flow(
+    name="activity_signup", title="报名活动", cue="报名活动",
+    steps=(Step("activity", ask_activity),),
+    gate=_volunteers_only, commit=signup_commit,
+    summary=lambda t: f"请核对，您要报名：\n{_activity_title(t)}",
+)

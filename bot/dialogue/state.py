@@ -1,0 +1,68 @@
+"""Dialogue state per openid in the shared store, with a 15-minute timeout."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from core.kv import KV
+
+TIMEOUT_SECONDS = 15 * 60
+
+
+@dataclass
+class DialogueState:
+    """Where a person is in a conversation: flow, state, slots and the numbered choices shown."""
+
+    flow: str | None = None
+    step: str | None = None
+    slots: dict[str, Any] = field(default_factory=dict)
+    choices: list[list[Any]] = field(default_factory=list)
+    misses: int = 0
+    updated_at: float = 0.0
+
+    def reset(self) -> None:
+        """Forget the flow and everything collected."""
+        self.flow, self.step, self.slots, self.choices, self.misses = None, None, {}, [], 0
+
+    def start(self, flow: str) -> None:
+        """Begin a flow from its first state."""
+        self.reset()
+        self.flow = flow
+
+    @property
+    def idle(self) -> bool:
+        return self.flow is None and not self.choices and self.misses == 0
+
+
+def state_key(openid: str) -> str:
+    return f"dlg:{openid}"
+
+
+def user_lock_key(openid: str) -> str:
+    return f"dlg-lock:{openid}"
+
+
+def load_state(kv: KV, openid: str, now: datetime) -> tuple[DialogueState, str | None]:
+    """Return the person's state, and the flow that timed out (if one did)."""
+    raw = kv.get(state_key(openid))
+    if raw is None:
+        return DialogueState(), None
+    try:
+        state = DialogueState(**json.loads(raw))
+    except (TypeError, ValueError):
+        return DialogueState(), None
+    if now.timestamp() - state.updated_at > TIMEOUT_SECONDS:
+        return DialogueState(), state.flow
+    return state, None
+
+
+def save_state(kv: KV, openid: str, state: DialogueState, now: datetime) -> None:
+    """Store the state with a TTL, or drop it when there is nothing to remember."""
+    if state.idle:
+        kv.delete(state_key(openid))
+        return
+    state.updated_at = now.timestamp()
+    kv.set(state_key(openid), json.dumps(asdict(state), ensure_ascii=False), TIMEOUT_SECONDS)

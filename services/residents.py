@@ -1,0 +1,34 @@
+"""Register a resident from chat: consents and profile in one call; list communities."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.person import Person
+from models.region import Community
+from services.consents import give_consent, has_consent
+from services.profile import update_profile
+
+REGISTER_SCOPES = ("privacy_policy", "sensitive_profile")
+
+
+def list_communities(session: Session) -> list[Community]:
+    """Return every community, in code order (for numbered choices)."""
+    return list(session.scalars(select(Community).order_by(Community.code)))
+
+
+def has_registration_consent(session: Session, *, person_id: int) -> bool:
+    """Tell whether the person already agreed to keep their contact details."""
+    return all(has_consent(session, person_id=person_id, scope=s) for s in REGISTER_SCOPES)
+
+
+def register_resident(
+    session: Session, *, person: Person, name: str, phone: str, community_id: int,
+    address: str, channel: str = "chat",
+) -> Person:
+    """Record the person's consent and save name, phone, community and address."""
+    for scope in REGISTER_SCOPES:
+        give_consent(session, person=person, scope=scope, channel=channel)
+    changes = {"name": name, "phone": phone, "community_id": community_id, "address": address}
+    return update_profile(session, person=person, changes=changes)
