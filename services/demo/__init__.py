@@ -13,8 +13,6 @@ from sqlalchemy.orm import Session
 DEMO_LOADERS: list[str] = [
     "services.demo.foundation",
     "services.demo.meals",
-    "services.demo.meals",
-    "services.demo.help_requests",
 ]
 
 
