@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 DEMO_LOADERS: list[str] = [
     "services.demo.foundation",
     "services.demo.meals",
+    "services.demo.help_requests",
+    "services.demo.console",
 ]
 
 

@@ -190,3 +190,29 @@ def test_routing_prefers_the_most_specific_rule(db):
         assert pick("living", w.there.id) == by_place.id
         assert pick("care", w.there.id) == both.id
         assert pick("living", w.here.id) == w.civil.id
+
+
+def test_the_same_chat_message_arriving_twice_at_once_files_one_request(db, frozen_clock):
+    with session_scope() as s:
+        w = make_world(s)
+    ids, errors = [], []
+
+    def deliver():
+        try:
+            with session_scope() as s:
+                from models.person import Person
+
+                made = submit(s, s.get(Person, w.resident.id), urgency="emergency",
+                              description="救命", source_key="wx:msg:2002")
+                ids.append(made.id)
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(set(ids)) == 1
+    with session_scope() as s:
+        assert _count(s, HelpRequest) == 1 and _count(s, RiskAlert) == 1

@@ -1,0 +1,81 @@
+"""Demo routing rules for the demo communities and a few requests so staff queues are not empty."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.person import Person
+from models.region import Community, Organisation
+from services.help_requests import (
+    Assignee,
+    set_routing_rule,
+    submit_help_request,
+    transition_help_request,
+)
+
+# (category or None = any, community code or None = any, organisation code, staff queue)
+RULES: list[tuple[str | None, str | None, str, str]] = [
+    (None, None, "ORG-MZ", "default"),
+    ("medical", None, "ORG-HSH", "medical"),
+    ("employment", None, "ORG-GH", "employment"),
+    ("education", None, "ORG-TW", "education"),
+    ("care", "330100001001", "ORG-MZ", "sunshine_care"),
+    ("care", "330100001002", "ORG-FL", "harmony_care"),
+    ("housing", None, "ORG-MZ", "housing"),
+]
+# source key, requester openid, principal openid, category, description, staff openid, moves
+REQUESTS: list[dict[str, Any]] = [
+    {"key": "demo:help:1", "by": "demo_family_wang", "for": "demo_elder_wang", "category": "care",
+     "text": "想请人每周来陪老人聊聊天", "staff": "demo_staff_liu", "moves": []},
+    {"key": "demo:help:2", "by": "demo_elder_li", "for": None, "category": "medical",
+     "text": "腿脚不便，想请人陪同去医院复查", "staff": "demo_staff_chen",
+     "moves": [("accepted", None), ("assigned", "ORG-HSH")]},
+    {"key": "demo:help:3", "by": "demo_elder_li", "for": None, "category": "living",
+     "text": "家里灯坏了，想找人帮忙换", "staff": "demo_staff_chen",
+     "moves": [("accepted", None), ("in_progress", None), ("resolved", None)]},
+]
+
+
+def _person(session: Session, openid: str) -> Person:
+    return session.scalars(select(Person).where(Person.oa_openid == openid)).one()
+
+
+def _org_id(session: Session, code: str) -> int:
+    return session.scalars(select(Organisation.id).where(Organisation.code == code)).one()
+
+
+def _load_rules(session: Session) -> int:
+    for category, community_code, org_code, queue in RULES:
+        community_id = None
+        if community_code is not None:
+            community_id = session.scalars(
+                select(Community.id).where(Community.code == community_code)).one()
+        set_routing_rule(session, category=category, community_id=community_id,
+                         organisation_id=_org_id(session, org_code), queue=queue)
+    return len(RULES)
+
+
+def _load_request(session: Session, spec: dict[str, Any]) -> None:
+    principal = _person(session, spec["for"]).id if spec["for"] else None
+    made = submit_help_request(
+        session, actor=_person(session, spec["by"]), category=spec["category"], urgency="normal",
+        description=spec["text"], on_behalf_of_id=principal, channel="miniprogram",
+        source_key=spec["key"],
+    )
+    if made.intake_outcome != "created":
+        return
+    staff = _person(session, spec["staff"])
+    for to, org_code in spec["moves"]:
+        assignee = Assignee(organisation_id=_org_id(session, org_code)) if org_code else None
+        transition_help_request(session, actor=staff, request_id=made.id, to=to, assignee=assignee)
+
+
+def load(session: Session) -> dict[str, int]:
+    """Create the demo routing rules and demo help requests (idempotent)."""
+    rules = _load_rules(session)
+    for spec in REQUESTS:
+        _load_request(session, spec)
+    return {"help_routing_rules": rules, "help_requests": len(REQUESTS)}
