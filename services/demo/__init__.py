@@ -14,7 +14,6 @@ DEMO_LOADERS: list[str] = [
     "services.demo.foundation",
     "services.demo.meals",
     "services.demo.help_requests",
-    "services.demo.console",
 ]
 
 
