@@ -1,0 +1,169 @@
+"""Resident routes for meals: canteens, menus, quotes, bookings and cancellations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from flask import jsonify
+from pydantic import Field
+
+from core import clock
+from core.errors import ValidationFailed
+from miniprogram_api import bp
+from miniprogram_api.auth import current_person, login_required
+from miniprogram_api.idempotency import idempotent
+from miniprogram_api.uow import db
+from miniprogram_api.validation import Body, Query, parse_body, parse_query
+from models.meals import Canteen, MealBooking, Menu
+from services import meals
+from services.meals.canteens import cutoff_at, describe_meal, served_meals
+from services.meals.wording import day_text, meal_text, moment_text, yuan
+
+Meal = Literal["breakfast", "lunch", "dinner"]
+STATUS_TEXT = {"booked": "已预订", "served": "已用餐", "no_show": "未到", "cancelled": "已取消"}
+
+
+class CanteenQuery(Query):
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lng: float | None = Field(default=None, ge=-180, le=180)
+    community_id: int | None = None
+
+
+class MenuQuery(Query):
+    date: dt.date | None = None
+    meal: Meal | None = None
+
+
+class MealBody(Body):
+    person_id: int | None = None
+    canteen_id: int
+    date: dt.date
+    meal: Meal
+    count: int = Field(default=1, ge=1, le=5)
+    delivery: bool = False
+
+
+class BookBody(MealBody):
+    note: str | None = Field(default=None, max_length=100)
+
+
+class MyBookingsQuery(Query):
+    person_id: int | None = None
+    from_date: dt.date | None = Field(default=None, alias="from")
+
+
+def canteen_json(canteen: Canteen, distance_km: float | None = None) -> dict[str, Any]:
+    return {
+        "id": canteen.id, "name": canteen.name, "address": canteen.address,
+        "phone": canteen.phone, "community_id": canteen.community_id,
+        "latitude": canteen.latitude, "longitude": canteen.longitude,
+        "distance_km": distance_km, "open_weekdays": canteen.open_weekdays,
+        "delivers": canteen.delivers, "delivery_radius_m": canteen.delivery_radius_m,
+        "delivery_fee_fen": canteen.delivery_fee_fen,
+        "meals": [{"meal": m.meal, "name": meal_text(m.meal), "price_fen": m.price_fen,
+                   "capacity": m.capacity, "text": describe_meal(m)} for m in served_meals(canteen)],
+    }
+
+
+def menu_json(menu: Menu) -> dict[str, Any]:
+    return {"date": menu.day.isoformat(), "date_text": day_text(menu.day), "meal": menu.meal,
+            "meal_name": meal_text(menu.meal), "dishes": menu.dishes, "tags": menu.tags}
+
+
+def quote_json(quote: meals.Quote) -> dict[str, Any]:
+    return {
+        "person_id": quote.person_id, "canteen_id": quote.canteen_id,
+        "date": quote.day.isoformat(), "date_text": day_text(quote.day), "meal": quote.meal,
+        "count": quote.count, "delivery": quote.delivery, "price_fen": quote.price_fen,
+        "subsidy_fen": quote.subsidy_fen, "payable_fen": quote.payable_fen,
+        "payable_text": yuan(quote.payable_fen), "reason": quote.reason,
+        "lines": [line.to_dict() for line in quote.lines], "seats_left": quote.seats_left,
+    }
+
+
+def booking_json(booking: MealBooking) -> dict[str, Any]:
+    served = next((m for m in booking.canteen.meals if m.meal == booking.meal), None)
+    cutoff = cutoff_at(served, booking.day) if served else None
+    return {
+        "id": booking.id, "person_id": booking.person_id,
+        "canteen": {"id": booking.canteen.id, "name": booking.canteen.name},
+        "date": booking.day.isoformat(), "date_text": day_text(booking.day),
+        "meal": booking.meal, "meal_name": meal_text(booking.meal), "count": booking.count,
+        "delivery": booking.delivery, "price_fen": booking.price_fen,
+        "subsidy_fen": booking.subsidy_fen, "payable_fen": booking.payable_fen,
+        "payable_text": yuan(booking.payable_fen), "reason": booking.reason,
+        "lines": booking.breakdown.get("lines", []), "note": booking.note,
+        "status": booking.status, "status_text": STATUS_TEXT[booking.status],
+        "cancel_before": cutoff.isoformat() if cutoff else None,
+        "cancel_before_text": moment_text(cutoff) if cutoff else None,
+    }
+
+
+@bp.get("/canteens")
+@login_required
+def list_canteens() -> Any:
+    """List canteens near a point (nearest first) or in a community (default: the caller's)."""
+    args = parse_query(CanteenQuery)
+    if (args.lat is None) != (args.lng is None):
+        raise ValidationFailed("请同时提供 lat 和 lng。")
+    if args.lat is not None and args.lng is not None:
+        near = meals.list_canteens_near(db(), lat=args.lat, lng=args.lng)
+        return jsonify({"items": [canteen_json(c, km) for c, km in near]})
+    community_id = args.community_id or current_person().community_id
+    found = meals.list_canteens_in_community(db(), community_id=community_id) if community_id else []
+    return jsonify({"items": [canteen_json(c) for c in found]})
+
+
+@bp.get("/canteens/<int:canteen_id>/menu")
+@login_required
+def get_canteen_menu(canteen_id: int) -> Any:
+    """Show a canteen's menu for a day (default today)."""
+    args = parse_query(MenuQuery)
+    found = meals.get_menu(db(), canteen_id=canteen_id, day=args.date or clock.today(),
+                           meal=args.meal)
+    return jsonify({"items": [menu_json(m) for m in found]})
+
+
+@bp.post("/meal-bookings/quote")
+@login_required
+def quote_meal_booking() -> Any:
+    """Price a meal: price, subsidy, payable and the reason, without booking."""
+    body = parse_body(MealBody)
+    actor = current_person()
+    quote = meals.quote_meal(db(), actor=actor, person_id=body.person_id or actor.id,
+                             canteen_id=body.canteen_id, day=body.date, meal=body.meal,
+                             count=body.count, delivery=body.delivery)
+    return jsonify(quote_json(quote))
+
+
+@bp.post("/meal-bookings")
+@login_required
+@idempotent
+def create_meal_booking() -> Any:
+    """Book a meal for the caller or for someone they may act for."""
+    body = parse_body(BookBody)
+    actor = current_person()
+    booking = meals.book_meal(db(), actor=actor, person_id=body.person_id or actor.id,
+                              canteen_id=body.canteen_id, day=body.date, meal=body.meal,
+                              count=body.count, delivery=body.delivery, channel="miniprogram",
+                              note=body.note)
+    return jsonify(booking_json(booking)), 201
+
+
+@bp.get("/meal-bookings")
+@login_required
+def list_meal_bookings() -> Any:
+    """List the caller's (or their principal's) bookings from a day on, soonest first."""
+    args = parse_query(MyBookingsQuery)
+    found = meals.list_my_bookings(db(), actor=current_person(), person_id=args.person_id,
+                                   from_day=args.from_date)
+    return jsonify({"items": [booking_json(b) for b in found]})
+
+
+@bp.post("/meal-bookings/<int:booking_id>/cancel")
+@login_required
+def cancel_meal_booking(booking_id: int) -> Any:
+    """Cancel a booking before its cutoff."""
+    booking = meals.cancel_meal_booking(db(), actor=current_person(), booking_id=booking_id)
+    return jsonify(booking_json(booking))
