@@ -19,6 +19,7 @@ from core.config import get_settings
 # (name, argv after the interpreter, only in demo mode)
 COMPANIONS: list[tuple[str, list[str], bool]] = [
     ("fake-wechat", ["-m", "core.wechat.fake_server", "--port", "8900"], True),
+    ("scheduler", ["-m", "scheduler"], False),
 ]
 
 
