@@ -33,6 +33,7 @@ def alert_json(alert: RiskAlert) -> dict[str, Any]:
         "subject_type": alert.subject_type,
         "subject_id": alert.subject_id,
         "escalation_level": alert.escalation_level,
+        "escalate_at": alert.escalate_at.isoformat() if alert.escalate_at else None,
         "created_at": alert.created_at.isoformat(),
         "acknowledged_at": alert.acknowledged_at.isoformat() if alert.acknowledged_at else None,
     }

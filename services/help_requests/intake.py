@@ -121,10 +121,13 @@ def raise_emergency(session: Session, *, help_request: HelpRequest, beneficiary:
 
 
 def _attach(session: Session, existing: HelpRequest, *, actor: Person, description: str,
-            urgency: str, beneficiary: Person) -> HelpRequest:
+            urgency: str, beneficiary: Person, address: str | None) -> HelpRequest:
     merged = f"{existing.description}\n补充：{description}"
     if len(merged) <= MAX_MERGED_DESCRIPTION:
         existing.description = merged
+    if address:
+        # A follow-up often carries where to come (the bot asks for it after an emergency).
+        existing.address = address
     record_event(session, help_request=existing, actor_id=actor.id, kind="attached",
                  from_status=existing.status, to_status=existing.status, note="同类求助并入本单")
     if urgency == "emergency" and existing.urgency != "emergency":
@@ -172,7 +175,7 @@ def submit_help_request(
     existing = _open_duplicate(session, beneficiary, category)
     if existing is not None:
         return _attach(session, existing, actor=actor, description=text, urgency=urgency,
-                       beneficiary=beneficiary)
+                       beneficiary=beneficiary, address=address)
     now = clock.now()
     accept_due, resolve_due = due_times(urgency, now)
     route = route_help_request(session, category=category, community_id=beneficiary.community_id)

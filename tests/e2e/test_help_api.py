@@ -129,6 +129,7 @@ def test_an_emergency_shows_in_staff_alerts_and_ack_still_works(client, world, a
     staff = auth(world.staff)
     [alert] = client.get("/api/v1/staff/alerts", headers=staff).get_json()["items"]
     assert alert["kind"] == "emergency" and alert["level"] == "critical"
+    assert alert["escalate_at"].startswith("2026-11-29T01:10")  # 09:10 in Shanghai
     ack = client.post(f"/api/v1/staff/alerts/{alert['id']}/ack", json={}, headers=staff)
     assert ack.status_code == 200 and ack.get_json()["status"] == "acknowledged"
     with session_scope() as s:

@@ -79,8 +79,10 @@ def test_a_repeat_of_the_same_need_within_a_day_is_attached(db, frozen_clock):
         again = submit(s, w.resident, description="厨房也漏了")
         assert again.id == first.id and again.intake_outcome == "attached"
         assert "补充：厨房也漏了" in again.description
+        with_address = submit(s, w.resident, description="地址在这", address="幸福路8号2楼")
+        assert with_address.id == first.id and first.address == "幸福路8号2楼"
         kinds = s.scalars(select(HelpRequestEvent.kind).where(HelpRequestEvent.request_id == first.id))
-        assert list(kinds) == ["status", "attached"]
+        assert list(kinds) == ["status", "attached", "attached"]
         assert submit(s, w.resident, category="medical").id != first.id
     frozen_clock.advance(hours=25)
     with session_scope() as s:
