@@ -58,14 +58,12 @@ def make_operator(session: Session, canteen: Canteen) -> Person:
 def make_elder(
     session: Session, *, age: int = 75, tier: str | None = None, verified: bool = True,
     review_due: date | None = None, alone: bool = False, disability: int | None = None,
-    home: tuple[float, float] | None = HOME, community_id: int | None = None,
+    home: tuple[float, float] | None = HOME, community: Community | None = None,
     name: str = "王秀英",
 ) -> Person:
     today = clock.today()
     person = make_person(session, name=name, birth_date=date(today.year - age, 1, 1),
-                         living_alone=alone, disability_level=disability)
-    if community_id is not None:
-        person.community_id = community_id
+                         living_alone=alone, disability_level=disability, community=community)
     person.address = "阳光社区3号楼2单元101"
     if home is not None:
         person.set_home_location(*home)
