@@ -161,16 +161,18 @@ def sign_up_for_activity(session: Session, *, actor: Person, activity_id: int) -
     if signup is not None and signup.status != "withdrawn":
         return signup
     try:
+        # The sign-up row and the place are taken together or not at all.
         with session.begin_nested():
             if signup is None:
                 signup = ActivitySignup(activity_id=activity_id, volunteer_id=actor.id)
                 session.add(signup)
             signup.status = "signed_up"
+            session.flush()
+            _take_place(session, activity_id)
     except IntegrityError:
         found = get_signup(session, activity_id=activity_id, volunteer_id=actor.id)
         assert found is not None
         return found
-    _take_place(session, activity_id)
     session.expire(activity, ["signed_up_count"])
     return signup
 

@@ -187,10 +187,9 @@ def get_points_balance(session: Session, *, person_id: int) -> int:
 
 def sum_points_balance(session: Session, *, person_id: int) -> int:
     """Return a volunteer's balance computed from the entries themselves."""
+    account_id = select(PointsAccount.id).where(PointsAccount.person_id == person_id).scalar_subquery()
     total = session.scalar(
-        select(func.coalesce(func.sum(PointsEntry.amount), 0))
-        .join(PointsAccount, PointsAccount.id == PointsEntry.account_id)
-        .where(PointsAccount.person_id == person_id)
+        select(func.coalesce(func.sum(PointsEntry.amount), 0)).where(PointsEntry.account_id == account_id)
     )
     return int(total or 0)
 
