@@ -41,6 +41,7 @@ _DAY_RE = re.compile(
     rf"(?<![月\d{''.join('零〇一二两三四五六七八九十')}])({NUM})(?:号|(?<=\d)日)"
     r"(?![楼线床门房室窗口机码院车位柜桌台屋单元座栋幢厅馆箱子])"
 )
+_REL_MONTH_RE = re.compile(rf"(这个?|本|当|下个?|上个?)月({NUM})(?:号|日)(?![个月\d])")
 _FESTIVAL_RE = re.compile("|".join(sorted(NAMES, key=len, reverse=True)))
 
 
@@ -115,6 +116,19 @@ def _day_of_month(text: str, today: dt.date, past: bool) -> Iterator[DateHit]:
             index += step
 
 
+def _relative_month(text: str, today: dt.date, past: bool) -> Iterator[DateHit]:
+    # 这个月30号, 下个月3号, 上月5号: the month is named relative to today.
+    for m in _REL_MONTH_RE.finditer(text):
+        day = cn_to_int(m.group(2))
+        if day is None:
+            continue
+        shift = {"这": 0, "本": 0, "当": 0, "下": 1, "上": -1}[m.group(1)[0]]
+        index = today.year * 12 + today.month - 1 + shift
+        found = _safe_date(index // 12, index % 12 + 1, day)
+        if found is not None:
+            yield DateHit(m.start(), found)
+
+
 def _festival(text: str, today: dt.date, past: bool) -> Iterator[DateHit]:
     for m in _FESTIVAL_RE.finditer(text):
         found = next_festival(NAMES[m.group(0)], today)
@@ -130,7 +144,7 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
 
 
 _FINDERS: tuple[Callable[[str, dt.date, bool], Iterator[DateHit]], ...] = (
-    _relative, _weekday, _month_day, _day_of_month, _festival,
+    _relative, _weekday, _month_day, _relative_month, _day_of_month, _festival,
 )
 
 
@@ -150,6 +164,10 @@ def resolve_date(text: str, today: dt.date, past: bool = False) -> tuple[DateHit
     if not hits:
         return None, False
     first = hits[0]
+    if not past and first.day < today:
+        # 我昨天跟小王说了 订后天的午饭: a booking, menu or sign-up is for today or later,
+        # so an earlier past date is narrative when a later one follows.
+        first = next((h for h in hits if h.day >= today), first)
     conflict = any(h.day != first.day for h in hits[1:])
     return first, first.ambiguous or conflict
 

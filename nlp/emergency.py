@@ -10,9 +10,9 @@ _MEDICAL = (
     r"(?<![没不怕防止])(?:摔倒|跌倒|滑倒|摔伤|绊倒|栽倒)|摔了(?!\S{0,2}(?:碗|杯|盘|东西|手机))|摔了一跤|摔了个跟头|摔下来|摔在地上|倒在地上|倒地不起"
     r"|胸口(?:疼|痛|闷|憋)|胸(?:痛|闷)|心口(?:疼|痛)|心脏病?(?:犯了|发作|疼|难受)|心脏\S{0,2}(?:不舒服|难受)|心慌得|心绞痛|心梗"
     r"|说不出话|口齿不清|嘴(?:巴)?歪|半边(?:身子|身体|脸)?(?:动不了|麻了|没知觉|不能动)|半身不遂"
-    r"|中风|脑梗|脑出血|脑溢血|晕倒|昏倒|晕过去|昏过去|昏迷|不省人事|叫不醒|没(?:了)?意识|抽搐|抽风"
+    r"|中风|脑梗|脑出血|脑溢血|晕倒|昏倒|晕过去|昏过去|昏迷|不省人事|叫不醒|没(?:了)?意识|抽搐|抽风|抽起来|抽过去|口吐白沫|翻白眼"
     r"|喘不(?:上|过)来?气|呼吸困难|上不来气|透不过气|没(?:有)?呼吸|没(?:有)?心跳|噎住|卡住了?喉咙"
-    r"|流血不止|血流不止|大出血|流了?好多血|流了?很多血|(?:头|脑袋)\S{0,4}流血|吐血"
+    r"|流血不止|血流不止|血止不住|止不住\S?血|血流个?不停|一直(?:在)?(?:流|淌)血|大出血|流了?好多血|流了?很多血|(?:头|脑袋)\S{0,4}流血|吐血"
     r"|烫伤|烧伤|骨折|中毒|吃错药|农药|触电|溺水|救护车|急救|打120|叫120"
 )
 _OTHER = (
@@ -32,8 +32,18 @@ _GENERIC_RE = re.compile(_GENERIC)
 _PREVENTION_RE = re.compile(r"讲座|知识|演练|培训|宣传|课程|上课|活动|预防|防范|防止|怎么预防")
 
 
+# A medical sign placed in the past (摔伤了 好几天了, 去年中风) is an ongoing need, not a
+# danger now, unless something says it is happening now (现在起不来, 突然, 刚才).
+_PAST_RE = re.compile(
+    r"好几天了|好些天了|前几天|前些天|前些日子|几天前|上个?月|上个?礼拜|上个?星期|上周|去年|前年"
+    r"|以前|早就|老毛病|已经好了|好多了|出院|几个月|半年|多年"
+)
+_NOW_RE = re.compile(r"刚|现在|突然|正在|马上|赶紧|快来|快点|还在|起不来|动不了|叫不醒|救命|急")
+
+
 def emergency_category(text: str) -> str | None:
-    """Return `medical` or `other` if the message signals an emergency, else None."""
+    """Return the category of an emergency: `medical`, `other`, or "" when no need is
+    stated (救命 / 快来人 alone); None if the message signals no emergency."""
     best: tuple[int, str] | None = None
     for segment_start, segment in _segments(text):
         if _PREVENTION_RE.search(segment):
@@ -41,10 +51,16 @@ def emergency_category(text: str) -> str | None:
         for category, pattern in (("medical", _MEDICAL_RE), ("other", _OTHER_RE)):
             m = pattern.search(segment)
             if m and (best is None or segment_start + m.start() < best[0]):
+                if category == "medical" and _in_the_past(text):
+                    continue
                 best = (segment_start + m.start(), category)
         if best is None and _GENERIC_RE.search(segment):
-            best = (len(text), "other")
+            best = (len(text), "")
     return best[1] if best else None
+
+
+def _in_the_past(text: str) -> bool:
+    return bool(_PAST_RE.search(text)) and not _NOW_RE.search(text)
 
 
 def _segments(text: str) -> list[tuple[int, str]]:

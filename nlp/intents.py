@@ -62,7 +62,7 @@ def score_intents(text: str, evidence: Evidence) -> dict[str, float]:
 
 def _score_yes_no(text: str, scores: dict[str, float]) -> None:
     # 谢谢 不用了 is still a "no": politeness does not change a yes/no reply.
-    parts = [p for p in text.split() if not _is_word(p, POLITE_WORDS)]
+    parts = [p for p in map(_strip_polite, text.split()) if p]
     if not parts:
         return
     if all(_is_word(p, AFFIRM_WORDS) for p in parts):
@@ -71,6 +71,23 @@ def _score_yes_no(text: str, scores: dict[str, float]) -> None:
         _is_word(p, DENY_WORDS) or _is_word(p, AFFIRM_WORDS) for p in parts
     ):
         scores["deny"] += 4.5
+
+
+_POLITE_BY_LENGTH = sorted(POLITE_WORDS, key=len, reverse=True)
+
+
+def _strip_polite(part: str) -> str:
+    """Drop politeness stuck to a reply without a space: 不用了谢谢 → 不用了, 那好 → 好."""
+    if _is_word(part, POLITE_WORDS):
+        return ""
+    for word in _POLITE_BY_LENGTH:
+        if part.endswith(word) and len(part) > len(word):
+            part = part[: -len(word)]
+            break
+    for word in _POLITE_BY_LENGTH:
+        if part.startswith(word) and len(part) > len(word):
+            return part[len(word):]
+    return part
 
 
 def _is_word(part: str, words: frozenset[str]) -> bool:

@@ -9,7 +9,7 @@ from nlp.numbers import CN_DIGITS, NUM, cn_to_int
 _MEALS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("breakfast", re.compile(r"早上|早晨|清早|一大早|早饭|早餐|早点(?![送来到回去儿])|今早|明早")),
     ("lunch", re.compile(r"中午|晌午|午饭|中饭|午餐|晌饭|午间|中餐")),
-    ("dinner", re.compile(r"晚上|晚饭|晚餐|夜饭|傍晚|今晚|明晚|晚间")),
+    ("dinner", re.compile(r"晚上|晚饭|晚餐|夜饭|夜里|夜间|傍晚|今晚|明晚|晚间")),
 )
 MAX_PORTIONS = 50
 

@@ -38,7 +38,9 @@ def parse(text: str, now: dt.datetime) -> Parse:
     emergency = emergency_category(body)
     if emergency is not None:
         others = [(i, s) for i, s in ranked if i not in ("help_request", "unknown")]
-        slots: dict[str, SlotValue] = {"urgency": "emergency", "category": emergency}
+        slots: dict[str, SlotValue] = {"urgency": "emergency"}
+        if emergency:  # 救命 / 快来人 alone state no need: no category
+            slots["category"] = emergency
         return Parse("help_request", slots, 1.0, _alternatives([("help_request", 1.0), *others]))
     intent = ranked[0][0]
     slots, ambiguous = _read_slots(intent, body, now.date(), evidence.topic)
