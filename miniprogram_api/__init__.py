@@ -28,6 +28,7 @@ ROUTE_MODULES: list[str] = [
     "miniprogram_api.meals", "miniprogram_api.meals_staff",
     "miniprogram_api.help_requests",
     "miniprogram_api.staff_residents",
+    "miniprogram_api.notifications",
 ]
 
 
