@@ -116,6 +116,7 @@ def _register_front_doors(app: Flask) -> None:
 # Blueprints beside the mini-program API: (module, attribute).
 FRONT_DOORS: list[tuple[str, str]] = [
     ("bot.views", "bp"),
+    ("console", "bp"),
 ]
 
 

@@ -15,6 +15,7 @@ from core.migrate import upgrade_to_head
 COMMAND_MODULES: list[str] = [
     "bot.cli",
     "core.cli_roles",
+    "console.cli",
 ]
 
 

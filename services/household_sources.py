@@ -20,6 +20,7 @@ STATUS_NAMES = {
     "resolved": "已解决", "closed": "已办结", "cancelled": "已取消", "rejected": "未受理",
     "referred": "已转介", "open": "进行中", "pending_confirmation": "待确认", "verified": "已核实",
     "signed_up": "已报名", "attended": "已参加", "acknowledged": "已查看",
+    "served": "已取餐", "no_show": "未取餐", "booked": "已订餐",
 }
 
 

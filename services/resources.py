@@ -107,3 +107,12 @@ def retire_resource(session: Session, *, actor: Person, resource_id: int) -> Aid
     resource.active = False
     session.flush()
     return resource
+
+
+def list_county_organisations(session: Session, *, actor: Person) -> list[Organisation]:
+    """Return the organisations a staff member can hand a request to, by kind and name."""
+    counties = staff_counties(session, actor=actor)
+    stmt = select(Organisation).order_by(Organisation.kind, Organisation.name)
+    if counties is not None:
+        stmt = stmt.where(Organisation.county_id.in_(counties))
+    return list(session.scalars(stmt))

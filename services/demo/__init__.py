@@ -15,6 +15,7 @@ DEMO_LOADERS: list[str] = [
     "services.demo.volunteers",
     "services.demo.meals",
     "services.demo.help_requests",
+    "services.demo.console",
 ]
 
 

@@ -1,0 +1,97 @@
+"""The staff web console (民政服务站工作台) at /console: server-rendered pages in Chinese.
+
+Each page lives in its own views module; importing it attaches its routes to
+`bp`. One unit of work per request (the same as the mini-program API), an
+HTML error page for domain errors, CSRF on every POST (console.session).
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date, datetime
+from typing import Any
+
+from flask import Blueprint, Response, render_template
+
+from console.session import csrf_token, pop_flash, remember_login_csrf
+from core import clock
+from core.errors import LinliError
+from miniprogram_api.uow import close_unit_of_work, finish_unit_of_work
+
+bp = Blueprint("console", __name__, url_prefix="/console",
+               template_folder="templates", static_folder="static")
+bp.after_request(finish_unit_of_work)
+bp.teardown_request(close_unit_of_work)
+
+VIEW_MODULES = (
+    "console.views_auth",
+    "console.views_dashboard",
+    "console.views_alerts",
+    "console.views_requests",
+    "console.views_residents",
+    "console.views_service",
+    "console.views_resources",
+    "console.exports",
+)
+
+
+@bp.after_request
+def _secure_headers(response: Response) -> Response:
+    """Keep console pages out of frames and caches; allow only our own scripts and styles."""
+    remember_login_csrf(response)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'",
+    )
+    return response
+
+
+@bp.app_template_global("csrf_token")
+def _csrf_token() -> str:
+    return csrf_token()
+
+
+@bp.app_template_global("console_flash")
+def _console_flash() -> str | None:
+    return pop_flash()
+
+
+@bp.app_template_global("today")
+def _today() -> date:
+    return clock.today()
+
+
+@bp.app_template_filter("local_time")
+def _local_time(value: datetime | None) -> str:
+    """Show a time as Shanghai wall-clock time, e.g. 11月29日 09:05."""
+    if value is None:
+        return ""
+    local = clock.as_aware(value).astimezone(clock.LOCAL_TZ)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+@bp.app_template_filter("iso_local")
+def _iso_local(value: str | None) -> str:
+    """Show an ISO timestamp as Shanghai wall-clock time."""
+    return _local_time(datetime.fromisoformat(value)) if value else ""
+
+
+@bp.app_template_filter("yuan")
+def _yuan(fen: int | None) -> str:
+    """Show fen as yuan with two decimals."""
+    return f"{(fen or 0) / 100:.2f}"
+
+
+def _render_error(error: LinliError) -> Any:
+    """Render a domain error as a page in the console's look."""
+    return render_template("console/error.html", error=error), error.status
+
+
+bp.register_error_handler(LinliError, _render_error)
+
+for _name in VIEW_MODULES:
+    importlib.import_module(_name)

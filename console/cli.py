@@ -1,0 +1,44 @@
+"""`flask --app wsgi staff ...`: create console accounts and reset passwords."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from core.db import session_scope
+from services.console_auth import create_staff_account, set_staff_password
+from services.persons import find_person_by_phone
+
+
+@click.group("staff")
+def staff_group() -> None:
+    """Staff console accounts."""
+
+
+@staff_group.command("create-account")
+@click.option("--phone", required=True, help="社工在系统里登记的手机号")
+@click.option("--username", required=True)
+@click.password_option("--password", help="至少8位")
+def create_account(phone: str, username: str, password: str) -> None:
+    """Give a staff member (found by phone) a console username and password."""
+    with session_scope() as s:
+        person = find_person_by_phone(s, phone=phone)
+        if person is None:
+            raise click.ClickException("没有找到这个手机号对应的人。")
+        create_staff_account(s, person_id=person.id, username=username, password=password)
+    click.echo(f"已为 {username} 开通工作台账号。")
+
+
+@staff_group.command("set-password")
+@click.option("--username", required=True)
+@click.password_option("--password", help="至少8位")
+def set_password(username: str, password: str) -> None:
+    """Replace a console account's password and lift any lockout."""
+    with session_scope() as s:
+        set_staff_password(s, username=username, password=password)
+    click.echo(f"{username} 的密码已更新。")
+
+
+def register(app: Flask) -> None:
+    """Attach the `staff` group to the app's CLI."""
+    app.cli.add_command(staff_group)

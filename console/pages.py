@@ -1,0 +1,41 @@
+"""What every console page shares: the signed-in staff member, the community picker, form reading."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask import render_template, request
+from pydantic import BaseModel
+
+from console.session import current_staff
+from miniprogram_api.uow import db
+from miniprogram_api.validation import validate
+from models.region import Community
+from services.console_stats import list_staff_community_choices, pick_community
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def render(template: str, **context: Any) -> str:
+    """Render a console page with the staff member and their communities."""
+    staff = current_staff()
+    context.setdefault("communities", list_staff_community_choices(db(), actor=staff))
+    return render_template(template, staff=staff, **context)
+
+
+def chosen_community() -> Community:
+    """Return the community the page is about (?community_id=, else the staff member's first)."""
+    raw = request.values.get("community_id", "")
+    community_id = int(raw) if raw.isdigit() else None
+    return pick_community(db(), actor=current_staff(), community_id=community_id)
+
+
+def form(model: type[M]) -> M:
+    """Read the posted form into a model (empty fields count as missing)."""
+    data = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
+    return validate(model, data)
+
+
+def query(model: type[M]) -> M:
+    """Read the query string into a model (empty fields count as missing)."""
+    return validate(model, {k: v for k, v in request.args.items() if v != ""})

@@ -1,0 +1,166 @@
+"""Console sign-in: a random session id in an HttpOnly, SameSite=Lax cookie, state in the shared store.
+
+The store keeps the signed-in staff member and a per-session CSRF token;
+every POST must carry that token. Before sign-in, a separate short-lived
+cookie carries the login form's token (double submit).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Response, current_app, g, redirect, request, url_for
+
+from core.config import get_settings
+from core.errors import NotAllowed
+from core.kv import get_json, set_json
+from miniprogram_api.uow import db
+from models.person import Person
+from services.access import is_staff
+
+F = TypeVar("F", bound=Callable[..., Any])
+COOKIE = "linli_console"
+LOGIN_COOKIE = "linli_console_login"
+SESSION_TTL = 8 * 3600
+LOGIN_TTL = 30 * 60
+
+
+class CsrfFailed(NotAllowed):
+    code = "CSRF_FAILED"
+    default_message = "页面已过期，请刷新后重试。"
+
+
+@dataclass
+class ConsoleSession:
+    """What the store holds for one signed-in browser."""
+
+    sid: str
+    person_id: int
+    account_id: int
+    csrf: str
+    flash: str | None = None
+
+
+def _kv() -> Any:
+    return current_app.extensions["linli.kv"]
+
+
+def _key(sid: str) -> str:
+    return "console:session:" + hashlib.sha256(sid.encode()).hexdigest()
+
+
+def _set_cookie(response: Response, name: str, value: str, max_age: int) -> None:
+    response.set_cookie(name, value, max_age=max_age, path="/console", httponly=True,
+                        samesite="Lax", secure=get_settings().is_production)
+
+
+def _save(sess: ConsoleSession) -> None:
+    data = {k: v for k, v in asdict(sess).items() if k != "sid"}
+    set_json(_kv(), _key(sess.sid), data, ttl=SESSION_TTL)
+
+
+def start_session(response: Response, *, person_id: int, account_id: int) -> None:
+    """Sign a browser in with a fresh session id (never reuse one from before sign-in)."""
+    sess = ConsoleSession(secrets.token_urlsafe(32), person_id, account_id,
+                          secrets.token_urlsafe(32))
+    _save(sess)
+    _set_cookie(response, COOKIE, sess.sid, SESSION_TTL)
+    response.delete_cookie(LOGIN_COOKIE, path="/console")
+
+
+def load_session() -> ConsoleSession | None:
+    """Return this browser's console session, if it is signed in."""
+    if "console_session" in g:
+        return cast(ConsoleSession | None, g.console_session)
+    sid = request.cookies.get(COOKIE, "")
+    data = get_json(_kv(), _key(sid)) if sid else None
+    g.console_session = ConsoleSession(sid=sid, **data) if data else None
+    return cast(ConsoleSession | None, g.console_session)
+
+
+def end_session(response: Response) -> None:
+    """Sign the browser out and forget its session."""
+    sess = load_session()
+    if sess is not None:
+        _kv().delete(_key(sess.sid))
+    response.delete_cookie(COOKIE, path="/console")
+
+
+def flash(message: str) -> None:
+    """Keep a one-time message for the next page this browser opens."""
+    sess = load_session()
+    if sess is not None:
+        sess.flash = message
+        _save(sess)
+
+
+def pop_flash() -> str | None:
+    """Take the one-time message, if any."""
+    sess = load_session()
+    if sess is None or sess.flash is None:
+        return None
+    message, sess.flash = sess.flash, None
+    _save(sess)
+    return message
+
+
+def csrf_token() -> str:
+    """Return the token the page's forms must send back."""
+    sess = load_session()
+    if sess is not None:
+        return sess.csrf
+    token = g.get("login_csrf") or request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(32)
+    g.login_csrf = token
+    return str(token)
+
+
+def remember_login_csrf(response: Response) -> None:
+    """Store the login form's token in its own cookie (double submit)."""
+    if "login_csrf" in g:
+        _set_cookie(response, LOGIN_COOKIE, g.login_csrf, LOGIN_TTL)
+
+
+def check_csrf() -> None:
+    """Refuse a POST whose form token does not match this browser's token."""
+    sent = request.form.get("csrf_token", "")
+    sess = load_session()
+    expected = sess.csrf if sess is not None else request.cookies.get(LOGIN_COOKIE, "")
+    if not sent or not expected or not hmac.compare_digest(sent, expected):
+        raise CsrfFailed()
+
+
+def current_staff() -> Person:
+    """Return the signed-in staff member (loaded once per request)."""
+    person: Person | None = g.get("console_person")
+    if person is None:
+        sess = load_session()
+        person = db().get(Person, sess.person_id) if sess else None
+        if person is None or not is_staff(person):
+            if sess is not None:  # no longer staff: this sign-in is over
+                _kv().delete(_key(sess.sid))
+                g.console_session = None
+            raise NotAllowed()
+        g.console_person = person
+    return person
+
+
+def staff_page(view: F) -> F:
+    """Send strangers to the sign-in page; check CSRF on every POST."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        sess = load_session()
+        if sess is None:
+            return redirect(url_for("console.login", next=request.full_path.rstrip("?")))
+        if request.method == "POST":
+            check_csrf()
+        current_staff()
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)

@@ -1,0 +1,101 @@
+"""The help-request queue, one request's timeline, and moving it along (services.help_requests)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from flask import redirect, url_for
+from pydantic import Field
+
+from console import bp
+from console.pages import chosen_community, form, query, render
+from console.session import current_staff, flash, staff_page
+from miniprogram_api.uow import db
+from miniprogram_api.validation import Body, Query
+from models.person import Person
+from services import resources
+
+PAGE = 30
+
+
+class QueueQuery(Query):
+    status: str | None = Field(default=None, max_length=16)
+    urgency: Literal["emergency", "normal"] | None = None
+    community_id: int | None = None
+    cursor: int | None = Field(default=None, ge=0)
+
+
+class MoveForm(Body):
+    to: str = Field(max_length=16)
+    note: str | None = Field(default=None, max_length=500)
+    organisation_id: int | None = None
+    person_id: int | None = None
+    resource_id: int | None = None
+
+
+@bp.get("/requests", endpoint="requests")
+@staff_page
+def requests_page() -> Any:
+    """List the community's help requests, newest first, with filters."""
+    from models.help_requests import CATEGORY_NAMES
+    from services.help_requests import list_staff_help_requests
+    from services.help_requests.triage import STATUS_NAMES
+
+    args = query(QueueQuery)
+    community = chosen_community()
+    found = list_staff_help_requests(db(), actor=current_staff(), status=args.status,
+                                     urgency=args.urgency, community_id=community.id,
+                                     limit=PAGE, cursor=args.cursor)
+    more = len(found) > PAGE
+    found = found[:PAGE]
+    people = {p.id: p for p in (db().get(Person, r.beneficiary_id) for r in found) if p}
+    return render("console/requests.html", community=community, requests=found, args=args,
+                  people=people, status_names=STATUS_NAMES, category_names=CATEGORY_NAMES,
+                  next_cursor=found[-1].id if more and found else None)
+
+
+@bp.get("/requests/<int:request_id>")
+@staff_page
+def request_detail(request_id: int) -> Any:
+    """Show one request with its timeline and the moves staff can make next (audited read)."""
+    from services.help_requests import TRANSITIONS, present_help_request
+    from services.help_requests.queries import load_visible
+    from services.help_requests.triage import STATUS_NAMES
+
+    staff = current_staff()
+    help_request, relation = load_visible(db(), actor=staff, request_id=request_id)
+    body = present_help_request(db(), actor=staff, help_request=help_request, relation=relation)
+    actors = {p.id: p for p in (db().get(Person, e["actor_id"]) for e in body["timeline"]
+                                if e.get("actor_id")) if p}
+    return render(
+        "console/request.html", request_body=body, help_request=help_request,
+        beneficiary=db().get(Person, help_request.beneficiary_id), actors=actors,
+        moves=sorted(TRANSITIONS.get(help_request.status, ())), status_names=STATUS_NAMES,
+        organisations=resources.list_county_organisations(db(), actor=staff),
+        catalogue=resources.list_resources(db(), actor=staff),
+    )
+
+
+def _note_with_resource(body: MoveForm) -> tuple[str | None, int | None]:
+    if body.resource_id is None:
+        return body.note, body.organisation_id
+    resource = resources.get_resource(db(), actor=current_staff(), resource_id=body.resource_id)
+    note = f"转介资源：{resource.name}" + (f"；{body.note}" if body.note else "")
+    return note, body.organisation_id or resource.organisation_id
+
+
+@bp.post("/requests/<int:request_id>/move")
+@staff_page
+def move_request(request_id: int) -> Any:
+    """Move a request to its next status (accept, assign, refer, reject, resolve, close)."""
+    from services.help_requests import Assignee, transition_help_request
+    from services.help_requests.triage import STATUS_NAMES
+
+    body = form(MoveForm)
+    note, organisation_id = _note_with_resource(body)
+    assignee = (Assignee(organisation_id=organisation_id, person_id=body.person_id)
+                if organisation_id or body.person_id else None)
+    moved = transition_help_request(db(), actor=current_staff(), request_id=request_id,
+                                    to=body.to, note=note, assignee=assignee)
+    flash(f"{moved.code} 已改为“{STATUS_NAMES[moved.status]}”。")
+    return redirect(url_for("console.request_detail", request_id=request_id))
