@@ -15,7 +15,7 @@ from core import clock
 from core.clock import LOCAL_TZ
 from core.db import session_scope
 from scheduler.dispatcher import dispatch_due_notifications
-from services import alerts, maintenance, tiers, welfare
+from services import alerts, maintenance, meal_reminders, tiers, welfare
 from services.help_requests import escalate_overdue_help_requests, request_feedback_reminders
 from services.meals.kitchen import mark_past_bookings_no_show
 from services.volunteers.activities import remind_upcoming_activities
@@ -64,6 +64,18 @@ def dispatch_outbox() -> int:
     return dispatch_due_notifications(max_batches=50)
 
 
+def remind_meals_evening() -> object:
+    """Remind everyone who booked a meal for tomorrow, with the menu."""
+    with session_scope() as s:
+        return meal_reminders.queue_meal_reminders(s, now=clock.now(), evening=True)
+
+
+def remind_meals_morning() -> object:
+    """Remind everyone who booked a meal for today, with the menu."""
+    with session_scope() as s:
+        return meal_reminders.queue_meal_reminders(s, now=clock.now(), evening=False)
+
+
 def _every(**interval: int) -> IntervalTrigger:
     return IntervalTrigger(timezone=LOCAL_TZ, **interval)
 
@@ -74,6 +86,10 @@ def _daily(hour: int, minute: int = 0) -> CronTrigger:
 
 JOBS: list[Job] = [
     Job("outbox_dispatch", _every(seconds=5), dispatch_outbox, misfire_grace_time=30),
+    Job("meal_reminders_evening", _daily(18, 0), remind_meals_evening, misfire_grace_time=3600),
+    Job("meal_reminders_morning", _daily(7, 0), remind_meals_morning, misfire_grace_time=3600),
+    Job("kitchen_summaries", _every(minutes=5),
+        _run("kitchen_summaries", meal_reminders.queue_kitchen_summaries)),
     Job("meal_no_shows", _every(minutes=15), _run("meal_no_shows", mark_past_bookings_no_show)),
     Job("activity_reminders", _every(minutes=10),
         _run("activity_reminders", remind_upcoming_activities)),
