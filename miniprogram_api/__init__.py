@@ -7,13 +7,33 @@ in ROUTE_MODULES; importing the module attaches its routes to `bp`.
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from flask import Blueprint
+from flask.blueprints import BlueprintSetupState
+from werkzeug.routing import IntegerConverter
 
 from miniprogram_api.ratelimit import limit_request
 from miniprogram_api.uow import close_unit_of_work, finish_unit_of_work
 
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` ids that fit an integer column; larger ones match no route (404)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def _bound_ids(state: BlueprintSetupState) -> None:
+    # Runs before any route of the blueprint is added, so every <int:id> uses it.
+    state.app.url_map.converters["int"] = IdConverter
+
+
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp.record_once(_bound_ids)
 bp.before_request(limit_request)
 bp.after_request(finish_unit_of_work)
 bp.teardown_request(close_unit_of_work)
@@ -24,8 +44,8 @@ ROUTE_MODULES: list[str] = [
     "miniprogram_api.me",
     "miniprogram_api.proxies",
     "miniprogram_api.routes_alerts",
-    "miniprogram_api.volunteers", "miniprogram_api.activities",
     "miniprogram_api.meals", "miniprogram_api.meals_staff",
+    "miniprogram_api.volunteers", "miniprogram_api.activities",
     "miniprogram_api.help_requests",
     "miniprogram_api.staff_residents",
     "miniprogram_api.notifications",

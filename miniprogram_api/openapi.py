@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from werkzeug.routing import Rule
 
-from miniprogram_api import bp
+from miniprogram_api import MAX_ID, bp
 from miniprogram_api.idempotency import KEY_PATTERN
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -69,7 +69,8 @@ def _path(rule: Rule) -> tuple[str, list[dict[str, Any]]]:
     params = []
     for match in _ARG.finditer(rule.rule):
         is_int = match["conv"] == "int"
-        schema = {"type": "integer", "minimum": 0} if is_int else {"type": "string"}
+        schema = {"type": "integer", "minimum": 0, "maximum": MAX_ID} if is_int else {
+            "type": "string"}
         params.append({"name": match["name"], "in": "path", "required": True, "schema": schema})
     return _ARG.sub(lambda m: "{" + m["name"] + "}", rule.rule), params
 

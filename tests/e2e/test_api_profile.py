@@ -116,3 +116,10 @@ def test_consent_scope_must_be_known_and_withdrawal_needs_a_consent(client, me):
     assert bad.status_code == 400 and bad.get_json()["fields"] == {"scope": "不是允许的取值"}
     missing = client.delete("/api/v1/me/consents/health", headers=auth)
     assert missing.status_code == 404 and missing.get_json()["message"] == "您没有给过这项授权。"
+
+
+def test_an_id_too_large_for_the_database_is_simply_not_found(client, me):
+    _, auth = me
+    response = client.post(f"/api/v1/me/proxies/{2**31}/accept", headers=auth)
+    assert response.status_code == 404 and response.get_json()["code"] == "NOT_FOUND"
+    assert client.post(f"/api/v1/me/proxies/{2**31 - 1}/accept", headers=auth).status_code == 404

@@ -37,7 +37,8 @@ def test_an_unannotated_route_is_still_listed(make_app, sqlite_db, memory_kv):
     operations = _document(app.test_client())["paths"]["/api/v1/things/{item_id}"]
     assert set(operations) == {"get", "patch"}
     assert operations["get"]["summary"] == "Show one thing."
-    assert operations["get"]["parameters"][0]["schema"] == {"type": "integer", "minimum": 0}
+    assert operations["get"]["parameters"][0]["schema"] == {"type": "integer", "minimum": 0,
+                                                         "maximum": 2**31 - 1}
 
 
 def test_annotated_routes_carry_their_models_auth_and_idempotency(client):
