@@ -71,8 +71,9 @@ def _executor() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=8, thread_name_prefix="wechat")
 
 
-def answer_message(message: Inbound, *, budget: float = BUDGET_SECONDS) -> str:
+def answer_message(message: Inbound, *, budget: float | None = None) -> str:
     """Return the reply body for a message: reply XML, or `success`."""
+    budget = BUDGET_SECONDS if budget is None else budget
     kv = get_kv()
     key = message.dedupe_key
     cached = dedupe.cached_reply(kv, key)

@@ -130,9 +130,14 @@ def start_flow(turn: Turn, flow: Flow, parse: nlp.Parse) -> str:
     refusal = flow.gate(turn)
     if refusal is not None:
         return refusal
-    turn.state.start(flow.name)
-    flow.prefill(turn, parse)
+    begin(turn, flow, parse)
     return advance(turn, flow)
+
+
+def begin(turn: Turn, flow: Flow, parse: nlp.Parse | None = None) -> None:
+    """Put the flow in its first state, with what the message (if any) already said."""
+    turn.state.start(flow.name)
+    flow.prefill(turn, parse or nlp.Parse(flow.name))
 
 
 def advance(turn: Turn, flow: Flow) -> str:
@@ -201,7 +206,7 @@ def _confirm(turn: Turn, flow: Flow, text: str, parse: nlp.Parse) -> str:
     if word in YES or (parse.intent == "affirm" and word not in NO):
         return commit(turn, flow)
     if word in REDO:
-        turn.state.start(flow.name)
+        begin(turn, flow)
         return advance(turn, flow)
     if word in NO or parse.intent == "deny":
         turn.state.reset()
@@ -262,7 +267,7 @@ def restart(turn: Turn) -> str:
     if flow is None:
         turn.state.reset()
         return texts.menu_text()
-    turn.state.start(flow.name)
+    begin(turn, flow)
     return advance(turn, flow)
 
 

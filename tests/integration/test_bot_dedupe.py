@@ -1,0 +1,93 @@
+"""WeChat retries: four copies of one booking message → one booking, four identical replies."""
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from bot import pipeline
+from bot.simulator import WeChatSimulator, text_xml
+from core.db import session_scope
+from models.bot import InboundMessage
+from models.meals import MealBooking
+from models.messaging import Notification
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def wechat(make_app, db, kv, frozen_clock, demo_people):
+    app = make_app(db, kv)
+    return WeChatSimulator(app.test_client(), app.extensions["linli.settings"])
+
+
+def bookings() -> int:
+    with session_scope() as s:
+        return s.scalar(select(func.count()).select_from(MealBooking))
+
+
+def _ready_to_confirm(wechat) -> str:
+    first = wechat.say("demo_elder_wang", "帮我订明天中午的饭，两份，送到家")
+    assert "回复数字" in first.content and "1 确认" in first.content
+    return text_xml("demo_elder_wang", "1", msg_id="7700001", create_time=1795914000)
+
+
+def test_four_copies_in_sequence_book_once_and_answer_the_same(wechat):
+    confirm = _ready_to_confirm(wechat)
+    replies = [wechat.post(confirm) for _ in range(4)]
+    assert "订好了" in replies[0].content
+    assert len({r.body for r in replies}) == 1
+    assert bookings() == 1
+
+
+def test_four_copies_at_once_book_once_and_answer_the_same(wechat):
+    confirm = _ready_to_confirm(wechat)
+    replies: list = []
+    barrier = threading.Barrier(4)
+
+    def send() -> None:
+        barrier.wait()
+        replies.append(wechat.post(confirm))
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert len(replies) == 4 and len({r.body for r in replies}) == 1
+    assert "订好了" in replies[0].content
+    assert bookings() == 1
+
+
+def test_the_database_key_guards_even_when_the_store_forgets(wechat, kv):
+    confirm = _ready_to_confirm(wechat)
+    first = wechat.post(confirm)
+    kv.delete("wx:reply:m:demo_elder_wang:1795914000:7700001")
+    again = wechat.post(confirm)
+    assert again.body == first.body and bookings() == 1
+    with session_scope() as s:
+        assert s.scalar(select(func.count()).select_from(InboundMessage)
+                        .where(InboundMessage.dedupe_key.like("%7700001"))) == 1
+
+
+def test_a_slow_reply_answers_success_and_goes_out_as_a_customer_service_message(
+        wechat, monkeypatch):
+    real = pipeline._converse
+
+    def slow(*args, **kwargs):
+        time.sleep(0.6)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_converse", slow)
+    monkeypatch.setattr(pipeline, "BUDGET_SECONDS", 0.2)
+    reply = wechat.say("demo_elder_wang", "低保怎么申请")
+    assert reply.body == "success"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with session_scope() as s:
+            sent = s.scalars(select(Notification).where(Notification.template == "cs_reply")).all()
+            if sent:
+                break
+        time.sleep(0.05)
+    assert len(sent) == 1 and "低保" in sent[0].text
