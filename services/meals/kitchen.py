@@ -64,8 +64,9 @@ class KitchenSummary:
 
 def _order_rows(session: Session, canteen_id: int, day: date, meal: str | None):  # type: ignore[no-untyped-def]
     stmt = (
-        select(MealBooking.id, MealBooking.meal, MealBooking.count, MealBooking.delivery,
-               MealBooking.status, MealBooking.note, Person.name, Person.phone, Person.address)
+        select(MealBooking.id, MealBooking.person_id, MealBooking.meal, MealBooking.count,
+               MealBooking.delivery, MealBooking.status, MealBooking.note, Person.name,
+               Person.phone)
         .join(Person, Person.id == MealBooking.person_id)
         .where(MealBooking.canteen_id == canteen_id, MealBooking.day == day,
                MealBooking.status != "cancelled")
@@ -84,13 +85,16 @@ def kitchen_summary(session: Session, *, actor: Person, canteen_id: int, day: da
     counts = {m.meal: MealCount(m.meal) for m in rules.served_meals(canteen)
               if meal in (None, m.meal)}
     summary = KitchenSummary(canteen_id=canteen.id, day=day, counts=counts)
-    for row in _order_rows(session, canteen.id, day, meal):
-        tally = counts.setdefault(row.meal, MealCount(row.meal))
-        _tally(tally, row.status, row.count, row.delivery)
+    rows = list(_order_rows(session, canteen.id, day, meal))
+    # Decrypt addresses only for the meals that go out (the costly column).
+    addresses = _addresses(session, {r.person_id for r in rows if r.delivery and r.status == "booked"})
+    for row in rows:
+        _tally(counts.setdefault(row.meal, MealCount(row.meal)), row.status, row.count, row.delivery)
         summary.orders.append(KitchenOrder(
             booking_id=row.id, meal=row.meal, name=crypto.mask_name(row.name),
             phone=crypto.mask_phone(row.phone), count=row.count, delivery=row.delivery,
-            status=row.status, note=row.note, address=row.address if row.delivery else None,
+            status=row.status, note=row.note,
+            address=addresses.get(row.person_id) if row.delivery else None,
         ))
     summary.orders.sort(key=lambda o: (MEALS.index(o.meal), o.booking_id))
     if summary.deliveries:
@@ -98,6 +102,13 @@ def kitchen_summary(session: Session, *, actor: Person, canteen_id: int, day: da
                       subject_id=canteen.id, fields=["address", "phone"],
                       detail={"day": day.isoformat(), "deliveries": len(summary.deliveries)})
     return summary
+
+
+def _addresses(session: Session, person_ids: set[int]) -> dict[int, str | None]:
+    if not person_ids:
+        return {}
+    stmt = select(Person.id, Person.address).where(Person.id.in_(person_ids))
+    return {pid: address for pid, address in session.execute(stmt)}
 
 
 def _tally(tally: MealCount, status: str, count: int, delivery: bool) -> None:
