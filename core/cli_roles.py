@@ -28,7 +28,7 @@ def _by_id_or_code(session: Session, model: Any, value: str | None, what: str) -
     if value is None:
         return None
     clause = model.code == value
-    if value.isdigit():
+    if value.isdigit() and int(value) < 2**31:  # community codes are long digit strings too
         clause = or_(clause, model.id == int(value))
     row = session.scalar(select(model).where(clause))
     if row is None:
