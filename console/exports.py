@@ -10,11 +10,11 @@ from typing import Any
 from flask import Response
 
 from console import bp
-from console.pages import chosen_community
+from console.pages import chosen_community, people_by_id
 from console.session import current_staff, staff_page
 from core import clock
 from miniprogram_api.uow import db
-from models.person import TIER_NAMES, Person
+from models.person import TIER_NAMES
 from services import alerts, monitoring, tiers
 from services.audit import record_access
 
@@ -46,7 +46,7 @@ def _audit(subject: str, subject_id: int | None, count: int, fields: list[str]) 
 
 
 def _masked(ids: Iterable[int | None]) -> dict[int, str]:
-    return {p.id: p.masked_name for p in (db().get(Person, i) for i in set(ids) if i) if p}
+    return {pid: p.masked_name for pid, p in people_by_id(ids).items()}
 
 
 @bp.get("/export/requests.csv")

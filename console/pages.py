@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from flask import render_template, request
 from pydantic import BaseModel
+from sqlalchemy import select
 
 from console.session import current_staff
 from miniprogram_api.uow import db
 from miniprogram_api.validation import validate
+from models.person import Person
 from models.region import Community
 from services.console_stats import list_staff_community_choices, pick_community
 
@@ -21,6 +24,14 @@ def render(template: str, **context: Any) -> str:
     staff = current_staff()
     context.setdefault("communities", list_staff_community_choices(db(), actor=staff))
     return render_template(template, staff=staff, **context)
+
+
+def people_by_id(ids: Iterable[int | None]) -> dict[int, Person]:
+    """Load the people a page names, in one query."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return {p.id: p for p in db().scalars(select(Person).where(Person.id.in_(wanted)))}
 
 
 def chosen_community() -> Community:

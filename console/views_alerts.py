@@ -8,11 +8,10 @@ from flask import redirect, request, url_for
 from pydantic import Field
 
 from console import bp
-from console.pages import chosen_community, form, render
+from console.pages import chosen_community, form, people_by_id, render
 from console.session import current_staff, flash, staff_page
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body
-from models.person import Person
 from services import alerts, monitoring
 from services.monitoring_signals import ALERT_KIND_NAMES
 
@@ -24,17 +23,13 @@ class AckForm(Body):
     note: str | None = Field(default=None, max_length=500)
 
 
-def _people(ids: set[int | None]) -> dict[int, Person]:
-    return {p.id: p for p in (db().get(Person, i) for i in ids if i) if p is not None}
-
-
 @bp.get("/alerts", endpoint="alerts")
 @staff_page
 def alerts_page() -> Any:
     """List the open (or all) alerts of the staff member's communities, most urgent first."""
     status = request.args.get("status", "open")
     found = alerts.list_alerts(db(), actor=current_staff(), status=status or None)
-    return render("console/alerts.html", alerts=found, status=status, people=_people(
+    return render("console/alerts.html", alerts=found, status=status, people=people_by_id(
         {a.person_id for a in found}), levels=LEVEL_NAMES, statuses=STATUS_NAMES,
         kinds=ALERT_KIND_NAMES)
 
@@ -56,5 +51,5 @@ def monitoring_page() -> Any:
     community = chosen_community()
     entries = monitoring.list_monitoring(db(), actor=current_staff(), community_id=community.id)
     return render("console/monitoring.html", community=community, entries=entries,
-                  people=_people({e.person_id for e in entries}), levels=LEVEL_NAMES,
+                  people=people_by_id({e.person_id for e in entries}), levels=LEVEL_NAMES,
                   indicators=monitoring.list_indicators(db()))

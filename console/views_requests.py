@@ -8,7 +8,7 @@ from flask import redirect, url_for
 from pydantic import Field
 
 from console import bp
-from console.pages import chosen_community, form, query, render
+from console.pages import chosen_community, form, people_by_id, query, render
 from console.session import current_staff, flash, staff_page
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query
@@ -48,7 +48,7 @@ def requests_page() -> Any:
                                      limit=PAGE, cursor=args.cursor)
     more = len(found) > PAGE
     found = found[:PAGE]
-    people = {p.id: p for p in (db().get(Person, r.beneficiary_id) for r in found) if p}
+    people = people_by_id(r.beneficiary_id for r in found)
     return render("console/requests.html", community=community, requests=found, args=args,
                   people=people, status_names=STATUS_NAMES, category_names=CATEGORY_NAMES,
                   next_cursor=found[-1].id if more and found else None)

@@ -9,12 +9,11 @@ from flask import redirect, url_for
 from pydantic import Field
 
 from console import bp
-from console.pages import chosen_community, form, query, render
+from console.pages import chosen_community, form, people_by_id, query, render
 from console.session import current_staff, flash, staff_page
 from core import clock
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query
-from models.person import Person
 
 
 class DecisionForm(Body):
@@ -34,7 +33,7 @@ def service_records_page() -> Any:
 
     records = list_records_awaiting_staff(db(), actor=current_staff())
     ids = {r.volunteer_id for r in records} | {r.beneficiary_id for r in records if r.beneficiary_id}
-    people = {p.id: p for p in (db().get(Person, i) for i in ids) if p}
+    people = people_by_id(ids)
     return render("console/service_records.html", records=records, people=people)
 
 
