@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, func, literal_column, select
+from sqlalchemy import ColumnElement, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from core import clock
@@ -59,55 +59,59 @@ def month_keys(today: date, months: int) -> list[str]:
     return keys[::-1]
 
 
-def _month(column: Any) -> ColumnElement[str]:
-    # Text of a date or timestamp starts with YYYY-MM on SQLite and PostgreSQL alike.
-    return func.substr(cast(column, String), literal_column("1"), literal_column("7"))
+def _month_starts(months: list[str]) -> list[date]:
+    return [date(int(m[:4]), int(m[5:7]), 1) for m in months]
 
 
-def _first_day(months: list[str]) -> date:
-    year, month = months[0].split("-")
-    return date(int(year), int(month), 1)
+def _bucket(column: Any, months: list[str], *, local_time: bool) -> ColumnElement[str]:
+    """Label each row with its YYYY-MM by comparing against local month starts (newest first)."""
+    starts = _month_starts(months)
+    bounds: list[Any] = [clock.local_datetime(d, 0) for d in starts] if local_time else starts
+    whens = [(column >= bound, key) for bound, key in zip(bounds[::-1], months[::-1], strict=True)]
+    return case(*whens, else_=None)
 
 
-def _requests(session: Session, board: Dashboard, community_id: int, start: date) -> None:
+# Grouping by the first output column keeps PostgreSQL from seeing two copies of the CASE.
+BY_FIRST: ColumnElement[Any] = literal_column("1")
+
+
+def _requests(session: Session, board: Dashboard, community_id: int) -> None:
     from models.help_requests import HelpRequest
 
-    since = clock.local_datetime(start, 0)
-    month = _month(HelpRequest.created_at)
-    stmt = (select(month, HelpRequest.category, func.count())
+    since = clock.local_datetime(_month_starts(board.months)[0], 0)
+    month = _bucket(HelpRequest.created_at, board.months, local_time=True)
+    stmt = (select(month, HelpRequest.category, HelpRequest.status, func.count())
             .where(HelpRequest.community_id == community_id, HelpRequest.created_at >= since)
-            .group_by(month, HelpRequest.category))
-    for ym, category, count in session.execute(stmt):
+            .group_by(BY_FIRST, HelpRequest.category, HelpRequest.status))
+    by_status: dict[str, int] = defaultdict(int)
+    for ym, category, status, count in session.execute(stmt):
         board.requests_by_category.setdefault(category, defaultdict(int))[ym] += count
-    by_status = (select(HelpRequest.status, func.count())
-                 .where(HelpRequest.community_id == community_id, HelpRequest.created_at >= since)
-                 .group_by(HelpRequest.status))
-    board.requests_by_status = {status: count for status, count in session.execute(by_status)}
+        by_status[status] += count
+    board.requests_by_status = dict(by_status)
 
 
-def _meals(session: Session, board: Dashboard, community_id: int, start: date) -> None:
+def _meals(session: Session, board: Dashboard, community_id: int) -> None:
     from models.meals import Canteen, MealBooking
 
-    month = _month(MealBooking.day)
-    stmt = (select(month, func.sum(MealBooking.count),
-                   func.sum(MealBooking.subsidy_fen * MealBooking.count))
-            .join(Canteen, Canteen.id == MealBooking.canteen_id)
-            .where(Canteen.community_id == community_id, MealBooking.status == "served",
-                   MealBooking.day >= start)
-            .group_by(month))
+    canteens = select(Canteen.id).where(Canteen.community_id == community_id)
+    stmt = (select(_bucket(MealBooking.day, board.months, local_time=False),
+                   func.sum(MealBooking.count), func.sum(MealBooking.subsidy_fen * MealBooking.count))
+            .where(MealBooking.canteen_id.in_(canteens), MealBooking.status == "served",
+                   MealBooking.day >= _month_starts(board.months)[0])
+            .group_by(BY_FIRST))
     for ym, served, subsidy in session.execute(stmt):
         board.meals_served[ym] = int(served or 0)
         board.subsidy_fen[ym] = int(subsidy or 0)
 
 
-def _volunteering(session: Session, board: Dashboard, community_id: int, start: date) -> None:
+def _volunteering(session: Session, board: Dashboard, community_id: int) -> None:
     from models.volunteers import ServiceRecord
 
-    month = _month(ServiceRecord.service_day)
-    stmt = (select(month, func.sum(ServiceRecord.minutes))
-            .where(ServiceRecord.community_id == community_id,
-                   ServiceRecord.status == "verified", ServiceRecord.service_day >= start)
-            .group_by(month))
+    stmt = (select(_bucket(ServiceRecord.service_day, board.months, local_time=False),
+                   func.sum(ServiceRecord.minutes))
+            .where(ServiceRecord.community_id == community_id, ServiceRecord.status == "verified",
+                   ServiceRecord.service_day >= _month_starts(board.months)[0])
+            .group_by(BY_FIRST))
     for ym, minutes in session.execute(stmt):
         board.volunteer_minutes[ym] = int(minutes or 0)
 
@@ -116,10 +120,9 @@ def get_dashboard(session: Session, *, actor: Person, community_id: int, months:
     """Return a community's monthly figures for the last `months` months."""
     pick_community(session, actor=actor, community_id=community_id)
     board = Dashboard(months=month_keys(clock.today(), months))
-    start = _first_day(board.months)
     for part in (_requests, _meals, _volunteering):
         try:
-            part(session, board, community_id, start)
+            part(session, board, community_id)
         except ModuleNotFoundError:  # that domain's tables are not in this build
             continue
     return board
