@@ -23,6 +23,7 @@ INTENTS = (
     "activity_list", "activity_signup", "policy_faq", "human_agent", "affirm", "deny", "unknown",
 )
 MIN_SCORE = 1.2  # below this nothing was really said: unknown
+MAX_REPLY_CHARS = 24  # longer messages are never a bare yes / no
 
 _ASK_RE = re.compile(ASK)
 _PROCEDURE_RE = re.compile(
@@ -62,6 +63,8 @@ def score_intents(text: str, evidence: Evidence) -> dict[str, float]:
 
 def _score_yes_no(text: str, scores: dict[str, float]) -> None:
     # 谢谢 不用了 is still a "no": politeness does not change a yes/no reply.
+    if len(text) > MAX_REPLY_CHARS:
+        return  # a yes or no is short; skip the word checks on longer messages
     parts = [p for p in map(_strip_polite, text.split()) if p]
     if not parts:
         return
@@ -73,24 +76,21 @@ def _score_yes_no(text: str, scores: dict[str, float]) -> None:
         scores["deny"] += 4.5
 
 
-_POLITE_BY_LENGTH = sorted(POLITE_WORDS, key=len, reverse=True)
+_POLITE = "|".join(sorted(map(re.escape, POLITE_WORDS), key=len, reverse=True))
+_POLITE_AROUND_RE = re.compile(rf"^(?:{_POLITE})?(.+?)(?:{_POLITE})?$")
 
 
 def _strip_polite(part: str) -> str:
     """Drop politeness stuck to a reply without a space: 不用了谢谢 → 不用了, 那好 → 好."""
     if _is_word(part, POLITE_WORDS):
         return ""
-    for word in _POLITE_BY_LENGTH:
-        if part.endswith(word) and len(part) > len(word):
-            part = part[: -len(word)]
-            break
-    for word in _POLITE_BY_LENGTH:
-        if part.startswith(word) and len(part) > len(word):
-            return part[len(word):]
-    return part
+    m = _POLITE_AROUND_RE.match(part)
+    return m.group(1) if m else part
 
 
 def _is_word(part: str, words: frozenset[str]) -> bool:
+    if len(part) > 2 and len(set(part)) == 1:
+        part = part[0]  # 中中中, 好好好
     half = len(part) // 2
     if part not in words and half and part[:half] == part[half:]:
         part = part[:half]  # 不用不用, 好的好的

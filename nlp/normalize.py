@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+
+from nlp.gates import first_chars
 
 MAX_CHARS = 2000  # a chat message longer than this is read by its head only
 
@@ -38,7 +41,20 @@ _HOMOPHONES: tuple[tuple[str, str], ...] = (
     (r"残积人|惨疾人", "残疾人"),
     (r"转人空|专人工", "转人工"),
 )
-_HOMOPHONE_RES = tuple((re.compile(p), r) for p, r in _HOMOPHONES)
+# Code-switching: a few English words people type into a Chinese sentence.
+_ENGLISH = {"breakfast": "早饭", "lunch": "午饭", "dinner": "晚饭", "supper": "晚饭", "cancel": "取消"}
+_ENGLISH_RE = re.compile(r"(?<![a-z])(" + "|".join(_ENGLISH) + r")(?![a-z])")
+# Each fix runs only if the text holds a character its pattern can start with (see gates.py).
+
+def _english(m: re.Match[str]) -> str:
+    return _ENGLISH[m.group(1)]
+
+
+_Fix = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], frozenset[str] | None]
+_HOMOPHONE_RES: tuple[_Fix, ...] = (
+    *((re.compile(p), r, first_chars(p)) for p, r in _HOMOPHONES),
+    (_ENGLISH_RE, _english, first_chars(_ENGLISH_RE.pattern)),
+)
 
 
 def clean(text: str) -> str:
@@ -50,7 +66,10 @@ def clean(text: str) -> str:
 
 def fix_homophones(text: str) -> str:
     """Replace the voice-input slips we know about (定餐 → 订餐, 午反 → 午饭)."""
-    for pattern, right in _HOMOPHONE_RES:
+    chars = frozenset(text)
+    for pattern, right, gate in _HOMOPHONE_RES:
+        if gate is not None and gate.isdisjoint(chars):
+            continue
         text = pattern.sub(right, text)
     return text
 
