@@ -12,6 +12,7 @@ from core import clock
 from core.db import session_scope
 from core.wechat import WeChatClient, get_wechat_client
 from services import outbox
+from services.channel_ladder import ChannelPlanner, deliver
 
 logger = logging.getLogger(__name__)
 
@@ -20,15 +21,18 @@ def dispatch_batch(client: WeChatClient, *, batch_size: int = 100) -> int:
     """Claim one batch, send each, mark each; return how many were claimed."""
     with session_scope() as s:
         claims = outbox.claim_due_notifications(s, now=clock.now(), limit=batch_size)
+    if not claims:
+        return 0
+    with session_scope(readonly=True) as s:
+        planner = ChannelPlanner.load(s, person_ids={c.person_id for c in claims}, now=clock.now())
     for index, claim in enumerate(claims):
         if clock.now() > claim.until - outbox.LEASE_SAFETY:
             _release(claims[index:])
             break
-        with session_scope(readonly=True) as s:
-            rungs = outbox.plan_channels(s, claim=claim, now=clock.now())
-        result = outbox.deliver(client, claim, rungs)
+        result = deliver(client, claim, planner.rungs(claim))
         with session_scope() as s:
             outbox.mark_outcome(s, claim=claim, outcome=result, now=clock.now())
+        planner.learn(claim, result)
     return len(claims)
 
 

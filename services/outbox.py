@@ -8,9 +8,7 @@ only succeeds while the claim token still matches. A dispatcher that dies
 after sending leaves an expired claim, which the next dispatcher reclaims:
 at most one duplicate per crash, never a lost message.
 
-The channel ladder: a customer-service message inside the 48-hour window,
-else a subscribe message when the person holds a credit, else a template
-message, else 'waiting' until the person next writes to us.
+The channel ladder itself lives in `services.channel_ladder`.
 """
 
 from __future__ import annotations
@@ -25,17 +23,8 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.db import is_postgres
-from core.wechat import WeChatClient, WeChatError, WeChatQuotaExceeded, WeChatTransientError
-from core.wechat.errors import (
-    NO_SUBSCRIBE_CREDIT,
-    NOT_FOLLOWING,
-    SERVICE_WINDOW_CLOSED,
-    WeChatTokenError,
-)
 from models.messaging import Notification
-from models.person import Person
 from services import channels
-from services.message_templates import channel_template, render_fields
 
 logger = logging.getLogger(__name__)
 
@@ -60,9 +49,6 @@ class Claim:
     text: str
     payload: dict[str, Any]
     due_at: datetime
-
-
-Rung = tuple[str, str, Any]  # (channel, openid, what that channel needs)
 
 
 @dataclass
@@ -101,69 +87,6 @@ def claim_due_notifications(
     return [Claim(id=r.id, token=token, until=until, attempts=r.attempts, person_id=r.person_id,
                   template=r.template, text=r.text, payload=dict(r.payload or {}),
                   due_at=r.due_at) for r in rows]
-
-
-def plan_channels(session: Session, *, claim: Claim, now: datetime) -> list[Rung]:
-    """List the channels open to this notification's person now, best first."""
-    person = session.get(Person, claim.person_id)
-    if person is None or not person.oa_openid:
-        return []
-    layout = channel_template(claim.template)
-    fields = render_fields(layout, text=claim.text, payload=claim.payload, due_at=claim.due_at)
-    openid = person.oa_openid
-    rungs: list[Rung] = []
-    if channels.service_window_open(session, person_id=person.id, now=now):
-        rungs.append(("cs", openid, None))
-    if layout.subscribe_id and channels.has_subscribe_credit(
-        session, person_id=person.id, template_id=layout.subscribe_id
-    ):
-        rungs.append(("subscribe", openid, (layout.subscribe_id, fields, layout.page)))
-    if layout.template_id:
-        rungs.append(("template", openid, (layout.template_id, fields, None)))
-    return rungs
-
-
-def deliver(client: WeChatClient, claim: Claim, rungs: list[Rung]) -> Outcome:
-    """Try each open channel in turn; fall through only when WeChat says it is closed."""
-    effects: list[tuple[str, str | None]] = []
-    for channel, openid, arg in rungs:
-        try:
-            _send(client, channel, openid, claim.text, arg)
-        except WeChatQuotaExceeded as exc:
-            return Outcome("quota", error=_describe(exc), effects=effects)
-        except (WeChatTransientError, WeChatTokenError) as exc:
-            return Outcome("retry", error=_describe(exc), effects=effects)
-        except WeChatError as exc:
-            if channel == "cs" and exc.errcode in SERVICE_WINDOW_CLOSED:
-                effects.append(("close_window", None))
-                continue
-            if channel == "subscribe" and exc.errcode == NO_SUBSCRIBE_CREDIT:
-                effects.append(("spend_credits", arg[0]))
-                continue
-            if channel == "template" and exc.errcode == NOT_FOLLOWING:
-                break
-            return Outcome("dead", error=_describe(exc), effects=effects)
-        if channel == "cs":
-            effects.append(("count_window", None))
-        elif channel == "subscribe":
-            effects.append(("consume_credit", arg[0]))
-        return Outcome("sent", channel=channel, effects=effects)
-    return Outcome("waiting", error="暂无可用渠道，等对方下次发消息", effects=effects)
-
-
-def _send(client: WeChatClient, channel: str, openid: str, text: str, arg: Any) -> None:
-    if channel == "cs":
-        client.send_custom_text(openid, text)
-    elif channel == "subscribe":
-        template_id, data, page = arg
-        client.send_subscribe(openid, template_id, data, page=page)
-    else:
-        template_id, data, url = arg
-        client.send_template(openid, template_id, data, url=url)
-
-
-def _describe(exc: WeChatError) -> str:
-    return f"{exc.api} {exc.errcode} {exc.errmsg}"[:255]
 
 
 def mark_outcome(session: Session, *, claim: Claim, outcome: Outcome, now: datetime) -> bool:

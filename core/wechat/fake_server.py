@@ -47,12 +47,14 @@ class FakeState:
             self.valid: set[str] = set()
             self.requests: list[dict[str, Any]] = []
             self.count = 0
+            self.counts: dict[str, int] = {}
             self.scripts: dict[str, deque[dict[str, Any]]] = {}
             self.msgids = itertools.count(1000)
 
     def record(self, path: str, params: dict[str, str], body: Any) -> None:
         with self.lock:
             self.count += 1
+            self.counts[path] = self.counts.get(path, 0) + 1
             if len(self.requests) < self.record_limit:
                 self.requests.append({"path": path, "params": params, "body": body,
                                       "at": time.time()})
@@ -105,6 +107,7 @@ class Handler(BaseHTTPRequestHandler):
     """Serve one request against the shared FakeState."""
 
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # else every keep-alive answer waits for a delayed ACK
     server: FakeServer
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
@@ -149,7 +152,7 @@ class Handler(BaseHTTPRequestHandler):
             with state.lock:
                 found = [r for r in state.requests
                          if not params.get("path") or r["path"] == params["path"]]
-                return {"count": state.count, "requests": found}
+                return {"count": state.count, "counts": state.counts, "requests": found}
         if path == "/_fake/reset":
             state.reset()
         elif path == "/_fake/script":
@@ -176,6 +179,7 @@ class FakeServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, record_limit: int = 1_000_000):
         super().__init__((host, port), Handler)

@@ -10,6 +10,7 @@ from core.wechat.fake_server import serve_fake_wechat
 from models.messaging import Notification
 from scheduler.dispatcher import dispatch_due_notifications
 from services import channels, outbox
+from services.channel_ladder import ChannelPlanner, deliver
 from services.notifications import enqueue_notification
 from tests.factories import make_person
 
@@ -160,8 +161,8 @@ def test_a_crash_between_send_and_mark_sends_at_most_one_duplicate(db, frozen_cl
     with session_scope() as s:
         [claim] = outbox.claim_due_notifications(s, now=clock.now())
     with session_scope() as s:
-        rungs = outbox.plan_channels(s, claim=claim, now=clock.now())
-    outcome = outbox.deliver(client, claim, rungs)  # ...and the dispatcher dies here
+        planner = ChannelPlanner.load(s, person_ids={pid}, now=clock.now())
+    outcome = deliver(client, claim, planner.rungs(claim))  # ...and the dispatcher dies here
     assert dispatch_due_notifications(client) == 0  # the claim is still live
     frozen_clock.advance(seconds=outbox.CLAIM_LEASE.total_seconds() + 1)
     assert dispatch_due_notifications(client) == 1
@@ -172,21 +173,27 @@ def test_a_crash_between_send_and_mark_sends_at_most_one_duplicate(db, frozen_cl
 
 
 def test_parallel_dispatchers_send_each_notification_once(db, client, fake_wechat):
-    pid, _ = _person(wrote_hours_ago=1)
+    people = [_person(wrote_hours_ago=1)[0] for _ in range(12)]
     with session_scope() as s:
         for i in range(120):
-            enqueue_notification(s, person_id=pid, template="cs_reply", text=f"第{i}条",
-                                 dedupe_key=f"p{i}")
-        channels.touch_interaction(s, person_id=pid, at=clock.now())
-    channels.SERVICE_WINDOW_LIMIT, saved = 10_000, channels.SERVICE_WINDOW_LIMIT
-    try:
-        threads = [threading.Thread(target=dispatch_due_notifications, args=(client,),
-                                    kwargs={"batch_size": 7}) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
-    finally:
-        channels.SERVICE_WINDOW_LIMIT = saved
+            enqueue_notification(s, person_id=people[i % 12], template="cs_reply",
+                                 text=f"第{i}条", dedupe_key=f"p{i}")
+    threads = [threading.Thread(target=dispatch_due_notifications, args=(client,),
+                                kwargs={"batch_size": 7}) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
     texts = [r["body"]["text"]["content"] for r in fake_wechat.requests_to(CUSTOM)]
     assert sorted(texts) == sorted(f"第{i}条" for i in range(120))
+    with session_scope() as s:
+        assert all(_row(n).status == "sent" for n in range(1, 121))
+
+
+def test_the_window_cap_holds_within_one_batch(db, frozen_clock, client, fake_wechat):
+    pid, _ = _person(wrote_hours_ago=1)
+    for i in range(channels.SERVICE_WINDOW_LIMIT + 3):
+        _enqueue(pid, f"w{i}")
+    dispatch_due_notifications(client, batch_size=100)
+    assert len(fake_wechat.requests_to(CUSTOM)) == channels.SERVICE_WINDOW_LIMIT
+    assert len(fake_wechat.requests_to(TEMPLATE)) == 3
