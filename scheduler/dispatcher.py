@@ -15,25 +15,40 @@ from services import outbox
 from services.channel_ladder import ChannelPlanner, deliver
 
 logger = logging.getLogger(__name__)
+# Outcomes marked per transaction: a crash resends at most this many rows, each once.
+MARK_EVERY = 20
 
 
 def dispatch_batch(client: WeChatClient, *, batch_size: int = 100) -> int:
-    """Claim one batch, send each, mark each; return how many were claimed."""
+    """Claim one batch, send each, mark them in small groups; return how many were claimed."""
     with session_scope() as s:
         claims = outbox.claim_due_notifications(s, now=clock.now(), limit=batch_size)
     if not claims:
         return 0
     with session_scope(readonly=True) as s:
         planner = ChannelPlanner.load(s, person_ids={c.person_id for c in claims}, now=clock.now())
+    done: list[tuple[outbox.Claim, outbox.Outcome]] = []
     for index, claim in enumerate(claims):
         if clock.now() > claim.until - outbox.LEASE_SAFETY:
+            _mark(done)
             _release(claims[index:])
-            break
+            return len(claims)
         result = deliver(client, claim, planner.rungs(claim))
-        with session_scope() as s:
-            outbox.mark_outcome(s, claim=claim, outcome=result, now=clock.now())
         planner.learn(claim, result)
+        done.append((claim, result))
+        if len(done) >= MARK_EVERY:
+            done = _mark(done)
+    _mark(done)
     return len(claims)
+
+
+def _mark(done: list[tuple[outbox.Claim, outbox.Outcome]]) -> list[tuple[outbox.Claim, outbox.Outcome]]:
+    """Record a group of outcomes in one short transaction; return an empty group."""
+    if done:
+        with session_scope() as s:
+            for claim, result in done:
+                outbox.mark_outcome(s, claim=claim, outcome=result, now=clock.now())
+    return []
 
 
 def _release(claims: list[outbox.Claim]) -> None:
