@@ -1,7 +1,9 @@
-"""Dedupe WeChat's retries in the shared store: claim, wait for, and remember replies.
+"""Dedupe WeChat's retries in the shared store: one key per message, first "pending", then the reply.
 
-The store makes repeats fast; the unique key on `inbound_messages` is the
-final guard (see bot.pipeline).
+The first copy takes the key (SET NX "pending"), computes the reply and
+overwrites the key with it; a copy arriving meanwhile polls the key until
+the reply is there; later copies read it at once. The store makes repeats
+fast; the unique key on `inbound_messages` is the final guard (bot.pipeline).
 """
 
 from __future__ import annotations
@@ -11,36 +13,34 @@ import time
 from core.kv import KV
 
 REPLY_TTL = 120.0  # WeChat retries within ~15 s; keep replies well past that
-CLAIM_TTL = 30.0
+PENDING = "\x00pending"
 _POLL = 0.02
 
 
-def reply_key(key: str) -> str:
-    return f"wx:reply:{key}"
+def _key(key: str) -> str:
+    return f"wx:msg:{key}"
 
 
-def claim_key(key: str) -> str:
-    return f"wx:claim:{key}"
-
-
-def cached_reply(kv: KV, key: str) -> str | None:
-    """Return the reply already given to this message, if any."""
-    return kv.get(reply_key(key))
-
-
-def claim(kv: KV, key: str) -> bool:
-    """Take the right to compute this message's reply; False when a copy already has it."""
-    return kv.set_if_absent(claim_key(key), "1", CLAIM_TTL)
+def claim(kv: KV, key: str) -> str | None:
+    """Take the right to answer this message (None), or return the reply a copy already gave."""
+    if kv.set_if_absent(_key(key), PENDING, REPLY_TTL):
+        return None
+    return kv.get(_key(key)) or PENDING
 
 
 def release(kv: KV, key: str) -> None:
-    """Give the claim back (after a failure, so a retry may try again)."""
-    kv.delete(claim_key(key))
+    """Give the claim back after a failure, so a retry may try again."""
+    kv.delete(_key(key))
 
 
 def remember_reply(kv: KV, key: str, reply: str) -> None:
     """Store the reply so later copies get the same answer."""
-    kv.set(reply_key(key), reply, REPLY_TTL)
+    kv.set(_key(key), reply, REPLY_TTL)
+
+
+def forget(kv: KV, key: str) -> None:
+    """Drop what the store knows of a message (tests use this to prove the database guard)."""
+    kv.delete(_key(key))
 
 
 def wait_for_reply(kv: KV, key: str, *, wait: float) -> str | None:
@@ -48,11 +48,11 @@ def wait_for_reply(kv: KV, key: str, *, wait: float) -> str | None:
     deadline = time.monotonic() + wait
     delay = _POLL
     while time.monotonic() < deadline:
-        reply = cached_reply(kv, key)
-        if reply is not None:
-            return reply
-        if kv.get(claim_key(key)) is None:
-            return cached_reply(kv, key)
+        value = kv.get(_key(key))
+        if value is None:
+            return None
+        if value != PENDING:
+            return value
         time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
         delay = min(delay * 1.5, 0.2)
     return None

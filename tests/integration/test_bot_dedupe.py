@@ -6,7 +6,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from bot import pipeline
+from bot import dedupe, pipeline
 from bot.simulator import WeChatSimulator, text_xml
 from core.db import session_scope
 from models.bot import InboundMessage
@@ -63,7 +63,7 @@ def test_four_copies_at_once_book_once_and_answer_the_same(wechat):
 def test_the_database_key_guards_even_when_the_store_forgets(wechat, kv):
     confirm = _ready_to_confirm(wechat)
     first = wechat.post(confirm)
-    kv.delete("wx:reply:m:demo_elder_wang:1795914000:7700001")
+    dedupe.forget(kv, "m:demo_elder_wang:1795914000:7700001")
     again = wechat.post(confirm)
     assert again.body == first.body and bookings() == 1
     with session_scope() as s:

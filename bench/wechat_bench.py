@@ -1,0 +1,200 @@
+"""/wechat under load: Linli beside the shared peer bots, same harness, same run.
+
+Run: .venv/bin/python bench/wechat_bench.py [--duration 10] [--connections 64] [--skip-peers]
+Needs `wrk` (apt-get install -y wrk), PostgreSQL and Redis. It finds the shared
+harness at ../shared/bench relative to the repository, creates its own
+PostgreSQL database (BENCH_DATABASE_URL names the server, default
+postgresql://postgres@127.0.0.1:5432/postgres), migrates it, loads the demo
+data plus 40 registered bench residents, and serves Linli with gunicorn
+(2 workers x 8 threads, Redis shared store). Linli runs twice: with a
+realistic mix (multi-turn bookings and cancellations with read-back and
+"1", policy questions, menus, nearby canteens, events) and with the shared
+sample mix; then peers (b) Flask+wechatpy and (c) Flask+wechatpy+jieba+SQLite
+(and (a) WeRoBot when importable) run with the sample mix. Prints
+requests/s, p50 and p99 for each. Never part of the test run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = (ROOT / ".." / "shared" / "bench").resolve()
+sys.path.insert(0, str(ROOT))
+
+import requests  # noqa: E402
+
+from core.db import configure_database, dispose_database, session_scope  # noqa: E402
+from core.migrate import upgrade_to_head  # noqa: E402
+from tests import services as test_services  # noqa: E402
+
+TOKEN = "linli-bench-token"
+RESIDENTS = 40
+ONE_SHOTS = ["你好", "低保怎么申请", "附近有助餐点吗", "明天午饭有什么菜", "我的积分还有多少",
+             "菜单", "今天天气怎么样", "谢谢", "助餐补贴标准是多少", "我上次求助的事怎么样了"]
+PEERS = [("(a) werobot_echo", "start_werobot_echo.sh", "werobot"),
+         ("(b) flask_echo", "start_flask_echo.sh", "wechatpy"),
+         ("(c) flask_jieba_sqlite", "start_flask_jieba_sqlite.sh", "jieba")]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def resident(n: int) -> str:
+    return f"oBenchResident{n:014d}"
+
+
+def prepare_database(url: str) -> None:
+    """Migrate, load demo data, register the bench residents in 阳光社区."""
+    from services.demo import load_demo_data
+    from services.persons import get_or_create_person_by_oa_openid
+    from services.residents import list_communities, register_resident
+
+    upgrade_to_head(url)
+    configure_database(url)
+    with session_scope() as s:
+        load_demo_data(s)
+        community = list_communities(s)[0]
+        for n in range(RESIDENTS):
+            person = get_or_create_person_by_oa_openid(s, openid=resident(n))
+            register_resident(s, person=person, name=f"测试居民{n}", phone=f"1370000{n:04d}",
+                              community_id=community.id, address=f"阳光社区{n}号楼101")
+
+
+def realistic_mix(path: Path) -> None:
+    """Half multi-turn bookings (book, yes, cancel, yes), half one-shot questions and events."""
+    lines: list[dict[str, str]] = []
+    for n in range(RESIDENTS):
+        who = resident(n)
+        turns = ["订后天午饭一份送到家", "1", "取消后天的午饭", "1"]
+        for i, text in enumerate(turns):
+            lines.append({"from": who, "content": text})
+            lines.append({"content": ONE_SHOTS[(n * 4 + i) % len(ONE_SHOTS)]})
+        if n % 5 == 0:
+            lines.append({"type": "event", "event": "CLICK", "key": "MENU_HELP"})
+            lines.append({"type": "event", "event": "subscribe"})
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
+
+
+def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited")
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def start_linli(db_url: str, port: int) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, LINLI_ENV="test", DATABASE_URL=db_url, WECHAT_TOKEN=TOKEN,
+               REDIS_URL=test_services.redis_url(), LOG_LEVEL="WARNING",
+               KV_PREFIX=f"linli-bench-{uuid.uuid4().hex[:6]}:")
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--threads", "8", "--timeout", "30"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+
+
+def load(url: str, token: str, args: argparse.Namespace, mix: Path | None) -> dict[str, float]:
+    """Run the shared harness: --check, a 3 s warm-up, then the measured run."""
+    harness = [sys.executable, str(SHARED / "wechat_load.py"), url, "--token", token]
+    if mix is not None:
+        harness += ["--mix", str(mix)]
+    subprocess.run([*harness, "--check"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([*harness, "-d", "3", "-c", "8"], stdout=subprocess.DEVNULL)
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        subprocess.run([*harness, "-d", str(args.duration), "-c", str(args.connections),
+                        "--json", out.name], stdout=subprocess.DEVNULL)
+        return json.loads(Path(out.name).read_text())  # type: ignore[no-any-return]
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def run_peer(script: str, args: argparse.Namespace) -> dict[str, float]:
+    port = free_port()
+    env = dict(os.environ, PYTHON=sys.executable, PORT=str(port))
+    proc = subprocess.Popen(["bash", str(SHARED / "peers" / script)], env=env,
+                            stdout=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/wechat"
+    try:
+        wait_ready(url, proc)
+        return load(url, "benchtoken", args, None)
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=20)
+
+
+def show(name: str, r: dict[str, float]) -> None:
+    bodies = r.get("bodies", {})
+    print(f"{name:<34} {r['rps']:>8.0f} req/s   p50 {r['p50_ms']:>7.1f} ms   "
+          f"p99 {r['p99_ms']:>7.1f} ms   non-2xx {r['non2xx']}   bodies {bodies}", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--skip-peers", action="store_true")
+    args = parser.parse_args()
+    if not (SHARED / "wechat_load.py").is_file():
+        sys.exit(f"shared harness not found at {SHARED}")
+    server = os.environ.get("BENCH_DATABASE_URL")
+    if server:
+        os.environ["TEST_DATABASE_URL"] = server
+    name = f"linli_wechat_bench_{uuid.uuid4().hex[:8]}"
+    db_url = test_services.create_pg_database(name)
+    results: dict[str, dict[str, float]] = {}
+    try:
+        prepare_database(db_url)
+        with tempfile.TemporaryDirectory() as tmp:
+            mix = Path(tmp) / "linli_mix.jsonl"
+            realistic_mix(mix)
+            port = free_port()
+            proc = start_linli(db_url, port)
+            url = f"http://127.0.0.1:{port}/wechat"
+            try:
+                wait_ready(url, proc)
+                results["Linli (realistic mix)"] = load(url, TOKEN, args, mix)
+                results["Linli (sample mix)"] = load(url, TOKEN, args, None)
+            finally:
+                stop(proc)
+        for label, script, module in [] if args.skip_peers else PEERS:
+            try:
+                __import__(module)
+            except ImportError:
+                print(f"{label}: skipped ({module} is not installed)")
+                continue
+            results[label] = run_peer(script, args)
+    finally:
+        dispose_database(db_url)
+        test_services.drop_pg_database(name)
+    print(f"\n/wechat, {args.connections} connections, {args.duration} s, 2 workers each:")
+    for label, r in results.items():
+        show(label, r)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
