@@ -46,8 +46,7 @@ def _mark(done: list[tuple[outbox.Claim, outbox.Outcome]]) -> list[tuple[outbox.
     """Record a group of outcomes in one short transaction; return an empty group."""
     if done:
         with session_scope() as s:
-            for claim, result in done:
-                outbox.mark_outcome(s, claim=claim, outcome=result, now=clock.now())
+            outbox.mark_outcomes(s, results=done, now=clock.now())
     return []
 
 

@@ -34,6 +34,8 @@ MAX_ATTEMPTS = 6
 RETRY_BASE = timedelta(seconds=30)
 RETRY_MAX = timedelta(hours=1)
 QUOTA_DELAY = timedelta(minutes=10)
+# Windows before credits, so every dispatcher locks those rows in the same order.
+EFFECT_ORDER = {"count_window": 0, "close_window": 0, "consume_credit": 1, "spend_credits": 1}
 
 
 @dataclass
@@ -91,19 +93,33 @@ def claim_due_notifications(
 
 def mark_outcome(session: Session, *, claim: Claim, outcome: Outcome, now: datetime) -> bool:
     """Record what happened, if this dispatcher still holds the claim; apply side effects."""
-    values = _values_for(claim, outcome, now)
-    done = session.execute(
-        update(Notification)
-        .where(Notification.id == claim.id, Notification.claim_token == claim.token,
-               Notification.status == "sending")
-        .values(claim_token=None, claimed_until=None, **values)
-        .execution_options(synchronize_session=False)
-    )
-    if not done.rowcount:  # type: ignore[attr-defined]
-        logger.warning("notification %s was reclaimed before it was marked", claim.id)
-    for effect, arg in outcome.effects:
-        _apply_effect(session, person_id=claim.person_id, effect=effect, arg=arg)
-    return bool(done.rowcount)  # type: ignore[attr-defined]
+    return mark_outcomes(session, results=[(claim, outcome)], now=now) == 1
+
+
+def mark_outcomes(session: Session, *, results: list[tuple[Claim, Outcome]], now: datetime) -> int:
+    """Record a group of outcomes still under claim; return how many were marked.
+
+    Rows and side effects are touched in a fixed order (notifications by id,
+    then each person's window and credits by id) so that dispatchers marking
+    at the same time never deadlock.
+    """
+    marked = 0
+    for claim, outcome in sorted(results, key=lambda r: r[0].id):
+        done = session.execute(
+            update(Notification)
+            .where(Notification.id == claim.id, Notification.claim_token == claim.token,
+                   Notification.status == "sending")
+            .values(claim_token=None, claimed_until=None, **_values_for(claim, outcome, now))
+            .execution_options(synchronize_session=False)
+        )
+        if not done.rowcount:  # type: ignore[attr-defined]
+            logger.warning("notification %s was reclaimed before it was marked", claim.id)
+        marked += int(done.rowcount)  # type: ignore[attr-defined]
+    effects = [(EFFECT_ORDER[e], c.person_id, arg or "", e)
+               for c, o in results for e, arg in o.effects]
+    for _order, person_id, arg, effect in sorted(effects):
+        _apply_effect(session, person_id=person_id, effect=effect, arg=arg)
+    return marked
 
 
 def _values_for(claim: Claim, outcome: Outcome, now: datetime) -> dict[str, Any]:
