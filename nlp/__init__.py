@@ -18,11 +18,14 @@ __all__ = ["Parse", "extract_phone", "parse", "warm_up"]
 
 
 def warm_up() -> None:
-    """Load the private tokenizer and topic table now rather than on the first message."""
+    """Load the private tokenizer, topic table and fallback classifier now rather than
+    on the first message that needs them."""
+    from nlp.fallback import get_model
     from nlp.topics import load_topics
 
     get_tokenizer()
     load_topics()
+    get_model()
 
 
 def extract_phone(text: str) -> str | None:

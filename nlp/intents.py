@@ -32,6 +32,8 @@ _PROCEDURE_RE = re.compile(
 )
 _ASKING_RE = re.compile(r"问一下|问问|请问|咨询|想了解|打听|想知道|问个事|问下|我问|我想问")
 _THIRD_PARTY_RE = re.compile(THIRD_PARTY)
+# With a duration, "record it" (登记, 记录, 记上) is a service log, never a profile change.
+_RECORD_RE = re.compile(r"登记|记录|记上|记一下|记下")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ def score_intents(text: str, evidence: Evidence) -> dict[str, float]:
     if evidence.hours is not None:
         # A duration is what a service log states; with a third party it is almost sure.
         scores["service_log"] += 3.0 if _THIRD_PARTY_RE.search(text) else 1.5
+        if _RECORD_RE.search(text):
+            scores["service_log"] += 2.5
     return dict(scores)
 
 

@@ -14,13 +14,19 @@ _MEALS: tuple[tuple[str, re.Pattern[str]], ...] = (
 MAX_PORTIONS = 50
 
 _COUNT_RE = re.compile(rf"({NUM})\s*(?:份|盒|碗|人份|个人的|口人的|人的|套)")
+# 一人一份 / 各一份 / 每人一份: the count is the number of people named.
+_EACH_RE = re.compile(r"(?:一人|每人|每个人|各)(?:一|1)份")
+_PEOPLE_RE = re.compile(
+    rf"({NUM})\s*(?:个人|口人|位|人)|(老两口|两口子|老俩口|我俩|我们俩|咱俩|咱们俩)"
+    r"|((?:我|俺)(?:和|跟|同|与|还有)\S{1,4}?)(?=\s|一人|各|每人|的|都)"
+)
 _BARE_COUNT_RE = re.compile(rf"(?:订|要|来|留)([{CN_DIGITS}十])个?(?=\s|$|饭|送)")
 _NO_DELIVERY_RE = re.compile(
     r"堂食|食堂吃|在食堂|去食堂|到食堂|(?:自己|我|我们|咱)(?:过去|去|来)(?:吃|拿|取)|过去吃|过来吃"
     r"|(?<![出不别])(?:过去|去)吃|(?:过去|过来|来|去)(?:拿|取)|自己拿|自取|自提|(?:不用|不要|不需要|别|不)(?:给我|给他|给她|给我们)?送"
 )
 _DELIVERY_RE = re.compile(
-    r"送(?:到|上|过|回|来|去|餐|饭|货|一下|家|楼|屋|门口)|上门|外送|配送|外卖|送(?=\S{0,3}份)"
+    r"送(?:到|上|过|回|来|去|餐|饭|货|一下|家|楼|屋|门口)|上门|外送|配送|外卖|送(?=\S{0,3}份)|(?:^|\s)送(?:\s|$)"
 )
 
 
@@ -39,6 +45,8 @@ def find_meal(text: str) -> tuple[str | None, bool]:
 
 def find_count(text: str) -> int | None:
     """Return the number of portions the message asks for (两份, 三个人的, 订俩)."""
+    if _EACH_RE.search(text) and (people := _people(text)) is not None:
+        return people
     m = _COUNT_RE.search(text) or _BARE_COUNT_RE.search(text)
     if not m:
         return None
@@ -46,6 +54,16 @@ def find_count(text: str) -> int | None:
     if value is None or not 1 <= value <= MAX_PORTIONS:
         return None
     return value
+
+
+def _people(text: str) -> int | None:
+    m = _PEOPLE_RE.search(text)
+    if not m:
+        return None
+    if m.group(1):
+        value = cn_to_int(m.group(1))
+        return value if value is not None and 1 <= value <= MAX_PORTIONS else None
+    return 2  # 老两口, 我和老伴: two people
 
 
 def find_delivery(text: str) -> bool | None:

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Callable
 
 from nlp.gates import first_chars
+from nlp.variants import fold_variants
 
 MAX_CHARS = 2000  # a chat message longer than this is read by its head only
 
@@ -39,7 +40,8 @@ _HOMOPHONES: tuple[tuple[str, str], ...] = (
     (r"签推", "签退"),
     (r"积份", "积分"),
     (r"残积人|惨疾人", "残疾人"),
-    (r"转人空|专人工", "转人工"),
+    (r"转人[空公]|专人工", "转人工"),
+    (r"[灵零林](?=时救助|时救济|时补助)", "临"),
 )
 # Code-switching: a few English words people type into a Chinese sentence.
 _ENGLISH = {"breakfast": "早饭", "lunch": "午饭", "dinner": "晚饭", "supper": "晚饭", "cancel": "取消"}
@@ -80,8 +82,9 @@ def unpunctuate(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """Return the form every rule reads: cleaned, homophones fixed, punctuation as spaces."""
-    return unpunctuate(fix_homophones(clean(text)))
+    """Return the form every rule reads: cleaned, variants folded, homophones fixed,
+    punctuation as spaces."""
+    return unpunctuate(fix_homophones(fold_variants(clean(text))))
 
 
 # "不是取消 是要订", "不是订饭我问补贴": the clause after 不是 is what the person does

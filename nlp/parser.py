@@ -7,6 +7,7 @@ import datetime as dt
 from nlp.dates import bare_clock_time, resolve_date
 from nlp.durations import find_hours
 from nlp.emergency import emergency_category
+from nlp.fallback import guess_intent
 from nlp.help_category import help_category
 from nlp.intents import Evidence, confidence, rank, score_intents
 from nlp.meals import find_count, find_delivery, find_meal
@@ -25,6 +26,7 @@ SLOTS_BY_INTENT: dict[str, tuple[str, ...]] = {
     "policy_faq": ("topic",),
 }
 MAX_ALTERNATIVES = 3
+FALLBACK_CONFIDENCE = 0.5  # a guess from the classifier is never as sure as a rule
 
 
 def parse(text: str, now: dt.datetime) -> Parse:
@@ -34,7 +36,8 @@ def parse(text: str, now: dt.datetime) -> Parse:
     full = normalize(text if isinstance(text, str) else str(text))
     body = drop_contradicted(full)
     evidence = _evidence(full, body)
-    ranked = rank(score_intents(body, evidence))
+    scores = score_intents(body, evidence)
+    ranked = rank(scores)
     emergency = emergency_category(body)
     if emergency is not None:
         others = [(i, s) for i, s in ranked if i not in ("help_request", "unknown")]
@@ -42,9 +45,18 @@ def parse(text: str, now: dt.datetime) -> Parse:
         if emergency:  # 救命 / 快来人 alone state no need: no category
             slots["category"] = emergency
         return Parse("help_request", slots, 1.0, _alternatives([("help_request", 1.0), *others]))
-    intent = ranked[0][0]
+    intent, sure = ranked[0][0], confidence(ranked)
+    if (
+        intent == "unknown"
+        and scores.get("unknown", 0.0) == 0.0  # no out-of-scope cue (天气, 股票) fired
+        and (guess := guess_intent(body)) is not None
+        and guess[0] != "unknown"
+    ):
+        # No rule found enough evidence: the learned fallback proposes an intent.
+        intent, sure = guess[0], round(FALLBACK_CONFIDENCE * guess[1], 3)
+        ranked = [(intent, guess[1]), *ranked]
     slots, ambiguous = _read_slots(intent, body, now.date(), evidence.topic)
-    return Parse(intent, slots, confidence(ranked), _alternatives(ranked), ambiguous)
+    return Parse(intent, slots, sure, _alternatives(ranked), ambiguous)
 
 
 def _evidence(full: str, body: str) -> Evidence:

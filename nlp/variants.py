@@ -1,0 +1,100 @@
+"""Written variants folded to one standard form before any rule reads the text.
+
+Two general layers, both data, not sentences:
+
+1. Traditional → simplified characters (``訂晚飯`` → ``订晚饭``), a one-to-one
+   table of the few hundred traditional characters this domain meets, applied
+   with ``str.translate`` (one C pass). ``係`` maps to ``是``: in chat it is the
+   Cantonese copula far more often than the ``系`` of 联系.
+2. Regional and colloquial words → the standard word the rules know
+   (粤 聽日/嘅/冇/唔該, 川渝 啥子/莫得, 吴 阿拉/明朝/伐, 东北 嘎哈/咋整). One
+   alternation, longest phrase first, gated by its first characters.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Pairs "traditional simplified", separated by spaces. Only characters whose
+# simplified form differs; unambiguous in this domain.
+_T2S_PAIRS = """
+訂订 飯饭 幫帮 聽听 門门 們们 兩两 個个 嗎吗 麼么 來来 這这 裡里 裏里 後后 請请 問问 謝谢 電电
+話话 號号 樓楼 單单 開开 關关 時时 間间 從从 會会 說说 讓让 給给 還还 過过 進进 遠远 運运 邊边
+點点 齊齐 週周 禮礼 買买 賣卖 費费 錢钱 貼贴 補补 務务 動动 參参 報报 積积 換换 兌兑 領领 區区
+長长 與与 義义 診诊 講讲 團团 體体 檢检 書书 畫画 歲岁 醫医 療疗 藥药 頭头 腦脑 臉脸 腳脚 暈晕
+護护 險险 災灾 氣气 煙烟 燒烧 燈灯 壞坏 廁厕 衛卫 牆墙 鎖锁 熱热 學学 習习 孫孙 兒儿 爺爷 媽妈
+陳陈 劉刘 張张 趙赵 吳吴 黃黄 鄭郑 楊杨 許许 馬马 簽签 結结 記记 錄录 鐘钟 幾几 沒没 亂乱 對对
+確确 認认 當当 幹干 願愿 專专 業业 職职 資资 訊讯 綁绑 註注 冊册 碼码 銀银 戶户 變变 歡欢 見见
+應应 該该 樣样 麵面 雞鸡 魚鱼 湯汤 蝦虾 飲饮 葷荤 餃饺 饅馒 涼凉 貧贫 難难 殘残 礙碍 臨临 濟济
+養养 愛爱 際际 機机 構构 園园 員员 負负 責责 線线 網网 舊旧 親亲 婦妇 聯联 絡络 繫系 處处 辦办
+價价 錯错 誤误 訴诉 總总 經经 驗验 規规 條条 標标 題题 裝装 據据 證证 歷历 層层 鄰邻 鄉乡 鎮镇
+縣县 齡龄 紀纪 營营 頓顿 級级 紅红 燙烫 傷伤 腫肿 喚唤 紹绍 著着 導导 課课 舉举 預预 約约 隊队
+實实 現现 發发 無无 壓压 腸肠 場场 廣广 寫写 戲戏 簾帘 櫃柜 鐵铁 蓋盖 隻只 雙双 塊块 車车 啟启
+帶带 讀读 將将 歸归 達达 誰谁 並并 於于 為为 隨随 雖虽 覺觉 視视 顧顾 節节 慶庆 陽阳 曆历 陰阴
+數数 萬万 陸陆 雜杂 貨货 損损 環环 嚴严 緊紧 擔担 憂忧 悶闷 懷怀 響响 鬧闹 識识 樂乐 夢梦 廢废
+測测 試试 廳厅 廚厨 潔洁 淨净 掃扫 髒脏 擺摆 遷迁 選选 盡尽 剛刚 鬆松 緩缓 彎弯 糧粮 麥麦 豐丰
+飽饱 餓饿 飢饥 饑饥 穀谷 鹽盐 醬酱 燉炖 滷卤 燜焖 餅饼 餛馄 飩饨 鮮鲜 豬猪 鴨鸭 餚肴 餐餐 訂订
+師师 協协 區区 務务 衆众 眾众 週周 蘋苹 蔔卜 鬥斗 傳传 腎肾 臟脏 癱瘫 瘓痪 歲岁 種种 劑剂 針针
+衝冲 癮瘾 濕湿 膽胆 鬍胡 髮发 剪剪 洗洗 澡澡 陪陪 買买 電电 瓦瓦 斯斯 漏漏 爐炉 暖暖 氣气 燈灯
+窩窝 鋪铺 權权 幣币 寶宝 獎奖 勵励 議议 觀观 賽赛 聽听 錶表 閱阅 館馆 劇剧 藝艺 術术 詩诗 歌歌
+兌兑 圍围 獨独 居居 鄰邻 勞劳 慰慰 問问 續续 額额 餘余 筆笔 紙纸 簡简 細细 談谈 詢询 諮咨 調调
+職职 稱称 蘭兰 壩坝 嬤嬷 孃娘 媳媳 婆婆 跡迹 瞭了 嘆叹 罷罢 羅罗 蘇苏 華华 衛卫 陳陈 譚谭 蕭萧
+盧卢 龍龙 鄧邓 葉叶 韓韩 馮冯 蔣蒋 嚮向 穩稳 準准 掛挂 號号 態态 慣惯 啞哑 聾聋 煩烦 惱恼 擾扰
+撥拨 攜携 擇择 擠挤 據据 據据 攤摊 揀拣 擬拟 撿捡 潑泼 溫温 滿满 滅灭 濾滤 瀉泻 燭烛 爛烂 牽牵
+狀状 猶犹 獲获 現现 瑣琐 畢毕 畫画 癒愈 瘋疯 療疗 盤盘 睏困 礎础 禍祸 稅税 穌稣 窮穷 竊窃 築筑
+糾纠 紓纾 組组 細细 終终 絕绝 統统 絲丝 綜综 緒绪 練练 縮缩 織织 繳缴 繼继 續续 罰罚 聲声 膚肤
+臨临 興兴 舍舍 艱艰 莊庄 藍蓝 蟲虫 補补 襪袜 製制 複复 規规 親亲 觸触 訪访 設设 許许 診诊 詳详
+誠诚 課课 請请 諒谅 講讲 謀谋 譯译 護护 讚赞 貸贷 貴贵 貼贴 賀贺 資资 賴赖 購购 贈赠 趕赶 跡迹
+蹤踪 輔辅 輕轻 載载 輪轮 辦办 農农 迴回 遊游 過过 達达 違违 遞递 適适 遲迟 還还 郵邮 鄉乡 醜丑
+釋释 針针 鈴铃 銷销 鍋锅 鍵键 鏡镜 長长 閃闪 閒闲 閑闲 隨随 險险 隱隐 雞鸡 靈灵 靜静 頂顶 項项
+順顺 預预 領领 頸颈 頻频 顆颗 顯显 風风 飄飘 飛飞 飼饲 餵喂 騎骑 驚惊 體体 鬥斗 魯鲁 鳥鸟 鹹咸
+麗丽 黨党 齒齿 喫吃 裡里 係是 鍾钟
+"""
+_T2S = str.maketrans(
+    {pair[0]: pair[1] for pair in _T2S_PAIRS.split() if len(pair) == 2 and pair[0] != pair[1]}
+)
+
+# Regional / colloquial word → standard word. Keys are matched after the
+# traditional characters are folded, so they are written in simplified form.
+_REGIONAL: dict[str, str] = {
+    # 粤 (Cantonese written as Mandarin)
+    "听日": "明天", "听朝": "明早", "寻日": "昨天", "琴日": "昨天", "今朝": "今天",
+    "嘅": "的", "喺": "在", "咗": "了", "冇": "没有", "有没有": "有没有", "有冇": "有没有",
+    "唔该晒": "谢谢", "多谢晒": "谢谢", "唔该": "麻烦", "唔使": "不用", "唔要": "不要",
+    "唔系": "不是", "唔是": "不是", "起唔到身": "起不来", "起唔到": "起不来", "唔": "不",
+    "咩": "什么", "乜嘢": "什么", "乜": "什么", "边个": "谁", "边度": "哪里", "在边": "在哪",
+    "边几": "哪几", "点样": "怎么", "点用": "怎么用", "点算": "怎么办", "点解": "为什么",
+    "几多": "多少", "仲有": "还有", "嚟": "来", "佢哋": "他们", "我哋": "我们", "你哋": "你们",
+    "佢": "他", "屋企": "家里", "餸": "菜", "食饭": "吃饭", "食咗": "吃了", "跌亲": "摔倒了",
+    "揾": "找", "睇": "看", "畀": "给", "攞": "拿", "啲": "些", "嘢": "东西", "呢个": "这个",
+    "系咪": "是不是", "得唔得": "行不行", "好唔好": "好不好", "要唔要": "要不要",
+    # 川渝
+    "啥子": "什么", "莫得": "没有", "没得": "没有", "啷个": "怎么", "咋个": "怎么", "屋头": "家里",
+    "娃娃": "孩子", "娃儿": "孩子", "晓得": "知道", "摆龙门阵": "聊天",
+    # 吴
+    "阿拉": "我们", "侬": "你", "屋里厢": "家里", "明朝": "明天", "姆妈": "妈妈", "覅": "不要",
+    "勿要": "不要", "晏饭": "午饭", "伐": "吗",
+    # 东北 / 北方
+    "嘎哈": "干什么", "干哈": "干什么", "咋整": "怎么办", "弄啥嘞": "干什么", "唠嗑": "聊天",
+    "俺们": "我们", "俺": "我", "恁": "你",
+    # formal / written
+    "预定": "预订", "送至": "送到", "家中": "家里", "是否": "是不是",
+}
+_REGIONAL_RE = re.compile("|".join(sorted(map(re.escape, _REGIONAL), key=len, reverse=True)))
+_REGIONAL_GATE = frozenset(key[0] for key in _REGIONAL)
+# 整 as a verb of ordering (东北): 整两份 / 整一份饭 / 整个饭 → 要.
+_ZHENG_RE = re.compile(r"整(?=[一二两俩三四五六七八九十\d]份|个饭|点饭|(?:一|两|俩)?个?(?:午饭|晚饭|早饭))")
+
+
+def _regional(m: re.Match[str]) -> str:
+    return _REGIONAL[m.group(0)]
+
+
+def fold_variants(text: str) -> str:
+    """Return text with traditional characters and regional words in standard simplified form."""
+    text = text.translate(_T2S)
+    if not _REGIONAL_GATE.isdisjoint(text):
+        text = _REGIONAL_RE.sub(_regional, text)
+    if "整" in text:
+        text = _ZHENG_RE.sub("要", text)
+    return text
