@@ -1,8 +1,8 @@
 """Answer one inbound message exactly once, within WeChat's time budget.
 
-Order: reply cache → claim → per-user lock → one unit of work that first
-inserts the message's unique key (the final guard), then converses → save
-dialogue state → remember the reply. Work runs on a small thread pool so
+Order: claim the message in the store (or read the reply a copy gave) →
+per-user lock → one unit of work that converses and logs the message under
+its unique key (the final guard) → save dialogue state → remember the reply. Work runs on a small thread pool so
 the request can answer `success` at the budget and let the reply go out
 through the outbox as a customer-service message.
 """
@@ -13,7 +13,7 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import dedupe
-from bot.dialogue.state import load_state, save_state, user_lock_key
+from bot.dialogue.state import DialogueState, load_state, save_state, user_lock_key
 from bot.message import Inbound
 from bot.reply import SUCCESS, text_reply
 from bot.router import get_router
@@ -30,6 +30,7 @@ from core import clock
 from core.db import session_scope
 from core.kv import KV, LockTimeout, get_kv, locked
 from models.bot import InboundMessage
+from models.person import Person
 from services.channels import touch_interaction
 from services.notifications import enqueue_notification
 from services.outbox import release_waiting_notifications
@@ -38,12 +39,16 @@ from services.persons import get_or_create_person_by_oa_openid
 logger = logging.getLogger(__name__)
 BUDGET_SECONDS = 4.5
 # A window that opened within the last minute needs no refresh (saves three writes).
-TOUCH_EVERY_SECONDS = 60.0
+TOUCH_EVERY = timedelta(seconds=60)
 SORRY = "系统有点忙，请过一会儿再发一次。"
 
 
 class Duplicate(Exception):
-    """Another copy of this message already committed."""
+    """Another copy of this message already committed; carries the reply it gave."""
+
+    def __init__(self, reply: str) -> None:
+        super().__init__("duplicate message")
+        self.reply = reply
 
 
 class Ticket:
@@ -100,8 +105,8 @@ def _answer_claimed(message: Inbound, ticket: Ticket, budget: float) -> str:
     try:
         with locked(kv, user_lock_key(message.openid), ttl=30.0, wait=budget):
             reply = _converse(kv, message, ticket)
-    except Duplicate:
-        reply = _stored_reply(key)
+    except Duplicate as duplicate:
+        reply = duplicate.reply
     except LockTimeout:
         dedupe.release(kv, key)
         return SUCCESS
@@ -117,52 +122,57 @@ def _converse(kv: KV, message: Inbound, ticket: Ticket) -> str:
     now = clock.now()
     state, timed_out = load_state(kv, message.openid, now)
     was_idle = state.idle and timed_out is None
-    with session_scope() as session:
-        row = _record(session, message)
-        person = get_or_create_person_by_oa_openid(session, openid=message.openid)
-        row.person_id = person.id
-        _note_interaction(session, kv, person.id, now)
-        turn = Turn(session, kv, message, person, now, state)
-        text = get_router().route(turn, timed_out=timed_out)
-        reply = _render(message, text) if text else SUCCESS
-        if ticket.take_passive():
-            row.reply_mode = "passive"
-        elif text:
-            _send_later(session, person.id, message, text)
-            row.reply_mode, reply = "outbox", SUCCESS
-        row.reply_xml = reply
+    try:
+        with session_scope() as session:
+            reply = _turn(session, kv, message, ticket, state, now, timed_out)
+    except IntegrityError as exc:
+        stored = _stored_reply(message.dedupe_key)
+        if stored is None:
+            raise
+        raise Duplicate(stored) from exc
     if not (was_idle and state.idle):
         save_state(kv, message.openid, state, now)
     return reply
 
 
-def _note_interaction(session: Session, kv: KV, person_id: int, now: datetime) -> None:
+def _turn(session: Session, kv: KV, message: Inbound, ticket: Ticket, state: DialogueState,
+          now: datetime, timed_out: str | None) -> str:
+    """Converse, then log the message under its unique key in the same transaction.
+
+    A concurrent copy blocks on that key until this one commits, then fails
+    and rolls back everything it did: exactly one copy has side effects.
+    """
+    person = get_or_create_person_by_oa_openid(session, openid=message.openid)
+    _note_interaction(session, person, now)
+    turn = Turn(session, kv, message, person, now, state)
+    text = get_router().route(turn, timed_out=timed_out)
+    reply, mode = (_render(message, text) if text else SUCCESS), "passive"
+    if not ticket.take_passive() and text:
+        _send_later(session, person.id, message, text)
+        reply, mode = SUCCESS, "outbox"
+    session.add(InboundMessage(
+        dedupe_key=message.dedupe_key, openid=message.openid, person_id=person.id,
+        msg_type=message.msg_type, event=message.event or None,
+        content=message.content or None, received_at=now, reply_xml=reply, reply_mode=mode,
+    ))
+    session.flush()
+    return reply
+
+
+def _note_interaction(session: Session, person: Person, now: datetime) -> None:
     """Open the 48-hour window and let waiting notifications go (at most once a minute)."""
-    if not kv.set_if_absent(f"wx:touched:{person_id}", "1", TOUCH_EVERY_SECONDS):
+    last = person.last_interaction_at
+    if last is not None and timedelta(0) <= now - clock.as_aware(last) < TOUCH_EVERY:
         return
-    touch_interaction(session, person_id=person_id, at=now)
-    release_waiting_notifications(session, person_id=person_id)
+    touch_interaction(session, person_id=person.id, at=now)
+    release_waiting_notifications(session, person_id=person.id)
 
 
-def _record(session: Session, message: Inbound) -> InboundMessage:
-    """Insert the message's unique key first: a concurrent copy blocks here, then fails."""
-    row = InboundMessage(
-        dedupe_key=message.dedupe_key, openid=message.openid, msg_type=message.msg_type,
-        event=message.event or None, content=message.content or None,
-        received_at=clock.now(), reply_mode="passive",
-    )
-    session.add(row)
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        raise Duplicate(message.dedupe_key) from exc
-    return row
-
-
-def _stored_reply(key: str) -> str:
+def _stored_reply(key: str) -> str | None:
     with session_scope(readonly=True) as session:
         stmt = select(InboundMessage.reply_xml).where(InboundMessage.dedupe_key == key)
-        return session.scalar(stmt) or SUCCESS
+        row = session.execute(stmt).first()
+        return None if row is None else (row[0] or SUCCESS)
 
 
 def _send_later(session: Session, person_id: int, message: Inbound, text: str) -> None:
