@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 # One regex fragment for "a number as people write or dictate it".
-CN_DIGITS = "零〇一二两俩三四五六七八九"
+CN_DIGITS = "零〇一二两俩仨三四五六七八九"
 NUM = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}十百千]+)"
 
 _DIGIT = {
-    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4,
+    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "仨": 3, "三": 3, "四": 4,
     "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
 }
 _UNIT = {"十": 10, "百": 100, "千": 1000}

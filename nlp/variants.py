@@ -78,7 +78,7 @@ _REGIONAL: dict[str, str] = {
     "嘎哈": "干什么", "干哈": "干什么", "咋整": "怎么办", "弄啥嘞": "干什么", "唠嗑": "聊天",
     "俺们": "我们", "俺": "我", "恁": "你",
     # formal / written
-    "预定": "预订", "送至": "送到", "家中": "家里", "是否": "是不是",
+    "预定": "预订", "元月": "一月", "送至": "送到", "家中": "家里", "是否": "是不是",
 }
 _REGIONAL_RE = re.compile("|".join(sorted(map(re.escape, _REGIONAL), key=len, reverse=True)))
 _REGIONAL_GATE = frozenset(key[0] for key in _REGIONAL)

@@ -24,7 +24,7 @@ SLOT_F1_TARGET = 0.95
 
 def test_all_heldout_sets_are_present() -> None:
     assert [p.name for p in HELDOUT] == [
-        "nlp_heldout.jsonl", "nlp_heldout2.jsonl", "nlp_heldout3.jsonl",
+        "nlp_heldout.jsonl", "nlp_heldout2.jsonl", "nlp_heldout3.jsonl", "nlp_heldout4.jsonl",
     ]
 
 
