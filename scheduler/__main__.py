@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = get_settings()
     configure_logging(settings.log_level)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     configure_database(settings.database_url)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
