@@ -1,13 +1,19 @@
-"""Demo routing rules for the demo communities and a few requests so staff queues are not empty."""
+"""Demo routing rules for the demo communities and a few requests so staff queues are not empty.
+
+The demo requests belong to two residents of their own (孙桂兰, 周德明), so the
+messages and history they create never mix with other domains' demo people.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models.person import Person
+from core import clock
+from models.messaging import Notification
+from models.person import Person, PersonRole
 from models.region import Community, Organisation
 from services.help_requests import (
     Assignee,
@@ -26,14 +32,19 @@ RULES: list[tuple[str | None, str | None, str, str]] = [
     ("care", "330100001002", "ORG-FL", "harmony_care"),
     ("housing", None, "ORG-MZ", "housing"),
 ]
+# openid, name, phone, community code, address
+RESIDENTS = [
+    ("demo_help_sun", "孙桂兰", "13800138021", "330100001001", "阳光社区7号楼1单元202"),
+    ("demo_help_zhou", "周德明", "13800138022", "330100001002", "和睦社区2号楼502"),
+]
 # source key, requester openid, principal openid, category, description, staff openid, moves
 REQUESTS: list[dict[str, Any]] = [
-    {"key": "demo:help:1", "by": "demo_family_wang", "for": "demo_elder_wang", "category": "care",
-     "text": "想请人每周来陪老人聊聊天", "staff": "demo_staff_liu", "moves": []},
-    {"key": "demo:help:2", "by": "demo_elder_li", "for": None, "category": "medical",
+    {"key": "demo:help:1", "by": "demo_help_sun", "for": None, "category": "care",
+     "text": "想请人每周来陪我聊聊天", "staff": "demo_staff_liu", "moves": []},
+    {"key": "demo:help:2", "by": "demo_help_zhou", "for": None, "category": "medical",
      "text": "腿脚不便，想请人陪同去医院复查", "staff": "demo_staff_chen",
      "moves": [("accepted", None), ("assigned", "ORG-HSH")]},
-    {"key": "demo:help:3", "by": "demo_elder_li", "for": None, "category": "living",
+    {"key": "demo:help:3", "by": "demo_help_zhou", "for": None, "category": "living",
      "text": "家里灯坏了，想找人帮忙换", "staff": "demo_staff_chen",
      "moves": [("accepted", None), ("in_progress", None), ("resolved", None)]},
 ]
@@ -47,12 +58,26 @@ def _org_id(session: Session, code: str) -> int:
     return session.scalars(select(Organisation.id).where(Organisation.code == code)).one()
 
 
+def _community_id(session: Session, code: str) -> int:
+    return session.scalars(select(Community.id).where(Community.code == code)).one()
+
+
+def _load_residents(session: Session) -> None:
+    for openid, name, phone, community_code, address in RESIDENTS:
+        if session.scalar(select(Person.id).where(Person.oa_openid == openid)) is not None:
+            continue
+        person = Person(oa_openid=openid, community_id=_community_id(session, community_code),
+                        address=address, living_alone=True)
+        person.set_name(name)
+        person.set_phone(phone)
+        person.roles.append(PersonRole(role="resident", granted_at=clock.now()))
+        session.add(person)
+    session.flush()
+
+
 def _load_rules(session: Session) -> int:
     for category, community_code, org_code, queue in RULES:
-        community_id = None
-        if community_code is not None:
-            community_id = session.scalars(
-                select(Community.id).where(Community.code == community_code)).one()
+        community_id = _community_id(session, community_code) if community_code else None
         set_routing_rule(session, category=category, community_id=community_id,
                          organisation_id=_org_id(session, org_code), queue=queue)
     return len(RULES)
@@ -71,11 +96,14 @@ def _load_request(session: Session, spec: dict[str, Any]) -> None:
     for to, org_code in spec["moves"]:
         assignee = Assignee(organisation_id=_org_id(session, org_code)) if org_code else None
         transition_help_request(session, actor=staff, request_id=made.id, to=to, assignee=assignee)
+    # Made-up requests must not text anyone: drop the messages their history queued.
+    session.execute(delete(Notification).where(Notification.dedupe_key.like(f"help:{made.id}:%")))
 
 
 def load(session: Session) -> dict[str, int]:
     """Create the demo routing rules and demo help requests (idempotent)."""
     rules = _load_rules(session)
+    _load_residents(session)
     for spec in REQUESTS:
         _load_request(session, spec)
     return {"help_routing_rules": rules, "help_requests": len(REQUESTS)}
