@@ -8,7 +8,7 @@ from bot import location, texts
 from bot.dialogue.engine import converse, converse_intent, note_timeout
 from bot.menu import intent_for_click
 from bot.ports import optional_service
-from bot.router import Router
+from bot.router import Handler, Router
 from bot.turn import Turn
 
 logger = logging.getLogger(__name__)
@@ -82,9 +82,9 @@ def on_unknown(turn: Turn) -> str | None:
 
 def build_router() -> Router:
     """Build the table from message type and event to handler."""
-    by_type = {"text": on_text, "voice": on_voice, "location": on_location}
+    by_type: dict[str, Handler] = {"text": on_text, "voice": on_voice, "location": on_location}
     by_type.update({kind: on_media for kind in MEDIA_TYPES})
-    by_event = {
+    by_event: dict[str, Handler] = {
         "subscribe": on_subscribe,
         "unsubscribe": on_unsubscribe,
         "click": on_click,

@@ -8,7 +8,7 @@ from functools import cache
 
 from bot.turn import Turn
 
-Handler = Callable[[Turn], "str | None"]
+Handler = Callable[[Turn], str | None]
 
 
 @dataclass

@@ -1,0 +1,64 @@
+"""Dialogue pieces without I/O: state timeout, numbered choices, the ticket, menu and knowledge."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from bot import knowledge
+from bot.dialogue.engine import bare, pick
+from bot.dialogue.flows import FLOWS
+from bot.dialogue.state import DialogueState, load_state, save_state
+from bot.menu import CLICK_INTENTS, MENU, intent_for_click
+from bot.pipeline import Ticket
+from core.kv import MemoryKV
+
+NOW = datetime(2026, 11, 29, 1, 0, tzinfo=UTC)
+
+
+def test_state_survives_14_minutes_and_times_out_after_15():
+    kv = MemoryKV()
+    state = DialogueState(flow="meal_book", step="ask_date", slots={"count": 2})
+    save_state(kv, "o1", state, NOW)
+    kept, timed_out = load_state(kv, "o1", NOW + timedelta(minutes=14))
+    assert kept.slots == {"count": 2} and timed_out is None
+    fresh, timed_out = load_state(kv, "o1", NOW + timedelta(minutes=15, seconds=1))
+    assert fresh.flow is None and timed_out == "meal_book"
+
+
+def test_an_idle_state_is_not_kept():
+    kv = MemoryKV()
+    save_state(kv, "o1", DialogueState(flow="meal_book"), NOW)
+    save_state(kv, "o1", DialogueState(), NOW)
+    assert kv.get("dlg:o1") is None
+
+
+def test_numbered_choices_accept_digits_and_labels():
+    choices = [["lunch", "午餐"], ["dinner", "晚餐"]]
+    assert pick(choices, "2") == "dinner" and pick(choices, "第1个") == "lunch"
+    assert pick(choices, bare("晚餐。")) == "dinner"
+    assert pick(choices, "3") is None and pick(choices, "随便") is None
+
+
+def test_the_ticket_settles_once():
+    passive = Ticket()
+    assert passive.take_passive() and not passive.abandon()
+    late = Ticket()
+    assert late.abandon() and not late.take_passive()
+
+
+def test_every_menu_key_stands_for_an_intent_and_fits_wechat_limits():
+    keys = [b["key"] for top in MENU["button"] for b in top["sub_button"]]
+    assert set(keys) <= set(CLICK_INTENTS)
+    assert len(MENU["button"]) <= 3 and all(len(t["sub_button"]) <= 5 for t in MENU["button"])
+    assert intent_for_click("meal_book") == "meal_book" and intent_for_click("NOPE") is None
+
+
+def test_knowledge_base_covers_every_labelled_topic():
+    policies = json.loads(knowledge.DATA.read_text(encoding="utf-8"))
+    for topic in (*knowledge.TOPICS, "other"):
+        assert policies[topic]["title"] and policies[topic]["lines"] and policies[topic]["window"]
+
+
+def test_every_flow_ends_in_confirm():
+    for flow in FLOWS.values():
+        assert flow.states()[-1] == "confirm"
+        assert len({s.slot for s in flow.steps}) == len(flow.steps)
