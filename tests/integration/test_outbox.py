@@ -30,7 +30,7 @@ def fake_wechat():
 def client(fake_wechat, memory_kv):
     return WeChatClient(base_url=fake_wechat.url, official=AppCredentials("wx_oa", "s"),
                         miniprogram=AppCredentials("wx_mp", "s"), kv=memory_kv,
-                        timeout=0.5, backoff=0.01)
+                        timeout=2.0, backoff=0.01)
 
 
 def _person(*, wrote_hours_ago=None, credits=()):
@@ -68,10 +68,11 @@ def test_inside_the_window_a_customer_service_message_goes_out(db, frozen_clock,
     assert len(fake_wechat.requests_to(CUSTOM)) == 1
 
 
+@pytest.mark.parametrize("errcode", [45015, 45047])
 def test_a_closed_window_falls_to_a_subscribe_message_spending_one_credit(
-        db, frozen_clock, client, fake_wechat):
+        db, frozen_clock, client, fake_wechat, errcode):
     pid, _ = _person(wrote_hours_ago=1, credits=["sub_meal_reminder"])
-    fake_wechat.script(CUSTOM, {"errcode": 45015})
+    fake_wechat.script(CUSTOM, {"errcode": errcode})
     first, second = _enqueue(pid, "n1"), _enqueue(pid, "n2")
     dispatch_due_notifications(client)
     assert _row(first).channel == "subscribe"

@@ -27,7 +27,7 @@ def fake_wechat():
 def client(fake_wechat, kv):
     return WeChatClient(base_url=fake_wechat.url, official=AppCredentials("wx_oa", "s1"),
                         miniprogram=AppCredentials("wx_mp", "s2"), kv=kv,
-                        timeout=0.5, backoff=0.01)
+                        timeout=2.0, backoff=0.01)
 
 
 def _in_threads(n, fn):
@@ -75,7 +75,7 @@ def test_a_token_refused_twice_fails_instead_of_looping(client, fake_wechat):
 
 def test_eight_callers_refused_at_once_trigger_one_refresh(client, fake_wechat):
     client.get_access_token()
-    fake_wechat.script(CUSTOM, *[{"errcode": 40014}] * 8)
+    fake_wechat.state.valid.clear()  # every caller's cached token is now refused
     _results, errors = _in_threads(8, lambda: client.send_custom_text("o1", "您好"))
     assert errors == []
     assert [f["body"]["force_refresh"] for f in fake_wechat.requests_to(TOKEN)] == [False, True]
@@ -92,7 +92,7 @@ def test_busy_answers_are_retried_a_bounded_number_of_times(client, fake_wechat)
 
 
 def test_a_hanging_server_times_out_and_is_retried(client, fake_wechat):
-    fake_wechat.script(CUSTOM, {"hang": 1.0})
+    fake_wechat.script(CUSTOM, {"hang": 3.0})
     assert client.send_custom_text("o1", "您好")["errcode"] == 0
     assert len(fake_wechat.requests_to(CUSTOM)) == 2
 
