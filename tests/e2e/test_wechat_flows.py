@@ -210,3 +210,9 @@ def test_bookings_and_points_queries(wechat):
     assert "您订的餐" in wechat.say(WANG, "查一下我的订餐").content
     assert "积分" in wechat.say(ZHANG, "我的积分还有多少").content
     assert "最近的活动" in wechat.say(ZHANG, "最近有什么活动").content
+
+
+def test_low_confidence_offers_the_parse_alternatives_as_numbers(wechat):
+    offer = wechat.say(ZHANG, "活动积分").content
+    assert offer.startswith("您是想：") and "1 报名活动" in offer
+    assert "报名哪个活动" in wechat.say(ZHANG, "1").content
