@@ -143,3 +143,29 @@ def test_an_unrated_request_is_asked_about_once_more(db, frozen_clock):
         assert request_feedback_reminders(s, now=clock.now()) == 0
         assert _templates(s, unrated.requester_id)[-1] == "help_feedback"
         assert "help_feedback" not in _templates(s, rated.requester_id)
+
+
+def test_two_schedulers_running_at_once_escalate_an_alert_once(db, frozen_clock):
+    import threading
+
+    with session_scope() as s:
+        w = make_world(s)
+        submit(s, w.resident, urgency="emergency", description="摔倒了")
+    frozen_clock.advance(minutes=11)
+    counts, errors = [], []
+
+    def run():
+        try:
+            with session_scope() as s:
+                counts.append(escalate_unacknowledged_alerts(s, now=clock.now()))
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and sum(counts) == 1
+    with session_scope() as s:
+        assert _templates(s, w.supervisor.id) == ["alert_escalated"]
