@@ -97,6 +97,9 @@ def test_the_assigned_volunteer_sees_a_masked_phone_and_staff_reads_are_audited(
     url = f"/api/v1/help-requests/{made['id']}"
     seen = client.get(url, headers=auth(world.volunteer)).get_json()
     assert seen["contact_phone"] == "138****8001" and seen["address"] == "阳光社区3号楼101"
+    mine = client.get("/api/v1/help-requests?scope=assigned", headers=auth(world.volunteer))
+    assert [i["id"] for i in mine.get_json()["items"]] == [made["id"]]
+    assert "contact_phone" not in mine.get_json()["items"][0]
     full = client.get(url, headers=auth(world.staff)).get_json()
     assert full["contact_phone"] == "13800138001"
     client.get(url, headers=auth(world.resident))
