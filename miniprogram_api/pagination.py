@@ -14,7 +14,7 @@ T = TypeVar("T")
 
 class PageQuery(Query):
     limit: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE)
-    cursor: int | None = Field(default=None, ge=0)
+    cursor: int | None = Field(default=None, ge=0, le=2**31 - 1)  # ids fit an INTEGER column
 
 
 def page_args() -> PageQuery:

@@ -40,7 +40,8 @@ def test_invite_accept_lets_the_helper_act_for_him(client, family, demo_people):
         from models.person import Person
         helper = s.get(Person, demo_people["demo_volunteer_zhang"])
         assert can_act_for(s, agent=helper, principal_id=demo_people["demo_elder_li"])
-        texts = [n.text for n in s.scalars(select(Notification).order_by(Notification.id))]
+        texts = [n.text for n in s.scalars(select(Notification).order_by(Notification.id))
+                 if n.template.startswith("proxy_")]
     assert texts == ["张*想代您办理助餐、求助等事，请在小程序“我的”里确认。", "李**已同意您的代办邀请。"]
 
 
@@ -94,3 +95,9 @@ def test_proxy_list_pages(client, family, demo_people, token_for):
     rest = client.get(f"/api/v1/me/proxies?limit=2&cursor={first['next_cursor']}", headers=mother)
     assert len(rest.get_json()["items"]) == 1 and rest.get_json()["next_cursor"] is None
     assert client.get("/api/v1/me/proxies?limit=101", headers=mother).status_code == 400
+
+
+def test_a_cursor_beyond_any_id_is_a_field_error(client, family):
+    _, mother, _ = family
+    response = client.get(f"/api/v1/me/proxies?cursor={2**64}", headers=mother)
+    assert response.status_code == 400 and response.get_json()["fields"] == {"cursor": "数值太大"}
