@@ -64,6 +64,8 @@ class _Checked:
 
 def _check(session: Session, *, actor: Person, person_id: int, canteen_id: int, day: date,
            meal: str, count: int, delivery: bool, lock_person: bool = False) -> _Checked:
+    if not rules.valid_id(person_id):
+        raise NotFound()
     require_act_for(session, agent=actor, principal_id=person_id)
     if meal not in MEALS:
         raise ValidationFailed("请选择早餐、午餐或晚餐。")
@@ -199,7 +201,8 @@ def _tell_principal(session: Session, actor: Person, booking: MealBooking, verb:
 
 
 def _visible_booking(session: Session, *, actor: Person, booking_id: int) -> MealBooking:
-    booking = session.get(MealBooking, booking_id, with_for_update=True)
+    valid = rules.valid_id(booking_id)
+    booking = session.get(MealBooking, booking_id, with_for_update=True) if valid else None
     if booking is None or not can_act_for(session, agent=actor, principal_id=booking.person_id):
         raise NotFound("没有找到这份订餐。")
     return booking
@@ -236,6 +239,8 @@ def list_my_bookings(session: Session, *, actor: Person, person_id: int | None =
                      from_day: date | None = None) -> list[MealBooking]:
     """Return a person's bookings from a day on (default today), soonest first."""
     person_id = actor.id if person_id is None else person_id
+    if not rules.valid_id(person_id):
+        raise NotFound()
     require_act_for(session, agent=actor, principal_id=person_id)
     stmt = select(MealBooking).where(MealBooking.person_id == person_id,
                                      MealBooking.day >= (from_day or clock.today()))

@@ -17,6 +17,12 @@ from services.meals.errors import CanteenClosed, OutOfDeliveryArea, PastCutoff
 from services.meals.wording import day_text, meal_text, moment_text, yuan
 
 EARTH_RADIUS_KM = 6371.0088
+MAX_ID = 2**31 - 1  # ids beyond this cannot exist; SQLite would overflow on them
+
+
+def valid_id(value: int) -> bool:
+    """Tell whether an id could name a row (guards lookups against absurd ids)."""
+    return 0 < value <= MAX_ID
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -41,13 +47,15 @@ def list_canteens_near(
 
 def list_canteens_in_community(session: Session, *, community_id: int) -> list[Canteen]:
     """Return the open canteens of a community."""
+    if not valid_id(community_id):
+        return []
     stmt = select(Canteen).where(Canteen.community_id == community_id, Canteen.active.is_(True))
     return list(session.scalars(stmt.order_by(Canteen.id)))
 
 
 def get_canteen(session: Session, *, canteen_id: int) -> Canteen:
     """Return an open canteen or raise NotFound."""
-    canteen = session.get(Canteen, canteen_id)
+    canteen = session.get(Canteen, canteen_id) if valid_id(canteen_id) else None
     if canteen is None or not canteen.active:
         raise NotFound("没有找到这个助餐点。")
     return canteen

@@ -120,7 +120,8 @@ def _tally(tally: MealCount, status: str, count: int, delivery: bool) -> None:
 
 
 def _operated_booking(session: Session, *, actor: Person, booking_id: int) -> MealBooking:
-    booking = session.get(MealBooking, booking_id, with_for_update=True)
+    valid = rules.valid_id(booking_id)
+    booking = session.get(MealBooking, booking_id, with_for_update=True) if valid else None
     if booking is None:
         raise NotFound("没有找到这份订餐。")
     rules.require_canteen_operator(actor, booking.canteen)

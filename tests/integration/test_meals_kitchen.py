@@ -122,3 +122,16 @@ def test_recent_history_for_welfare_checks(db, frozen_clock):
         recent = _book(s, elder, canteen, day=TODAY + timedelta(days=3))
         history = meals.recent_booking_history(s, person_id=elder.id, days=2)
         assert [b.id for b in history] == [recent.id] and old.id != recent.id
+
+
+def test_absurd_ids_are_simply_not_found(db):
+    huge = 2**64
+    with session_scope() as s:
+        elder = make_elder(s)
+        assert meals.list_canteens_in_community(s, community_id=huge) == []
+        with pytest.raises(NotFound):
+            meals.get_menu(s, canteen_id=huge, day=TODAY)
+        with pytest.raises(NotFound):
+            meals.cancel_meal_booking(s, actor=elder, booking_id=huge)
+        with pytest.raises(NotFound):
+            meals.list_my_bookings(s, actor=elder, person_id=huge)
