@@ -54,7 +54,7 @@ def test_verify_tier_then_history_shows_it(client, demo_people, token_for, froze
     assert response.get_json()["previous_tier"] == "dibao"
     history = client.get(f"/api/v1/staff/residents/{li}/history", headers=headers).get_json()
     assert history["person"]["tier"] == "tekun" and history["person"]["tier_counts"] is True
-    assert history["events"][0]["title"] == "核对认定：特困"
+    assert "核对认定：特困" in [e["title"] for e in history["events"]]
     with session_scope() as s:
         assert s.get(Person, li).tier_review_due.isoformat() == "2027-05-31"
     bad = client.post(f"/api/v1/staff/residents/{li}/tier", headers=headers,
@@ -69,8 +69,10 @@ def test_resources_round_trip_and_monitoring(client, demo_people, token_for):
         "eligibility": "低保边缘家庭", "contact": "县民政局 0571-88880000"})
     assert created.status_code == 201 and created.get_json()["kind_name"] == "专项基金"
     listed = client.get("/api/v1/staff/resources", headers=headers).get_json()["items"]
-    assert [r["name"] for r in listed] == ["困难群众专项基金"]
+    assert "困难群众专项基金" in [r["name"] for r in listed]
+    assert {r["kind_name"] for r in listed} == {"专项基金", "慈善冠名基金", "救助项目"}
     with session_scope() as s:
         community = s.get(Person, demo_people["demo_elder_wang"]).community_id
     board = client.get(f"/api/v1/staff/monitoring?community_id={community}", headers=headers)
-    assert board.status_code == 200 and board.get_json() == {"items": []}
+    assert board.status_code == 200
+    assert all(item["level"] in ("critical", "high", "medium", "low") for item in board.get_json()["items"])
