@@ -6,6 +6,7 @@ MISSED_IN_A_ROW booked meals were all no-shows, or their bookings stopped
 (none in the last QUIET_DAYS and none coming up). Either raises one risk
 alert for the community's staff per episode and asks an accepted proxy
 (family) — or, when there is none, a volunteer of the community — to check in.
+Messages name the person masked (王**): the outbox is not encrypted at rest.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def _missed_meals(person: Person, history: list[MealBooking]) -> Concern | None:
     settled = [b for b in history if b.status in ("served", "no_show")][:MISSED_IN_A_ROW]
     if len(settled) < MISSED_IN_A_ROW or any(b.status != "no_show" for b in settled):
         return None
-    name = person.name or "这位老人"
+    name = f"{person.masked_name}老人"
     return Concern(
         kind="missed_meals",
         summary=f"独居老人{person.masked_name}连续{MISSED_IN_A_ROW}次订了餐没来吃，请尽快联系。",
@@ -92,7 +93,7 @@ def _bookings_stopped(person: Person, history: list[MealBooking], today: date) -
     recent = [b for b in history if b.day > today - timedelta(days=QUIET_DAYS)]
     if recent or not history:
         return None
-    name = person.name or "这位老人"
+    name = f"{person.masked_name}老人"
     return Concern(
         kind="meals_stopped",
         summary=f"独居老人{person.masked_name}常来吃饭，已{QUIET_DAYS}天没有订餐，请尽快联系。",

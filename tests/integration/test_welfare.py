@@ -56,7 +56,7 @@ def test_three_missed_meals_raise_one_alert_and_ask_the_family_to_check_in(db, f
         assert "王秀英" not in alert.summary and "连续3次" in alert.summary
         [message] = _messages(s)
         assert message.person_id == son.id
-        assert message.text.startswith("王秀英最近连续3次订了餐没来吃")
+        assert message.text.startswith("王**老人最近连续3次订了餐没来吃")
 
 
 @pytest.mark.parametrize("case", ["served_last", "not_alone", "young", "only_two_missed"])
