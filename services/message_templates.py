@@ -11,10 +11,10 @@ account sets its own in WECHAT_TEMPLATE_IDS-style configuration later.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from core.clock import LOCAL_TZ
+from core.clock import LOCAL_TZ, as_aware
 
 Field = tuple[str, str, str]
 
@@ -67,6 +67,20 @@ TEMPLATES: dict[str, ChannelTemplate] = {
 # Kinds we do not know go out as a plain notice.
 GENERIC = ChannelTemplate(None, "tpl_generic_notice",
                           (("thing1", "thing", "text"), ("time2", "time", "due")))
+
+
+# Reminders that mean nothing once their moment has passed (sent late, they mislead).
+STALE_AFTER = {
+    "meal_reminder": timedelta(hours=12),
+    "activity_reminder": timedelta(hours=6),
+    "kitchen_summary": timedelta(hours=6),
+}
+
+
+def is_stale(template: str, due_at: datetime, *, now: datetime) -> bool:
+    """Tell whether a notification of this kind is too late to be worth sending."""
+    limit = STALE_AFTER.get(template)
+    return limit is not None and as_aware(due_at) + limit < now
 
 
 def channel_template(template: str) -> ChannelTemplate:

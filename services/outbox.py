@@ -22,9 +22,11 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from core import clock
 from core.db import is_postgres
 from models.messaging import Notification
 from services import channels
+from services.message_templates import is_stale
 
 logger = logging.getLogger(__name__)
 
@@ -159,11 +161,23 @@ def release_claim(session: Session, *, claim: Claim) -> None:
 
 
 def release_waiting_notifications(session: Session, *, person_id: int) -> int:
-    """Send a person's waiting notifications now that they wrote to us; return how many."""
-    done = session.execute(
-        update(Notification)
+    """Send a person's waiting notifications now that they wrote to us; return how many.
+
+    Reminders whose moment has passed (a meal yesterday) are cancelled instead.
+    """
+    now = clock.now()
+    waiting = session.execute(
+        select(Notification.id, Notification.template, Notification.due_at)
         .where(Notification.person_id == person_id, Notification.status == "waiting")
-        .values(status="pending", next_attempt_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    return int(done.rowcount)  # type: ignore[attr-defined]
+    ).all()
+    stale = [nid for nid, template, due in waiting if is_stale(template, due, now=now)]
+    fresh = [nid for nid, _template, _due in waiting if nid not in stale]
+    for ids, status in ((stale, "cancelled"), (fresh, "pending")):
+        if ids:
+            session.execute(
+                update(Notification).where(Notification.id.in_(ids),
+                                           Notification.status == "waiting")
+                .values(status=status, next_attempt_at=None)
+                .execution_options(synchronize_session=False)
+            )
+    return len(fresh)

@@ -198,3 +198,16 @@ def test_the_window_cap_holds_within_one_batch(db, frozen_clock, client, fake_we
     dispatch_due_notifications(client, batch_size=100)
     assert len(fake_wechat.requests_to(CUSTOM)) == channels.SERVICE_WINDOW_LIMIT
     assert len(fake_wechat.requests_to(TEMPLATE)) == 3
+
+
+def test_a_reminder_whose_moment_passed_is_cancelled_not_sent_late(db, frozen_clock, client,
+                                                                    fake_wechat):
+    pid, _ = _person()
+    fake_wechat.script(TEMPLATE, {"errcode": 43004}, {"errcode": 43004})
+    meal = _enqueue(pid, "m1", text="今天午餐别忘了")
+    notice = _enqueue(pid, "h1", template="help_status", text="您的求助已受理")
+    dispatch_due_notifications(client)
+    frozen_clock.advance(days=1)
+    with session_scope() as s:
+        assert outbox.release_waiting_notifications(s, person_id=pid) == 1
+    assert (_row(meal).status, _row(notice).status) == ("cancelled", "pending")
