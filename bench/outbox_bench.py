@@ -66,7 +66,8 @@ def run_round(count: int, round_no: int, *, env: dict[str, str], fake_url: str,
     started = time.perf_counter()
     procs = [subprocess.Popen([sys.executable, __file__, "--worker"], env=env, cwd=ROOT,
                               stdout=subprocess.PIPE, text=True) for _ in range(dispatchers)]
-    peaks = [int((p.communicate(timeout=1800)[0] or "0").strip().splitlines()[-1]) for p in procs]
+    figures = [(p.communicate(timeout=3600)[0] or "0 0").strip().splitlines()[-1].split()
+               for p in procs]
     elapsed = time.perf_counter() - started
     with session_scope() as s:
         sent = s.scalar(select(func.count()).where(Notification.status == "sent",
@@ -74,7 +75,8 @@ def run_round(count: int, round_no: int, *, env: dict[str, str], fake_url: str,
     calls = fake_count(fake_url) - before
     return {"backlog": count, "seconds": round(elapsed, 1), "per_second": round(count / elapsed),
             "sent": sent, "duplicates": calls - count,
-            "peak_rss_mb": [round(k / 1024, 1) for k in peaks]}
+            "rss_after_1000_mb": [round(int(f[0]) / 1024, 1) for f in figures],
+            "peak_rss_mb": [round(int(f[1]) / 1024, 1) for f in figures]}
 
 
 def fake_count(url: str) -> int:
@@ -82,16 +84,25 @@ def fake_count(url: str) -> int:
         return int(json.load(r)["counts"].get("/cgi-bin/message/template/send", 0))
 
 
-def worker() -> None:
-    """One dispatcher process: drain the outbox, then print its peak RSS in KiB."""
-    import threading
+def rss_kib() -> int:
+    """Return this process's resident set size now, in KiB."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() // 1024
 
+
+def worker() -> None:
+    """One dispatcher process: drain the outbox; print RSS after 1,000 sends and peak RSS (KiB)."""
     from core.config import get_settings
-    from scheduler.__main__ import run_dispatcher
+    from core.wechat import get_wechat_client
+    from scheduler.dispatcher import dispatch_due_notifications
 
     configure_database(get_settings().database_url)
-    run_dispatcher(threading.Event(), batch_size=200, idle=0.1, until_empty=True)
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+    client = get_wechat_client()
+    dispatch_due_notifications(client, batch_size=200, max_batches=5)
+    early = rss_kib()
+    while dispatch_due_notifications(client, batch_size=200, max_batches=20):
+        pass
+    print(early, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
 
 
 def main() -> int:
