@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import socket
 import subprocess
 import sys
@@ -84,10 +83,17 @@ def fake_count(url: str) -> int:
         return int(json.load(r)["counts"].get("/cgi-bin/message/template/send", 0))
 
 
-def rss_kib() -> int:
-    """Return this process's resident set size now, in KiB."""
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * resource.getpagesize() // 1024
+def rss_kib(field: str = "VmRSS") -> int:
+    """Return this process's RSS now (VmRSS) or its peak (VmHWM), in KiB.
+
+    Not ru_maxrss: Linux carries it over exec from the forking parent, so a
+    child would report the bench's own peak (which grows with the seeding).
+    """
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
 
 
 def worker() -> None:
@@ -102,7 +108,7 @@ def worker() -> None:
     early = rss_kib()
     while dispatch_due_notifications(client, batch_size=200, max_batches=20):
         pass
-    print(early, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+    print(early, rss_kib("VmHWM"), flush=True)
 
 
 def main() -> int:
