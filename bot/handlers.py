@@ -7,9 +7,9 @@ import logging
 from bot import location, texts
 from bot.dialogue.engine import converse, converse_intent, note_timeout
 from bot.menu import intent_for_click
-from bot.ports import optional_service
 from bot.router import Handler, Router
 from bot.turn import Turn
+from services.channels import record_subscribe_credits
 
 logger = logging.getLogger(__name__)
 MEDIA_TYPES = ("image", "video", "shortvideo", "link", "file", "music")
@@ -67,9 +67,8 @@ def on_subscribe_message(turn: Turn) -> str | None:
         return None  # the outbox spends credits when it sends; nothing to add here
     accepted = [item["TemplateId"] for item in turn.message.items
                 if item.get("SubscribeStatusString") == "accept" and item.get("TemplateId")]
-    record = optional_service("services.channels", "record_subscribe_credits")
-    if record is not None and accepted:
-        record(turn.session, person_id=turn.person.id, template_ids=accepted)
+    if accepted:
+        record_subscribe_credits(turn.session, person_id=turn.person.id, template_ids=accepted)
     return None
 
 
