@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,7 +71,9 @@ def prepare_database(url: str) -> None:
         for n in range(RESIDENTS):
             person = get_or_create_person_by_oa_openid(s, openid=resident(n))
             register_resident(s, person=person, name=f"测试居民{n}", phone=f"1370000{n:04d}",
-                              community_id=community.id, address=f"阳光社区{n}号楼101")
+                              community_id=community.id, address=f"阳光社区{n}号楼101",
+                              birth_date=date(1945, 1, 1) + timedelta(days=97 * n))
+            person.set_home_location(30.2745, 120.1556)
 
 
 def realistic_mix(path: Path) -> None:
@@ -86,6 +89,17 @@ def realistic_mix(path: Path) -> None:
             lines.append({"type": "event", "event": "CLICK", "key": "MENU_HELP"})
             lines.append({"type": "event", "event": "subscribe"})
     path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
+
+
+def count_bookings() -> dict[str, int]:
+    """Count bookings by status (the realistic mix books and cancels)."""
+    from sqlalchemy import func, select
+
+    from models.meals import MealBooking
+
+    with session_scope() as s:
+        rows = s.execute(select(MealBooking.status, func.count()).group_by(MealBooking.status))
+        return {status: n for status, n in rows}
 
 
 def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
@@ -180,6 +194,7 @@ def main() -> int:
                 results["Linli (sample mix)"] = load(url, TOKEN, args, None)
             finally:
                 stop(proc)
+        print(f"Linli bookings during the run: {count_bookings()}", flush=True)
         for label, script, module in [] if args.skip_peers else PEERS:
             try:
                 __import__(module)

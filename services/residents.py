@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,10 +27,13 @@ def has_registration_consent(session: Session, *, person_id: int) -> bool:
 
 def register_resident(
     session: Session, *, person: Person, name: str, phone: str, community_id: int,
-    address: str, channel: str = "chat",
+    address: str, birth_date: date | None = None, channel: str = "chat",
 ) -> Person:
-    """Record the person's consent and save name, phone, community and address."""
+    """Record the person's consent and save name, birth date, phone, community and address."""
     for scope in REGISTER_SCOPES:
         give_consent(session, person=person, scope=scope, channel=channel)
-    changes = {"name": name, "phone": phone, "community_id": community_id, "address": address}
+    changes: dict[str, object] = {"name": name, "phone": phone, "community_id": community_id,
+                                  "address": address}
+    if birth_date is not None:
+        changes["birth_date"] = birth_date
     return update_profile(session, person=person, changes=changes)

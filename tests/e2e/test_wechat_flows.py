@@ -143,14 +143,16 @@ def test_help_request_flow_submits_once_on_yes(wechat, demo_people):
 
 def test_register_a_newcomer(wechat):
     who = "oNewResident000000000000001"
-    asks = chat(wechat, who, "我要登记", "1", "我叫赵大妈", "幺三八 一二三四 五六七八", "1",
-                "阳光社区7号楼101")
-    assert "同意吗" in asks[0] and "名字" in asks[1] and "手机号" in asks[2]
-    assert "哪个社区" in asks[3] and "住址" in asks[4]
-    assert "赵大妈" in asks[5] and "138****5678" in asks[5]
+    asks = chat(wechat, who, "我要登记", "1", "我叫赵大妈", "1948年3月8日",
+                "幺三八 一二三四 五六七八", "1", "阳光社区7号楼101")
+    assert "同意吗" in asks[0] and "名字" in asks[1] and "哪年出生" in asks[2]
+    assert "手机号" in asks[3] and "哪个社区" in asks[4] and "住址" in asks[5]
+    assert "赵大妈" in asks[6] and "1948年3月8日" in asks[6] and "138****5678" in asks[6]
     assert "登记好了" in wechat.say(who, "1").content
     [person] = rows(Person, Person.oa_openid == who)
     assert person.name == "赵大妈" and person.phone == "13812345678"
+    assert str(person.birth_date) == "1948-03-08"
+    assert "订哪天" in wechat.say(who, "订餐").content
     assert person.address == "阳光社区7号楼101" and person.community_id is not None
 
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import nlp
 from bot.dialogue.answers import FlowEnds
 from bot.dialogue.flow import Flow, Question, Step
 from bot.turn import Turn
+from core import clock
 from core.crypto import mask_phone
 from nlp import Parse
 
 _NAME_PREFIX = re.compile(r"^(我叫|我是|名字是|姓名是|叫)")
+_BIRTH = re.compile(r"((?:19|20)\d{2})(?:[年./-](\d{1,2})(?:[月./-](\d{1,2}))?)?")
 _NAME = re.compile(r"^[\u4e00-\u9fa5·]{2,10}$|^[A-Za-z][A-Za-z .]{1,30}$")
 CONSENT_TEXT = (
     "登记前请您知道：\n我们会保存您的姓名、电话和住址，\n只用于社区联系您、为您服务，不会给别人。\n"
@@ -28,6 +31,18 @@ def _needs_consent(turn: Turn) -> bool:
 def read_name(turn: Turn, text: str, parse: Parse) -> str | None:
     name = _NAME_PREFIX.sub("", text.strip()).strip("。，, ")
     return name if _NAME.match(name) else None
+
+
+def read_birth(turn: Turn, text: str, parse: Parse) -> str | None:
+    found = _BIRTH.search(text.replace(" ", ""))
+    if found is None:
+        return None
+    year, month, day = int(found[1]), int(found[2] or 1), int(found[3] or 1)
+    try:
+        born = date(year, month, day)
+    except ValueError:
+        return None
+    return born.isoformat() if date(1900, 1, 1) <= born <= clock.today() else None
 
 
 def read_phone(turn: Turn, text: str, parse: Parse) -> str | None:
@@ -68,7 +83,9 @@ def _community_name(turn: Turn) -> str:
 
 def summary(turn: Turn) -> str:
     s = turn.state.slots
-    return (f"请核对：\n姓名：{s['name']}\n电话：{mask_phone(str(s['phone']))}\n"
+    born = date.fromisoformat(str(s["birth"]))
+    return (f"请核对：\n姓名：{s['name']}\n出生：{born.year}年{born.month}月{born.day}日\n"
+            f"电话：{mask_phone(str(s['phone']))}\n"
             f"社区：{_community_name(turn)}\n地址：{s['address']}")
 
 
@@ -78,7 +95,7 @@ def commit(turn: Turn) -> str:
     s = turn.state.slots
     register_resident(turn.session, person=turn.person, name=str(s["name"]),
                       phone=str(s["phone"]), community_id=int(s["community"]),
-                      address=str(s["address"]))
+                      address=str(s["address"]), birth_date=date.fromisoformat(str(s["birth"])))
     return f"登记好了，{s['name']}！\n现在可以订餐、求助了。回复“菜单”看看。"
 
 
@@ -98,6 +115,7 @@ REGISTER = Flow(
         Step("consent", _consent_choice, read_consent, needed=_needs_consent,
              accept=accept_consent),
         Step("name", lambda t: Question("请问您叫什么名字？"), read_name),
+        Step("birth", lambda t: Question("您是哪年出生的？（如“1948年3月8日”）"), read_birth),
         Step("phone", lambda t: Question("您的手机号是多少？"), read_phone),
         Step("community", ask_community),
         Step("address", lambda t: Question("请告诉我您的住址（小区、楼号、门牌）："), read_address),
