@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from flask import jsonify
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
-from miniprogram_api import bp
+from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
+from miniprogram_api.openapi import api_doc
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query, parse_body, parse_query
+from miniprogram_api.volunteers import known
 from models.activities import Activity, ActivitySignup
+from models.region import Community
 from services import volunteers
+
+# Ids in bodies and queries fit an INTEGER column, like path ids.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class ActivityBody(Body):
@@ -26,8 +32,8 @@ class ActivityBody(Body):
     signup_deadline: AwareDatetime
     capacity: int = Field(ge=1, le=10000)
     points: int = Field(default=0, ge=0, le=1000)
-    organisation_id: int | None = None
-    community_id: int | None = None
+    organisation_id: Id | None = None
+    community_id: Id | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
 
@@ -49,11 +55,43 @@ class CancelBody(Body):
 
 class AttendanceBody(Body):
     code: str | None = Field(default=None, min_length=4, max_length=12)
-    volunteer_id: int | None = None
+    volunteer_id: Id | None = None
 
 
 class ActivityQuery(Query):
     upcoming_only: bool = True
+
+
+class ActivityOut(BaseModel):
+    id: int
+    title: str
+    description: str
+    place: str
+    starts_at: datetime
+    ends_at: datetime
+    signup_deadline: datetime
+    capacity: int
+    signed_up: int
+    places_left: int
+    points: int
+    status: Literal["open", "cancelled"]
+    organisation_id: int
+
+
+class ActivityList(BaseModel):
+    items: list[ActivityOut]
+
+
+class SignupOut(BaseModel):
+    id: int
+    activity_id: int
+    volunteer_id: int
+    status: Literal["signed_up", "withdrawn", "attended"]
+    service_record_id: int | None
+
+
+class AttendanceCodeOut(BaseModel):
+    code: str = Field(description="现场出示给志愿者的签到码")
 
 
 def _iso(at: datetime) -> str:
@@ -74,6 +112,7 @@ def signup_json(signup: ActivitySignup) -> dict[str, Any]:
 
 
 @bp.get("/activities")
+@api_doc(summary="可报名的活动", query=ActivityQuery, response=ActivityList)
 @login_required
 def list_activities() -> Any:
     """List open activities, soonest first."""
@@ -83,16 +122,19 @@ def list_activities() -> Any:
 
 
 @bp.post("/activities")
+@api_doc(summary="慈善组织发布活动", body=ActivityBody, response=ActivityOut, status=201)
 @login_required
 @idempotent
 def post_activity() -> Any:
     """Publish an activity for the caller's charity."""
     body = parse_body(ActivityBody)
+    known(Community, body.community_id, "community_id")
     activity = volunteers.post_activity(db(), actor=current_person(), **body.model_dump())
     return jsonify(activity_json(activity)), 201
 
 
 @bp.patch("/activities/<int:activity_id>")
+@api_doc(summary="修改活动（通知已报名的志愿者）", body=ActivityChanges, response=ActivityOut)
 @login_required
 def update_activity(activity_id: int) -> Any:
     """Change an activity; signed-up volunteers are told."""
@@ -102,6 +144,7 @@ def update_activity(activity_id: int) -> Any:
 
 
 @bp.post("/activities/<int:activity_id>/cancel")
+@api_doc(summary="取消活动（通知已报名的志愿者）", body=CancelBody, response=ActivityOut)
 @login_required
 def cancel_activity(activity_id: int) -> Any:
     """Cancel an activity; signed-up volunteers are told."""
@@ -112,6 +155,7 @@ def cancel_activity(activity_id: int) -> Any:
 
 
 @bp.post("/activities/<int:activity_id>/signups")
+@api_doc(summary="报名参加活动", response=SignupOut, status=201)
 @login_required
 def sign_up_for_activity(activity_id: int) -> Any:
     """Take a place on an activity."""
@@ -120,6 +164,7 @@ def sign_up_for_activity(activity_id: int) -> Any:
 
 
 @bp.delete("/activities/<int:activity_id>/signups/mine")
+@api_doc(summary="退出活动报名", response=SignupOut)
 @login_required
 def withdraw_from_activity(activity_id: int) -> Any:
     """Give a place back."""
@@ -128,6 +173,7 @@ def withdraw_from_activity(activity_id: int) -> Any:
 
 
 @bp.post("/activities/<int:activity_id>/attendance-code")
+@api_doc(summary="生成现场签到码", response=AttendanceCodeOut, status=201)
 @login_required
 def issue_attendance_code(activity_id: int) -> Any:
     """Make a fresh code for the organiser to show at the venue."""
@@ -136,6 +182,7 @@ def issue_attendance_code(activity_id: int) -> Any:
 
 
 @bp.post("/activities/<int:activity_id>/attendance")
+@api_doc(summary="活动签到（签到码或组织者代记），积分随之发放", body=AttendanceBody, response=SignupOut)
 @login_required
 def record_attendance(activity_id: int) -> Any:
     """Mark attendance by the venue code or as the organiser; points follow."""

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
 from flask import jsonify
 from pydantic import BaseModel, ConfigDict, Field
 
-from miniprogram_api import bp
+from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
-from miniprogram_api.pagination import PageQuery, page
+from miniprogram_api.openapi import api_doc
+from miniprogram_api.pagination import Page, PageQuery, page
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.help_requests import HelpRequest
@@ -23,13 +25,16 @@ Status = Literal[
     "rejected", "referred",
 ]
 
+# Ids in bodies and queries fit an INTEGER column, like path ids.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
 
 class SubmitBody(Body):
     # Category and urgency are checked by the service, the one place that knows them.
     category: str = Field(max_length=16)
     urgency: str = Field(default="normal", max_length=16)
     description: str = Field(min_length=1, max_length=300)
-    on_behalf_of_id: int | None = None
+    on_behalf_of_id: Id | None = None
     address: str | None = Field(default=None, max_length=200)
     contact_phone: str | None = Field(default=None, max_length=20)
 
@@ -40,8 +45,8 @@ class MineQuery(Query):
 
 class AssigneeBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    organisation_id: int | None = None
-    person_id: int | None = None
+    organisation_id: Id | None = None
+    person_id: Id | None = None
 
 
 class TransitionBody(Body):
@@ -58,7 +63,56 @@ class FeedbackBody(Body):
 class StaffQuery(PageQuery):
     status: Status | None = None
     urgency: Literal["emergency", "normal"] | None = None
-    community_id: int | None = None
+    community_id: Id | None = None
+
+
+class HelpSummaryOut(BaseModel):
+    """What anyone who may see a request sees (no personal data)."""
+
+    id: int
+    code: str
+    category: str
+    category_name: str
+    urgency: str
+    status: Status
+    status_text: str
+    next_step: str
+    community_id: int | None
+    organisation: str | None = Field(description="负责的单位名称")
+    needs_human: bool
+    created_at: datetime
+    accept_due_at: datetime
+    resolve_due_at: datetime
+    rating: int | None
+
+
+class HelpSummaryList(BaseModel):
+    items: list[HelpSummaryOut]
+
+
+class TimelineOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    at: datetime
+    kind: str
+    from_status: str | None = Field(alias="from")
+    to: str | None
+    note: str | None
+    actor_id: int | None = Field(default=None, description="只给工作人员和承办单位")
+
+
+class HelpDetailOut(HelpSummaryOut):
+    description: str
+    address: str | None
+    contact_phone: str | None = Field(description="承办的志愿者看到的是打码的号码")
+    rejection_reason: str | None
+    feedback_comment: str | None
+    timeline: list[TimelineOut]
+
+
+class SubmittedOut(HelpDetailOut):
+    outcome: Literal["created", "attached", "replayed"] = Field(
+        description="created：新建（201）；attached：并入同类未办结的求助（200）")
 
 
 def _detail(help_request: HelpRequest) -> dict[str, Any]:
@@ -68,6 +122,7 @@ def _detail(help_request: HelpRequest) -> dict[str, Any]:
 
 
 @bp.post("/help-requests")
+@api_doc(summary="提交求助", body=SubmitBody, response=SubmittedOut, status=201)
 @login_required
 @idempotent
 def submit_help_request() -> Any:
@@ -80,6 +135,7 @@ def submit_help_request() -> Any:
 
 
 @bp.get("/help-requests")
+@api_doc(summary="我的求助（或派给我的）", query=MineQuery, response=HelpSummaryList)
 @login_required
 def list_my_help_requests() -> Any:
     """List the caller's requests (or those assigned to them) with plain-words status."""
@@ -93,6 +149,7 @@ def list_my_help_requests() -> Any:
 
 
 @bp.get("/help-requests/<int:request_id>")
+@api_doc(summary="查看一条求助和进度", response=HelpDetailOut)
 @login_required
 def get_help_request(request_id: int) -> Any:
     """Show one request with its timeline, as the caller may see it."""
@@ -100,6 +157,7 @@ def get_help_request(request_id: int) -> Any:
 
 
 @bp.post("/help-requests/<int:request_id>/cancel")
+@api_doc(summary="撤回自己的求助", response=HelpDetailOut)
 @login_required
 def cancel_help_request(request_id: int) -> Any:
     """Withdraw one's own request."""
@@ -108,6 +166,7 @@ def cancel_help_request(request_id: int) -> Any:
 
 
 @bp.post("/help-requests/<int:request_id>/feedback")
+@api_doc(summary="给办结的求助打分", body=FeedbackBody, response=HelpDetailOut)
 @login_required
 def rate_help_request(request_id: int) -> Any:
     """Rate a finished request (1–5) with an optional comment."""
@@ -118,6 +177,7 @@ def rate_help_request(request_id: int) -> Any:
 
 
 @bp.get("/staff/help-requests")
+@api_doc(summary="社工的求助队列", query=StaffQuery, response=Page[HelpSummaryOut])
 @login_required
 def list_staff_help_requests() -> Any:
     """List the help-request queue of the caller's communities, newest first."""
@@ -130,6 +190,7 @@ def list_staff_help_requests() -> Any:
 
 
 @bp.post("/staff/help-requests/<int:request_id>/transition")
+@api_doc(summary="推进求助状态（受理、派单、转介、不受理、办结）", body=TransitionBody, response=HelpDetailOut)
 @login_required
 def transition_help_request(request_id: int) -> Any:
     """Move a request along its status machine (accept, assign, refer, reject, resolve, close)."""

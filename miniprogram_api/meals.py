@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from flask import jsonify
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from core import clock
 from core.errors import ValidationFailed
-from miniprogram_api import bp
+from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
+from miniprogram_api.openapi import api_doc
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.meals import Canteen, MealBooking, Menu
@@ -21,13 +22,17 @@ from services.meals.canteens import cutoff_at, describe_meal, served_meals
 from services.meals.wording import day_text, meal_text, moment_text, yuan
 
 Meal = Literal["breakfast", "lunch", "dinner"]
+BookingStatus = Literal["booked", "served", "no_show", "cancelled"]
 STATUS_TEXT = {"booked": "已预订", "served": "已用餐", "no_show": "未到", "cancelled": "已取消"}
+
+# Ids in bodies and queries fit an INTEGER column, like path ids.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class CanteenQuery(Query):
     lat: float | None = Field(default=None, ge=-90, le=90)
     lng: float | None = Field(default=None, ge=-180, le=180)
-    community_id: int | None = None
+    community_id: Id | None = None
 
 
 class MenuQuery(Query):
@@ -36,8 +41,8 @@ class MenuQuery(Query):
 
 
 class MealBody(Body):
-    person_id: int | None = None
-    canteen_id: int
+    person_id: Id | None = None
+    canteen_id: Id
     date: dt.date
     meal: Meal
     count: int = Field(default=1, ge=1, le=5)
@@ -49,8 +54,105 @@ class BookBody(MealBody):
 
 
 class MyBookingsQuery(Query):
-    person_id: int | None = None
+    person_id: Id | None = None
     from_date: dt.date | None = Field(default=None, alias="from")
+
+
+class ServedMealOut(BaseModel):
+    meal: Meal
+    name: str
+    price_fen: int
+    capacity: int
+    text: str = Field(description="如 午餐 8元，当天09:30前预订")
+
+
+class CanteenOut(BaseModel):
+    id: int
+    name: str
+    address: str
+    phone: str | None
+    community_id: int
+    latitude: float
+    longitude: float
+    distance_km: float | None = Field(description="按位置查询时的距离（公里），否则为 null")
+    open_weekdays: str = Field(description="营业的星期，如 1234567")
+    delivers: bool
+    delivery_radius_m: int
+    delivery_fee_fen: int
+    meals: list[ServedMealOut]
+
+
+class CanteenList(BaseModel):
+    items: list[CanteenOut]
+
+
+class MenuOut(BaseModel):
+    date: dt.date
+    date_text: str
+    meal: Meal
+    meal_name: str
+    dishes: list[str]
+    tags: list[str]
+
+
+class MenuList(BaseModel):
+    items: list[MenuOut]
+
+
+class PriceLineOut(BaseModel):
+    label: str
+    price_fen: int
+    subsidy_fen: int
+    payable_fen: int
+
+
+class QuoteOut(BaseModel):
+    person_id: int
+    canteen_id: int
+    date: dt.date
+    date_text: str
+    meal: Meal
+    count: int
+    delivery: bool
+    price_fen: int
+    subsidy_fen: int
+    payable_fen: int
+    payable_text: str
+    reason: str = Field(description="为什么是这个价格（中文）")
+    lines: list[PriceLineOut]
+    seats_left: int
+
+
+class CanteenBrief(BaseModel):
+    id: int
+    name: str
+
+
+class BookingOut(BaseModel):
+    id: int
+    person_id: int
+    canteen: CanteenBrief
+    date: dt.date
+    date_text: str
+    meal: Meal
+    meal_name: str
+    count: int
+    delivery: bool
+    price_fen: int
+    subsidy_fen: int
+    payable_fen: int
+    payable_text: str
+    reason: str
+    lines: list[PriceLineOut]
+    note: str | None
+    status: BookingStatus
+    status_text: str
+    cancel_before: dt.datetime | None = Field(description="取消（和预订）的截止时间")
+    cancel_before_text: str | None
+
+
+class BookingList(BaseModel):
+    items: list[BookingOut]
 
 
 def canteen_json(canteen: Canteen, distance_km: float | None = None) -> dict[str, Any]:
@@ -101,6 +203,7 @@ def booking_json(booking: MealBooking) -> dict[str, Any]:
 
 
 @bp.get("/canteens")
+@api_doc(summary="附近或本社区的助餐点", query=CanteenQuery, response=CanteenList)
 @login_required
 def list_canteens() -> Any:
     """List canteens near a point (nearest first) or in a community (default: the caller's)."""
@@ -116,6 +219,7 @@ def list_canteens() -> Any:
 
 
 @bp.get("/canteens/<int:canteen_id>/menu")
+@api_doc(summary="助餐点某天的菜单", query=MenuQuery, response=MenuList)
 @login_required
 def get_canteen_menu(canteen_id: int) -> Any:
     """Show a canteen's menu for a day (default today)."""
@@ -126,6 +230,7 @@ def get_canteen_menu(canteen_id: int) -> Any:
 
 
 @bp.post("/meal-bookings/quote")
+@api_doc(summary="试算一餐的价格和补贴（不预订）", body=MealBody, response=QuoteOut)
 @login_required
 def quote_meal_booking() -> Any:
     """Price a meal: price, subsidy, payable and the reason, without booking."""
@@ -138,6 +243,7 @@ def quote_meal_booking() -> Any:
 
 
 @bp.post("/meal-bookings")
+@api_doc(summary="预订助餐（本人或代办的老人）", body=BookBody, response=BookingOut, status=201)
 @login_required
 @idempotent
 def create_meal_booking() -> Any:
@@ -152,6 +258,7 @@ def create_meal_booking() -> Any:
 
 
 @bp.get("/meal-bookings")
+@api_doc(summary="我（或代办老人）的订餐", query=MyBookingsQuery, response=BookingList)
 @login_required
 def list_meal_bookings() -> Any:
     """List the caller's (or their principal's) bookings from a day on, soonest first."""
@@ -162,6 +269,7 @@ def list_meal_bookings() -> Any:
 
 
 @bp.post("/meal-bookings/<int:booking_id>/cancel")
+@api_doc(summary="在截止前取消订餐", response=BookingOut)
 @login_required
 def cancel_meal_booking(booking_id: int) -> Any:
     """Cancel a booking before its cutoff."""

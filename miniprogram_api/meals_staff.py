@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import asdict
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from flask import Response, jsonify
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from core import clock
 from core.errors import NotFound
-from miniprogram_api import bp
+from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
-from miniprogram_api.meals import STATUS_TEXT, booking_json
+from miniprogram_api.meals import STATUS_TEXT, BookingOut, BookingStatus, Meal, booking_json
+from miniprogram_api.openapi import api_doc
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Query, parse_query
 from services import meals
@@ -22,21 +23,75 @@ from services.meals.wording import day_text, meal_text
 
 UTF8_BOM = "\ufeff"  # so Excel opens the Chinese columns correctly
 
+# Ids in bodies and queries fit an INTEGER column, like path ids.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
 
 class OrdersQuery(Query):
     date: dt.date | None = None
-    meal: Literal["breakfast", "lunch", "dinner"] | None = None
-    canteen_id: int | None = None
+    meal: Meal | None = None
+    canteen_id: Id | None = None
 
 
 class StaffBookingsQuery(Query):
     date: dt.date | None = None
-    canteen_id: int
+    canteen_id: Id
 
 
 class SettlementQuery(Query):
     month: str = Field(pattern=r"^\d{4}-\d{2}$")
+    canteen_id: Id
+
+
+class MealCountOut(BaseModel):
+    meal: Meal
+    meal_name: str
+    booked: int = Field(description="预订份数（不含已取消）")
+    eat_in: int
+    delivery: int
+    served: int
+    no_show: int
+
+
+class KitchenOrderOut(BaseModel):
+    booking_id: int
+    meal: Meal
+    name: str = Field(description="打码的姓名")
+    phone: str = Field(description="打码的手机号")
+    count: int
+    delivery: bool
+    status: BookingStatus
+    note: str | None
+    address: str | None = Field(description="送餐地址（只在送餐单上）")
+
+
+class OrderOut(KitchenOrderOut):
+    status_text: str
+
+
+class DietaryNoteOut(BaseModel):
+    booking_id: int
+    meal: Meal
+    name: str
+    note: str
+
+
+class KitchenSummaryOut(BaseModel):
     canteen_id: int
+    date: dt.date
+    date_text: str
+    counts: list[MealCountOut]
+    deliveries: list[KitchenOrderOut]
+    dietary_notes: list[DietaryNoteOut]
+    orders: list[OrderOut]
+
+
+class StaffBookingOut(BookingOut):
+    name: str = Field(description="打码的姓名")
+
+
+class StaffBookingList(BaseModel):
+    items: list[StaffBookingOut]
 
 
 def summary_json(summary: meals.KitchenSummary) -> dict[str, Any]:
@@ -52,6 +107,7 @@ def summary_json(summary: meals.KitchenSummary) -> dict[str, Any]:
 
 
 @bp.get("/canteen/orders")
+@api_doc(summary="助餐点当天的份数、送餐、忌口和订单", query=OrdersQuery, response=KitchenSummaryOut)
 @login_required
 def list_canteen_orders() -> Any:
     """Show the operator's canteen's day: counts, deliveries, dietary notes and orders."""
@@ -67,6 +123,7 @@ def list_canteen_orders() -> Any:
 
 
 @bp.post("/canteen/bookings/<int:booking_id>/served")
+@api_doc(summary="标记已用餐（或已送达）", response=BookingOut)
 @login_required
 def mark_meal_served(booking_id: int) -> Any:
     """Mark a booked meal as eaten or delivered."""
@@ -75,6 +132,7 @@ def mark_meal_served(booking_id: int) -> Any:
 
 
 @bp.post("/canteen/bookings/<int:booking_id>/no-show")
+@api_doc(summary="标记未到", response=BookingOut)
 @login_required
 def mark_meal_no_show(booking_id: int) -> Any:
     """Mark a booked meal as not collected."""
@@ -83,6 +141,7 @@ def mark_meal_no_show(booking_id: int) -> Any:
 
 
 @bp.get("/staff/meal-bookings")
+@api_doc(summary="社工查看助餐点某天的订餐", query=StaffBookingsQuery, response=StaffBookingList)
 @login_required
 def list_staff_meal_bookings() -> Any:
     """List a canteen's bookings of a day for the community's staff."""
@@ -93,6 +152,7 @@ def list_staff_meal_bookings() -> Any:
 
 
 @bp.get("/staff/reports/meals.csv")
+@api_doc(summary="导出助餐点月度结算（CSV，留痕）", query=SettlementQuery)
 @login_required
 def export_meal_settlement() -> Any:
     """Export a canteen's monthly settlement as CSV (audited)."""

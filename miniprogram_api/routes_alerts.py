@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from flask import jsonify
+from pydantic import BaseModel
 
 from miniprogram_api import bp
 from miniprogram_api.auth import current_person, login_required
+from miniprogram_api.openapi import api_doc
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.monitoring import RiskAlert
@@ -20,6 +23,25 @@ class AlertQuery(Query):
 
 class AckBody(Body):
     note: str | None = None
+
+
+class AlertOut(BaseModel):
+    id: int
+    kind: str
+    level: Literal["critical", "high", "medium", "low"]
+    status: Literal["open", "acknowledged", "resolved"]
+    summary: str
+    community_id: int | None
+    subject_type: str | None
+    subject_id: int | None
+    escalation_level: int
+    escalate_at: datetime | None
+    created_at: datetime
+    acknowledged_at: datetime | None
+
+
+class AlertList(BaseModel):
+    items: list[AlertOut]
 
 
 def alert_json(alert: RiskAlert) -> dict[str, Any]:
@@ -40,6 +62,7 @@ def alert_json(alert: RiskAlert) -> dict[str, Any]:
 
 
 @bp.get("/staff/alerts")
+@api_doc(summary="本社区的预警（最紧急的在前）", query=AlertQuery, response=AlertList)
 @login_required
 def list_staff_alerts() -> Any:
     """List the alerts of the caller's communities, most urgent first."""
@@ -49,6 +72,7 @@ def list_staff_alerts() -> Any:
 
 
 @bp.post("/staff/alerts/<int:alert_id>/ack")
+@api_doc(summary="确认收到一条预警", body=AckBody, response=AlertOut)
 @login_required
 def acknowledge_staff_alert(alert_id: int) -> Any:
     """Acknowledge one alert."""

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from flask import jsonify
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from core import clock
-from miniprogram_api import bp
+from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
-from miniprogram_api.pagination import MAX_PAGE_SIZE, page
+from miniprogram_api.openapi import api_doc
+from miniprogram_api.pagination import MAX_PAGE_SIZE, Page, page
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.console import RESOURCE_KIND_NAMES, AidResource, TierDecision
@@ -20,13 +21,16 @@ from models.person import TIER_NAMES, Person
 from services import household, monitoring, resources, tiers
 from services.audit import record_access
 
+# Ids in bodies and queries fit an INTEGER column, like path ids.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
 
 class ResidentQuery(Query):
     tier: str | None = None
-    community_id: int | None = None
+    community_id: Id | None = None
     q: str | None = Field(default=None, max_length=64)
     limit: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE)
-    cursor: int | None = Field(default=None, ge=0)
+    cursor: int | None = Field(default=None, ge=0, le=MAX_ID)
 
 
 class TierBody(Body):
@@ -36,7 +40,7 @@ class TierBody(Body):
 
 
 class ResourceQuery(Query):
-    county_id: int | None = None
+    county_id: Id | None = None
     kind: str | None = None
 
 
@@ -46,12 +50,102 @@ class ResourceBody(Body):
     offers: str = Field(min_length=1, max_length=2000)
     eligibility: str = Field(min_length=1, max_length=2000)
     contact: str | None = Field(default=None, max_length=128)
-    organisation_id: int | None = None
-    county_id: int | None = None
+    organisation_id: Id | None = None
+    county_id: Id | None = None
 
 
 class CommunityQuery(Query):
-    community_id: int
+    community_id: Id
+
+
+class ResidentOut(BaseModel):
+    """A resident as staff see them: name and phone masked."""
+
+    id: int
+    name: str = Field(description="打码的姓名")
+    phone: str = Field(description="打码的手机号")
+    community_id: int | None
+    tier: str | None = Field(description="登记的困难类别代码")
+    tier_name: str | None
+    tier_counts: bool = Field(description="类别已核对且在复核期内")
+    tier_review_due: date | None
+    living_alone: bool
+    age: int | None
+
+
+class TierDecisionOut(BaseModel):
+    id: int
+    person_id: int
+    tier: str | None
+    previous_tier: str | None
+    evidence_note: str
+    review_due: date | None
+    verified_by_id: int
+    decided_at: datetime
+
+
+class HistoryEventOut(BaseModel):
+    at: datetime
+    person_id: int
+    kind: str = Field(description="help_request、meal、volunteer_service、activity、tier、alert 等")
+    title: str
+    status: str
+    status_name: str
+    organisation: str | None
+    amount_fen: int
+    count: int
+    minutes: int
+    subject_id: int | None
+
+
+class HistoryTotalsOut(BaseModel):
+    subsidy_fen: int
+    meals_served: int
+    service_minutes: int
+
+
+class HouseholdHistoryOut(BaseModel):
+    person: ResidentOut
+    members: list[ResidentOut]
+    events: list[HistoryEventOut]
+    totals: HistoryTotalsOut
+    gaps: list[str] = Field(description="可能漏掉的救助（中文）")
+    duplicates: list[str] = Field(description="可能重复的救助（中文）")
+
+
+class ResourceOut(BaseModel):
+    id: int
+    county_id: int
+    kind: Literal["project", "special_fund", "named_charity_fund"]
+    kind_name: str
+    name: str
+    offers: str
+    eligibility: str
+    contact: str | None
+    organisation_id: int | None
+
+
+class ResourceList(BaseModel):
+    items: list[ResourceOut]
+
+
+class SignalOut(BaseModel):
+    indicator: str
+    name: str
+    level: str
+    summary: str
+    at: datetime
+    alert_id: int | None
+
+
+class MonitoringEntryOut(BaseModel):
+    person_id: int | None
+    level: str
+    signals: list[SignalOut]
+
+
+class MonitoringList(BaseModel):
+    items: list[MonitoringEntryOut]
 
 
 def resident_json(person: Person) -> dict[str, Any]:
@@ -93,6 +187,7 @@ def resource_json(resource: AidResource) -> dict[str, Any]:
 
 
 @bp.get("/staff/residents")
+@api_doc(summary="按类别、社区、姓名或电话查找居民（打码）", query=ResidentQuery, response=Page[ResidentOut])
 @login_required
 def search_staff_residents() -> Any:
     """Search residents by tier, community, name or phone; results are masked."""
@@ -107,6 +202,7 @@ def search_staff_residents() -> Any:
 
 
 @bp.post("/staff/residents/<int:person_id>/tier")
+@api_doc(summary="核对（或清除）居民的困难类别", body=TierBody, response=TierDecisionOut, status=201)
 @login_required
 @idempotent
 def verify_resident_tier(person_id: int) -> Any:
@@ -128,6 +224,7 @@ def event_json(event: household.HistoryEvent) -> dict[str, Any]:
 
 
 @bp.get("/staff/residents/<int:person_id>/history")
+@api_doc(summary="一户一条救助链：跨单位的救助记录、遗漏和重复", response=HouseholdHistoryOut)
 @login_required
 def resident_history(person_id: int) -> Any:
     """Return the household's assistance chain across organisations, with gaps and duplicates."""
@@ -144,6 +241,7 @@ def resident_history(person_id: int) -> Any:
 
 
 @bp.get("/staff/resources")
+@api_doc(summary="县里的救助项目和基金清单", query=ResourceQuery, response=ResourceList)
 @login_required
 def list_staff_resources() -> Any:
     """List the county's catalogue of projects and funds."""
@@ -154,6 +252,7 @@ def list_staff_resources() -> Any:
 
 
 @bp.post("/staff/resources")
+@api_doc(summary="新增救助项目或基金", body=ResourceBody, response=ResourceOut, status=201)
 @login_required
 @idempotent
 def create_staff_resource() -> Any:
@@ -164,6 +263,7 @@ def create_staff_resource() -> Any:
 
 
 @bp.get("/staff/monitoring")
+@api_doc(summary="社区监测名单（按风险排序）", query=CommunityQuery, response=MonitoringList)
 @login_required
 def community_monitoring() -> Any:
     """Return one community's ranked monitoring list."""

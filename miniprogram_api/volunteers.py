@@ -2,35 +2,43 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from flask import jsonify
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from core import clock
 from core.errors import ValidationFailed
-from miniprogram_api import bp
+from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
-from miniprogram_api.pagination import page, page_args
+from miniprogram_api.openapi import api_doc
+from miniprogram_api.pagination import Page, PageQuery, page, page_args
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query, parse_body, parse_query
+from models.activities import Activity
+from models.base import Base
+from models.person import Person
+from models.region import Community
 from models.volunteers import Redemption, Reward, ServiceRecord, VolunteerProfile
 from services import volunteers
+
+# Ids in bodies and queries fit an INTEGER column, like path ids.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class RegisterBody(Body):
     skills: list[str] = Field(min_length=1, max_length=10)
-    community_id: int | None = None
+    community_id: Id | None = None
     availability: str | None = Field(default=None, max_length=200)
     anonymous_on_leaderboard: bool | None = None
 
 
 class CheckInBody(Body):
-    beneficiary_id: int | None = None
-    help_request_id: int | None = None
-    activity_id: int | None = None
+    beneficiary_id: Id | None = None
+    help_request_id: Id | None = None
+    activity_id: Id | None = None
     lat: float | None = Field(default=None, ge=-90, le=90)
     lng: float | None = Field(default=None, ge=-180, le=180)
 
@@ -39,7 +47,7 @@ class LogBody(Body):
     day: date
     hours: float = Field(gt=0, le=12)
     description: str = Field(min_length=1, max_length=500)
-    beneficiary_id: int | None = None
+    beneficiary_id: Id | None = None
 
 
 class DecisionBody(Body):
@@ -53,14 +61,100 @@ class ConfirmBody(Body):
 
 
 class RedeemBody(Body):
-    reward_id: int
+    reward_id: Id
     quantity: int = Field(default=1, ge=1, le=10)
     client_key: str | None = Field(default=None, min_length=8, max_length=128)
 
 
 class MonthQuery(Query):
     month: str | None = None
-    community_id: int | None = None
+    community_id: Id | None = None
+
+
+class VolunteerOut(BaseModel):
+    person_id: int
+    community_id: int | None
+    skills: list[str]
+    availability: str | None
+    status: Literal["pending", "verified", "rejected"]
+    anonymous_on_leaderboard: bool
+
+
+class ServiceRecordOut(BaseModel):
+    id: int
+    status: Literal["open", "pending_confirmation", "verified", "rejected"]
+    source: Literal["check_in", "logged", "activity"]
+    service_day: date
+    hours: float
+    beneficiary_id: int | None
+    activity_id: int | None
+    help_request_id: int | None
+    description: str | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    flagged: bool
+    needs_staff: bool = Field(description="老人有异议或未确认，等社工核实")
+
+
+class ServiceRecordList(BaseModel):
+    items: list[ServiceRecordOut]
+
+
+class PointsOut(BaseModel):
+    balance: int
+
+
+class PointsEntryOut(BaseModel):
+    id: int
+    amount: int = Field(description="正数为获得，负数为花掉")
+    kind: Literal["service", "redemption", "reversal"]
+    memo: str
+    created_at: datetime
+
+
+class RewardOut(BaseModel):
+    id: int
+    name: str
+    description: str | None
+    points_cost: int
+    stock: int
+
+
+class RewardList(BaseModel):
+    items: list[RewardOut]
+
+
+class RedemptionOut(BaseModel):
+    id: int
+    reward_id: int
+    quantity: int
+    points: int
+    status: str
+    created_at: datetime
+
+
+class LeaderboardRowOut(BaseModel):
+    rank: int
+    person_id: int | None = Field(description="匿名上榜时为 null")
+    name: str
+    hours: float
+    points: int
+
+
+class LeaderboardOut(BaseModel):
+    month: str
+    community_id: int
+    items: list[LeaderboardRowOut]
+
+
+def known(model: type[Base], object_id: int | None, field: str) -> None:
+    """Refuse a reference to nothing with a field error.
+
+    The services write these ids unchecked, so an unknown one broke a foreign key (500);
+    this guard can go once they check it themselves.
+    """
+    if object_id is not None and db().get(model, object_id) is None:
+        raise ValidationFailed(fields={field: "没有找到"})
 
 
 def profile_json(profile: VolunteerProfile) -> dict[str, Any]:
@@ -91,11 +185,13 @@ def redemption_json(redemption: Redemption) -> dict[str, Any]:
 
 
 @bp.post("/volunteers")
+@api_doc(summary="登记成为志愿者（社工审核后积分才生效）", body=RegisterBody, response=VolunteerOut, status=201)
 @login_required
 @idempotent
 def register_volunteer() -> Any:
     """Register the caller as a volunteer (staff verify before points count)."""
     body = parse_body(RegisterBody)
+    known(Community, body.community_id, "community_id")
     person = current_person()
     profile = volunteers.register_volunteer(db(), actor=person, skills=body.skills,
                                             community_id=body.community_id, availability=body.availability)
@@ -105,6 +201,7 @@ def register_volunteer() -> Any:
 
 
 @bp.post("/staff/volunteers/<int:volunteer_id>/verify")
+@api_doc(summary="社工审核志愿者登记", body=DecisionBody, response=VolunteerOut)
 @login_required
 def verify_volunteer(volunteer_id: int) -> Any:
     """Approve or refuse a volunteer registration."""
@@ -115,16 +212,20 @@ def verify_volunteer(volunteer_id: int) -> Any:
 
 
 @bp.post("/service-records/check-in")
+@api_doc(summary="服务签到（开始服务）", body=CheckInBody, response=ServiceRecordOut, status=201)
 @login_required
 @idempotent
 def check_in() -> Any:
     """Start a service now."""
     body = parse_body(CheckInBody)
+    known(Person, body.beneficiary_id, "beneficiary_id")
+    known(Activity, body.activity_id, "activity_id")
     record = volunteers.check_in(db(), actor=current_person(), **body.model_dump())
     return jsonify(record_json(record)), 201
 
 
 @bp.post("/service-records/<int:record_id>/check-out")
+@api_doc(summary="服务签退", response=ServiceRecordOut)
 @login_required
 def check_out(record_id: int) -> Any:
     """End a service that is in progress."""
@@ -133,16 +234,19 @@ def check_out(record_id: int) -> Any:
 
 
 @bp.post("/service-records")
+@api_doc(summary="补记一次服务", body=LogBody, response=ServiceRecordOut, status=201)
 @login_required
 @idempotent
 def log_service() -> Any:
     """Record a service after the fact."""
     body = parse_body(LogBody)
+    known(Person, body.beneficiary_id, "beneficiary_id")
     record = volunteers.log_service(db(), actor=current_person(), **body.model_dump())
     return jsonify(record_json(record)), 201
 
 
 @bp.get("/service-records")
+@api_doc(summary="我的服务记录", query=PageQuery, response=Page[ServiceRecordOut])
 @login_required
 def list_service_records() -> Any:
     """List the caller's service records, newest first."""
@@ -153,6 +257,7 @@ def list_service_records() -> Any:
 
 
 @bp.post("/service-records/<int:record_id>/confirm")
+@api_doc(summary="老人（或代办人）确认服务记录", body=ConfirmBody, response=ServiceRecordOut)
 @login_required
 def confirm_service_record(record_id: int) -> Any:
     """Confirm (or dispute) a service as its beneficiary."""
@@ -163,6 +268,7 @@ def confirm_service_record(record_id: int) -> Any:
 
 
 @bp.get("/staff/service-records")
+@api_doc(summary="等社工核实的服务记录", response=ServiceRecordList)
 @login_required
 def list_staff_service_records() -> Any:
     """List the service records waiting for a staff decision."""
@@ -171,6 +277,7 @@ def list_staff_service_records() -> Any:
 
 
 @bp.post("/staff/service-records/<int:record_id>/verify")
+@api_doc(summary="社工核实服务记录", body=DecisionBody, response=ServiceRecordOut)
 @login_required
 def verify_service_record(record_id: int) -> Any:
     """Approve or reject a service record as staff."""
@@ -181,6 +288,7 @@ def verify_service_record(record_id: int) -> Any:
 
 
 @bp.get("/points")
+@api_doc(summary="我的积分余额", response=PointsOut)
 @login_required
 def get_points() -> Any:
     """Show the caller's points balance."""
@@ -189,6 +297,7 @@ def get_points() -> Any:
 
 
 @bp.get("/points/entries")
+@api_doc(summary="我的积分明细", query=PageQuery, response=Page[PointsEntryOut])
 @login_required
 def list_points_entries() -> Any:
     """List the caller's points entries, newest first."""
@@ -201,6 +310,7 @@ def list_points_entries() -> Any:
 
 
 @bp.get("/rewards")
+@api_doc(summary="可兑换的奖励", response=RewardList)
 @login_required
 def list_rewards() -> Any:
     """List the rewards points can buy."""
@@ -208,6 +318,7 @@ def list_rewards() -> Any:
 
 
 @bp.post("/redemptions")
+@api_doc(summary="用积分兑换奖励", body=RedeemBody, response=RedemptionOut, status=201)
 @login_required
 @idempotent
 def redeem_reward() -> Any:
@@ -224,6 +335,7 @@ def redeem_reward() -> Any:
 
 
 @bp.get("/leaderboard")
+@api_doc(summary="社区志愿者月度排行榜", query=MonthQuery, response=LeaderboardOut)
 @login_required
 def get_leaderboard() -> Any:
     """Show a community's volunteer leaderboard for a month."""
