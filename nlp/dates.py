@@ -25,10 +25,11 @@ _RELATIVE = {
     "大前天": -3, "前天": -2, "昨天": -1, "昨儿": -1, "昨日": -1,
     "今天": 0, "今儿": 0, "今日": 0, "当天": 0,
     "明天": 1, "明儿": 1, "明日": 1, "后天": 2, "后儿": 2, "大后天": 3,
+    "明个": 1, "今个": 0,
 }
 _PART = {"早": "breakfast", "晚": "dinner"}  # 今早 / 明晚 …
 _RELATIVE_RE = re.compile(
-    r"(大前天|前天|昨天|昨儿个?|昨日|今天|今儿个?|今日|当天|明天|明儿个?|明日|大后天|后天|后儿个?)"
+    r"(大前天|前天|昨天|昨儿个?|昨日|今天|今儿个?|今日|当天|明天|明儿个?|明日|大后天|后天|后儿个?|(?<![说证透聪标声表文])明个|今个)"
     r"|(?<![早晚])(今|明|昨)(早|晚)(?![点些])"
 )
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
@@ -41,6 +42,11 @@ _DAY_RE = re.compile(
     rf"(?<![月\d{''.join('零〇一二两三四五六七八九十')}])({NUM})(?:号|(?<=\d)日)"
     r"(?![楼线床门房室窗口机码院车位柜桌台屋单元座栋幢厅馆箱子])"
 )
+# Typed month.day: 12.24 / 12/24 (not 1.5小时, 3.5元).
+_DOTTED_RE = re.compile(
+    r"(?<![\d.])(?:(\d{4})[./])?(1[0-2]|0?[1-9])[./](3[01]|[12]\d|0?[1-9])"
+    r"(?![\d.]|\s*(?:小时|个|钟|分|元|块|斤|倍|折|米|公里|万|千|百|岁|级|度|份|%))"
+)
 _REL_MONTH_RE = re.compile(rf"(这个?|本|当|下个?|上个?)月({NUM})(?:号|日)(?![个月\d])")
 _FESTIVAL_RE = re.compile("|".join(sorted(NAMES, key=len, reverse=True)))
 
@@ -48,7 +54,8 @@ _FESTIVAL_RE = re.compile("|".join(sorted(NAMES, key=len, reverse=True)))
 def _relative(text: str, today: dt.date, past: bool) -> Iterator[DateHit]:
     for m in _RELATIVE_RE.finditer(text):
         if m.group(1):
-            word = m.group(1).removesuffix("个")
+            word = m.group(1)
+            word = word if word in _RELATIVE else word.removesuffix("个")
             yield DateHit(m.start(), today + dt.timedelta(days=_RELATIVE[word]))
         else:
             offset = {"今": 0, "明": 1, "昨": -1}[m.group(2)]
@@ -79,7 +86,10 @@ def _weekday(text: str, today: dt.date, past: bool) -> Iterator[DateHit]:
 
 
 def _month_day(text: str, today: dt.date, past: bool) -> Iterator[DateHit]:
-    for m in _MONTH_DAY_RE.finditer(text):
+    matches = list(_MONTH_DAY_RE.finditer(text))
+    if "." in text or "/" in text:
+        matches.extend(_DOTTED_RE.finditer(text))
+    for m in matches:
         month, day = cn_to_int(m.group(2)), cn_to_int(m.group(3))
         if month is None or day is None:
             continue
@@ -143,8 +153,16 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-_FINDERS: tuple[Callable[[str, dt.date, bool], Iterator[DateHit]], ...] = (
-    _relative, _weekday, _month_day, _relative_month, _day_of_month, _festival,
+_Finder = Callable[[str, dt.date, bool], Iterator[DateHit]]
+# Each finder with the characters one of its expressions must contain: a text
+# holding none of them cannot name that kind of date, so the finder is skipped.
+_FINDERS: tuple[tuple[_Finder, frozenset[str]], ...] = (
+    (_relative, frozenset("前昨今当明后")),
+    (_weekday, frozenset("周期拜週")),
+    (_month_day, frozenset("月./")),
+    (_relative_month, frozenset("月")),
+    (_day_of_month, frozenset("号日")),
+    (_festival, frozenset("".join(NAMES))),
 )
 
 
@@ -154,7 +172,13 @@ def find_dates(text: str, today: dt.date, past: bool = False) -> list[DateHit]:
     With `past` (a service logged after the fact) a bare weekday or day of month
     resolves to the latest such day on or before today instead of the next one.
     """
-    hits = [hit for finder in _FINDERS for hit in finder(text, today, past)]
+    chars = frozenset(text)
+    hits = [
+        hit
+        for finder, needs in _FINDERS
+        if not needs.isdisjoint(chars)
+        for hit in finder(text, today, past)
+    ]
     return sorted(hits, key=lambda h: h.start)
 
 

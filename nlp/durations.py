@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import re
 
-from nlp.numbers import NUM, cn_to_int, to_number
+from nlp.numbers import CN_DIGITS, NUM, cn_to_int, to_number
 
-_HOUR_UNIT = r"(?:小时|钟头|个钟|钟点)"
+_HOUR_UNIT = r"(?:小时|钟头|个钟|钟点|hours?(?![a-z])|hrs?(?![a-z])|h(?![a-z]))"
 _HOURS_RE = re.compile(
-    rf"({NUM}(?:点{NUM})?)\s*个?\s*(半)?\s*{_HOUR_UNIT}(?:\s*({NUM})\s*分(?:钟)?)?"
+    rf"({NUM}(?:点{NUM})?)\s*个?\s*(半)?\s*{_HOUR_UNIT}(?:\s*({NUM})\s*[分份](?:钟)?)?"
 )
 _HALF_RE = re.compile(rf"半\s*个?\s*{_HOUR_UNIT}")
-_MINUTES_RE = re.compile(rf"({NUM})\s*分钟")
+_MINUTES_RE = re.compile(rf"({NUM})\s*(?:分钟|mins?(?![a-z])|minutes?(?![a-z]))")
+# 四十分 without 钟 (not a clock time 两点四十分, not a score 四十分之一).
+_BARE_MINUTES_RE = re.compile(rf"(?<![点\d{CN_DIGITS}十])({NUM})\s*分(?![之数钟])")
 _QUARTERS_RE = re.compile(r"([一二三两俩1-3])\s*刻钟")
-_SPAN_RE = re.compile(rf"({NUM})点(半)?\s*(?:到|至|-)\s*({NUM})点(半)?")
+_SPAN_RE = re.compile(
+    rf"({NUM})[点:](半|{NUM}分?)?\s*(?:到|至|-|~)\s*(?:上午|下午|中午|晚上)?({NUM})[点:](半|{NUM}分?)?"
+)
 MAX_HOURS = 24.0
+# Every duration form holds one of these (小时, 钟头, 个钟, 分钟, 刻钟, 两点到四点, 2:30, 2h, 30min).
+_UNIT_CHARS = frozenset("时钟头分份刻点:hm")
 
 
 def find_hours(text: str) -> float | None:
     """Return the duration the message states, in hours (rounded to 0.001)."""
-    for finder in (_hours, _half, _minutes, _quarters, _span):
+    if _UNIT_CHARS.isdisjoint(text):
+        return None  # no unit a duration could end with
+    for finder in (_hours, _half, _minutes, _quarters, _span, _bare_minutes):
         value = finder(text)
         if value is not None and 0 < value <= MAX_HOURS:
             return round(value, 3)
@@ -47,6 +55,12 @@ def _minutes(text: str) -> float | None:
     return None if value is None else value / 60
 
 
+def _bare_minutes(text: str) -> float | None:
+    m = _BARE_MINUTES_RE.search(text)
+    value = cn_to_int(m.group(1)) if m else None
+    return None if value is None else value / 60
+
+
 def _quarters(text: str) -> float | None:
     m = _QUARTERS_RE.search(text)
     value = cn_to_int(m.group(1)) if m else None
@@ -60,8 +74,18 @@ def _span(text: str) -> float | None:
     start, end = cn_to_int(m.group(1)), cn_to_int(m.group(3))
     if start is None or end is None:
         return None
-    begin = start + (0.5 if m.group(2) else 0.0)
-    finish = end + (0.5 if m.group(4) else 0.0)
+    begin = start + _fraction(m.group(2))
+    finish = end + _fraction(m.group(4))
     if finish <= begin:
         finish += 12  # 十一点到一点: across noon
     return finish - begin
+
+
+def _fraction(minutes: str | None) -> float:
+    """点半 → 0.5, 点四十(分) → 0.667; nothing → 0."""
+    if not minutes:
+        return 0.0
+    if minutes == "半":
+        return 0.5
+    value = cn_to_int(minutes.rstrip("分"))
+    return value / 60 if value is not None and value < 60 else 0.0

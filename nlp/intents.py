@@ -24,6 +24,7 @@ INTENTS = (
 )
 MIN_SCORE = 1.2  # below this nothing was really said: unknown
 MAX_REPLY_CHARS = 24  # longer messages are never a bare yes / no
+MAX_REPLY_PART = 10  # nor is a space-free run longer than this
 
 _ASK_RE = re.compile(ASK)
 _PROCEDURE_RE = re.compile(
@@ -49,9 +50,9 @@ class Evidence:
 def score_intents(text: str, evidence: Evidence) -> dict[str, float]:
     """Return a score per intent (only intents with some evidence)."""
     scores: dict[str, float] = defaultdict(float)
-    chars = frozenset(text)
-    for intent, pattern, weight, gate in COMPILED:
-        if (gate is None or not gate.isdisjoint(chars)) and pattern.search(text):
+    for index in _candidate_rules(text):
+        intent, pattern, weight, _ = COMPILED[index]
+        if pattern.search(text):
             scores[intent] += weight
     _score_yes_no(text, scores)
     _score_policy(text, evidence, scores)
@@ -65,13 +66,39 @@ def score_intents(text: str, evidence: Evidence) -> dict[str, float]:
     return dict(scores)
 
 
+def _rule_index() -> tuple[dict[str, tuple[int, ...]], frozenset[int]]:
+    by_char: dict[str, list[int]] = defaultdict(list)
+    ungated: set[int] = set()
+    for index, (_, _, _, gate) in enumerate(COMPILED):
+        if gate is None:
+            ungated.add(index)
+        else:
+            for ch in gate:
+                by_char[ch].append(index)
+    return {ch: tuple(ids) for ch, ids in by_char.items()}, frozenset(ungated)
+
+
+# Which rules each character can start: a message runs only the rules its characters open.
+_RULES_BY_CHAR, _UNGATED_RULES = _rule_index()
+
+
+def _candidate_rules(text: str) -> set[int]:
+    found = set(_UNGATED_RULES)
+    lookup = _RULES_BY_CHAR.get
+    for ch in set(text):
+        ids = lookup(ch)
+        if ids:
+            found.update(ids)
+    return found
+
+
 def _score_yes_no(text: str, scores: dict[str, float]) -> None:
     # 谢谢 不用了 is still a "no": politeness does not change a yes/no reply.
     if len(text) > MAX_REPLY_CHARS:
         return  # a yes or no is short; skip the word checks on longer messages
     parts = [p for p in map(_strip_polite, text.split()) if p]
-    if not parts:
-        return
+    if not parts or any(len(p) > MAX_REPLY_PART for p in parts):
+        return  # 那就不要了不要了 is the longest reply word with its trimmings
     if all(_is_word(p, AFFIRM_WORDS) for p in parts):
         scores["affirm"] += 4.0
     elif _is_word(parts[0], DENY_WORDS) and all(
@@ -92,7 +119,18 @@ def _strip_polite(part: str) -> str:
     return m.group(1) if m else part
 
 
+# Softeners before a reply: 那就不要了, 先不用了, 还是算了, 我看可以.
+_SOFTENER_RE = re.compile(r"^(?:那就|那还是|那先|那我|还是|那|先|暂时|就|我看|我)(?=.)")
+
+
 def _is_word(part: str, words: frozenset[str]) -> bool:
+    if _is_bare_word(part, words):
+        return True
+    softened = _SOFTENER_RE.sub("", part, count=1)
+    return softened != part and _is_bare_word(softened, words)
+
+
+def _is_bare_word(part: str, words: frozenset[str]) -> bool:
     if len(part) > 2 and len(set(part)) == 1:
         part = part[0]  # 中中中, 好好好
     half = len(part) // 2

@@ -12,7 +12,10 @@ from nlp.variants import fold_variants
 MAX_CHARS = 2000  # a chat message longer than this is read by its head only
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]")
-_PUNCT_RE = re.compile(r"[\s,.;:!?，。、；：！？…~～·\"'“”‘’()（）【】\[\]<>《》/\\|]+")
+_PUNCT_RE = re.compile(r"[\s,;!?，。、；：！？…~～·\"'“”‘’()（）【】\[\]<>《》\\|]+")
+# A full stop, slash or colon between digits stays: 1.5小时, 12.24, 12/24, 2:30.
+_DIGIT_MARKS = frozenset("./:")
+_LOOSE_MARK_RE = re.compile(r"\s*(?:(?<!\d)[./:]|[./:](?!\d))+\s*")
 
 # Voice input and pinyin IMEs swap characters that sound alike. Each rule is
 # (wrong, right); the lookarounds keep the fix inside the phrase it belongs to
@@ -20,7 +23,8 @@ _PUNCT_RE = re.compile(r"[\s,.;:!?，。、；：！？…~～·\"'“”‘’(
 _HOMOPHONES: tuple[tuple[str, str], ...] = (
     (r"(?<![确一决规肯固稳指约假设])定(?=(?:个|一下|上|好|了)?[^\s]{0,6}?(?:饭|餐|份))", "订"),
     (r"(?<=[要想来给帮我])定(?=[一两俩二三四五六七八九十\d]?[份个])", "订"),
-    (r"(?<=[一两俩二三四五六七八九十\d])分(?![钟之])(?=[\s饭餐送到的]|$)", "份"),
+    # 两分 → 两份, but not 十五分 / 30分 / 四十分 (minutes: portions are rarely ten or more).
+    (r"(?<![十\d][一二三四五六七八九\d])(?<=[一两俩二三四五六七八九\d])分(?![钟之])(?=[\s饭餐送到的]|$)", "份"),
     (r"[无舞五武]饭", "午饭"),
     (r"[无舞五武]餐", "午餐"),
     (r"午反", "午饭"),
@@ -78,7 +82,10 @@ def fix_homophones(text: str) -> str:
 
 def unpunctuate(text: str) -> str:
     """Turn punctuation and runs of whitespace into single spaces."""
-    return _PUNCT_RE.sub(" ", text).strip()
+    text = _PUNCT_RE.sub(" ", text)
+    if not _DIGIT_MARKS.isdisjoint(text):
+        text = _LOOSE_MARK_RE.sub(" ", text)
+    return text.strip()
 
 
 def normalize(text: str) -> str:

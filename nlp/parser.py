@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from nlp.dates import bare_clock_time, resolve_date
 from nlp.durations import find_hours
@@ -26,6 +27,7 @@ SLOTS_BY_INTENT: dict[str, tuple[str, ...]] = {
     "policy_faq": ("topic",),
 }
 MAX_ALTERNATIVES = 3
+_POINTS_RE = re.compile(r"积分|时间银行")
 FALLBACK_CONFIDENCE = 0.5  # a guess from the classifier is never as sure as a rule
 
 
@@ -87,7 +89,8 @@ def _read_slots(
         if (category := help_category(body)) is not None:
             found["category"] = category
     if intent == "policy_faq":
-        found["topic"] = topic or "other"
+        # A policy question about points names no other programme: it is about volunteer points.
+        found["topic"] = topic or ("volunteer_points" if _POINTS_RE.search(body) else "other")
     if wanted and bare_clock_time(body):
         unsure.append("time")
     slots = {k: v for k, v in found.items() if k in wanted}

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 TOPICS_FILE = Path(__file__).parent / "data" / "topics.json"
+OTHER = "other"
 # Words that make a message about *some* policy even if no known topic matches.
 _GENERIC_POLICY_RE = re.compile(r"补贴|津贴|补助|政策|待遇|福利|报销|优惠政策|减免|救助金|扶持")
 
@@ -43,9 +44,28 @@ def _has_any(candidates: frozenset[str], text: str, words: frozenset[str]) -> bo
 
 
 def _score(topic: Topic, text: str, words: frozenset[str]) -> float:
-    score = sum(2.0 + 0.1 * len(alias) for alias in topic.aliases if alias in text)
+    matched = [alias for alias in topic.aliases if alias in text]
+    if len(matched) > 1:
+        matched = _outermost(matched, text)
+    score = sum(2.0 + 0.1 * len(alias) for alias in matched)
     score += sum(1.0 for a, b in topic.pairs if _has_any(a, text, words) and _has_any(b, text, words))
     return score
+
+
+def _outermost(aliases: list[str], text: str) -> list[str]:
+    """Drop an alias found only inside a longer one (低保 in 低保户); aliases are longest first."""
+    covered: list[tuple[int, int]] = []
+    kept: list[str] = []
+    for alias in aliases:
+        start = text.find(alias)
+        while start != -1:
+            end = start + len(alias)
+            if not any(a <= start and end <= b for a, b in covered):
+                covered.append((start, end))
+                kept.append(alias)
+                break
+            start = text.find(alias, start + 1)
+    return kept
 
 
 @lru_cache(maxsize=1)
@@ -72,10 +92,16 @@ def find_topic(text: str, words: list[str]) -> tuple[str | None, float]:
     """Return the best topic for text (with its jieba words) and its retrieval score."""
     word_set = frozenset(words)
     best_name, best_score = None, 0.0
+    other_score = 0.0
     for topic in load_topics():
         score = _score(topic, text, word_set)
-        if score > best_score:
+        if topic.name == OTHER:
+            other_score = score
+        elif score > best_score:
             best_name, best_score = topic.name, score
+    # `other` collects programmes without a topic of their own: it never beats one that has.
+    if best_name is None and other_score > 0:
+        best_name, best_score = OTHER, other_score
     if best_name is None and _GENERIC_POLICY_RE.search(text):
         return "other", 0.5
     return best_name, best_score

@@ -157,6 +157,27 @@ CASES: list[tuple[str, str, dict[str, object]]] = [
     ("帮我查一下快递", "unknown", {}),
     ("我想听评书", "unknown", {}),
     ("今天几号了", "unknown", {}),
+    # written with held-out set 5: general slot forms
+    ("12.24晚上订两份 送我家", "meal_book", {"date": "2026-12-24", "meal": "dinner", "count": 2, "delivery": True}),
+    ("明个中午我跟闺女的饭 各一份 放门口就行", "meal_book", {"date": "2026-12-03", "meal": "lunch", "count": 2, "delivery": True}),
+    ("订饭 后天 晚饭 两份 要送", "meal_book", {"date": "2026-12-04", "meal": "dinner", "count": 2, "delivery": True}),
+    ("昨天陪孙奶奶去菜市场 1.5小时", "service_log", {"date": "2026-12-01", "hours": 1.5}),
+    ("今天帮刘爷爷擦窗户 一小时二十分", "service_log", {"date": "2026-12-02", "hours": 1.333}),
+    ("今天下午2:30到4:00在养老院帮忙", "service_log", {"date": "2026-12-02", "hours": 1.5}),
+    ("前天给低保户送温暖 四十分", "service_log", {"date": "2026-11-30", "hours": 0.667}),
+    ("食堂周五做饺子吗", "meal_menu", {"date": "2026-12-04"}),
+    ("后天中午能吃到啥", "meal_menu", {"date": "2026-12-04", "meal": "lunch"}),
+    ("我奶奶早上出门遛弯到现在还没回来", "help_request", {"urgency": "emergency", "category": "other"}),
+    ("屋里暖气坏了 能不能找人来修", "help_request", {"urgency": "normal", "category": "housing"}),
+    ("孙子上网课没电脑用 想请社区帮帮忙", "help_request", {"urgency": "normal", "category": "education"}),
+    ("我有高血压 想有人定期上门给我量血压", "help_request", {"urgency": "normal", "category": "medical"}),
+    ("低保户住院能不能申请医疗救助", "policy_faq", {"topic": "medical_aid"}),
+    ("残疾人能领高龄津贴吗", "policy_faq", {"topic": "disability"}),
+    ("做一次志愿服务能拿几个积分", "policy_faq", {"topic": "volunteer_points"}),
+    ("积分有啥用", "points_redeem", {}),
+    ("春节快乐", "smalltalk", {}),
+    ("那还是算了", "deny", {}),
+    ("我想加入志愿服务 怎么弄", "volunteer_register", {}),
 ]
 
 
