@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, Timestamped, UTCDateTime, enum_values
+from models.base import Base, EncryptedText, Timestamped, UTCDateTime, enum_values
 
 NOTIFICATION_STATUSES = ("pending", "sending", "waiting", "sent", "dead", "cancelled")
 PRIORITY_URGENT = 0
@@ -29,7 +29,8 @@ class Notification(Base, Timestamped):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     template: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    text: Mapped[str] = mapped_column(Text)
+    # What the person is told can carry names, dates and needs: sealed at rest.
+    text: Mapped[str] = mapped_column(EncryptedText())
     dedupe_key: Mapped[str] = mapped_column(String(191), unique=True)
     priority: Mapped[int] = mapped_column(default=PRIORITY_NORMAL)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())

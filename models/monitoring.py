@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, Timestamped, UTCDateTime, enum_values
+from models.base import Base, EncryptedText, Timestamped, UTCDateTime, enum_values
 
 ALERT_STATUSES = ("open", "acknowledged", "resolved")
 ALERT_LEVELS = ("critical", "high", "medium", "low")
@@ -32,7 +32,8 @@ class RiskAlert(Base, Timestamped):
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
     subject_type: Mapped[str | None] = mapped_column(String(32))
     subject_id: Mapped[int | None]
-    summary: Mapped[str] = mapped_column(Text)
+    # Summaries and notes may quote what a volunteer or resident reported: sealed at rest.
+    summary: Mapped[str] = mapped_column(EncryptedText())
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     dedupe_key: Mapped[str] = mapped_column(String(191), unique=True)
     escalation_level: Mapped[int] = mapped_column(default=0)
@@ -40,4 +41,4 @@ class RiskAlert(Base, Timestamped):
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(EncryptedText())

@@ -3,7 +3,7 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 import models
@@ -94,3 +94,29 @@ def test_audit_log_refuses_update_and_delete(db):
                 s.execute(text(statement), {"id": entry_id})
     with session_scope(readonly=True) as s:
         assert s.get(AuditEntry, entry_id).action == "read"
+
+
+def test_outbox_text_and_alert_summaries_are_sealed_at_rest(db):
+    from services.alerts import raise_alert
+    from services.notifications import enqueue_notification
+
+    with session_scope() as s:
+        person = make_person(s)
+        enqueue_notification(s, person_id=person.id, template="t", dedupe_key="k",
+                             text="王秀英 明天午餐送到阳光社区3号楼")
+        raise_alert(s, kind="concern", level="high", dedupe_key="a",
+                    summary="志愿者反映：王秀英最近咳血")
+    with get_engine().connect() as conn:
+        raw = " ".join(
+            str(v) for v in (
+                conn.execute(text("SELECT text FROM notifications")).scalar(),
+                conn.execute(text("SELECT summary FROM risk_alerts")).scalar(),
+            )
+        )
+    assert "王秀英" not in raw and "咳血" not in raw and "阳光社区" not in raw
+    with session_scope(readonly=True) as s:
+        from models.messaging import Notification
+        from models.monitoring import RiskAlert
+
+        assert s.scalars(select(Notification.text)).one().startswith("王秀英")
+        assert s.scalars(select(RiskAlert)).one().summary.endswith("咳血")
