@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -47,6 +48,7 @@ STATUSES = (
     "referred",
 )
 OPEN_STATUSES = ("submitted", "accepted", "assigned", "in_progress", "referred")
+OPEN_WHERE = text(f"status IN ({enum_values(OPEN_STATUSES)})")
 EVENT_KINDS = ("status", "attached", "escalated", "feedback", "reminder")
 
 
@@ -62,6 +64,11 @@ class HelpRequest(Base, Timestamped):
         CheckConstraint("rating IS NULL OR (rating BETWEEN 1 AND 5)", name="rating"),
         Index("ix_help_requests_queue", "community_id", "status", "urgency"),
         Index("ix_help_requests_requester", "requester_id", "category", "status"),
+        # The console: the dashboard's months and the monitoring list's overdue requests.
+        Index("ix_help_requests_community_created", "community_id", "created_at",
+              postgresql_include=["category", "status"]),
+        Index("ix_help_requests_open_due", "community_id", "resolve_due_at",
+              sqlite_where=OPEN_WHERE, postgresql_where=OPEN_WHERE),
     )
 
     # Set by intake on the returned object only: "created", "attached" or "replayed".

@@ -4,10 +4,16 @@ A seat is a portion in a `MealSlot` (one row per canteen, date and meal); a
 booking takes its portions with a conditional UPDATE on that row, and a
 partial unique index allows one active booking per person, canteen, date
 and meal.
+
+`MealMonthlyRollup` keeps, per canteen, month, verified tier and status, the
+totals of `meal_bookings`; it is written by the same flush that inserts or
+changes a booking, applied at that transaction's commit (see
+`_roll_up_bookings`), so it commits or rolls back with it. `services.meals.rollups.rebuild_meal_rollups` recomputes it.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
@@ -20,9 +26,14 @@ from sqlalchemy import (
     Index,
     String,
     UniqueConstraint,
+    event,
+    inspect,
+    select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, Timestamped, UTCDateTime, enum_values
 from models.person import ECONOMIC_TIERS
@@ -153,6 +164,7 @@ class MealSlot(Base):
 
 
 ACTIVE = text("status = 'booked'")
+NO_SHOW = text("status = 'no_show'")
 
 
 class MealBooking(Base, Timestamped):
@@ -172,29 +184,154 @@ class MealBooking(Base, Timestamped):
         ),
         Index("ix_meal_bookings_canteen_day", "canteen_id", "day", "meal"),
         Index("ix_meal_bookings_person_day", "person_id", "day"),
+        # Monitoring: recent no-shows (a small slice of a large table).
+        Index("ix_meal_bookings_no_show_day", "day", "person_id",
+              sqlite_where=NO_SHOW, postgresql_where=NO_SHOW),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
-    canteen_id: Mapped[int] = mapped_column(ForeignKey("canteens.id"))
-    day: Mapped[date] = mapped_column(Date)
+    # active_history: the rollup needs the old value of every column it adds up.
+    canteen_id: Mapped[int] = mapped_column(ForeignKey("canteens.id"), active_history=True)
+    day: Mapped[date] = mapped_column(Date, active_history=True)
     meal: Mapped[str] = mapped_column(String(16))
-    count: Mapped[int]
+    count: Mapped[int] = mapped_column(active_history=True)
     delivery: Mapped[bool] = mapped_column(Boolean, default=False)
     price_fen: Mapped[int]
-    subsidy_fen: Mapped[int]
-    payable_fen: Mapped[int]
+    subsidy_fen: Mapped[int] = mapped_column(active_history=True)
+    payable_fen: Mapped[int] = mapped_column(active_history=True)
     subsidy_rule_id: Mapped[int | None] = mapped_column(ForeignKey("subsidy_rules.id"))
     # The verified tier that counted when booked (for settlement by tier).
-    economic_tier: Mapped[str | None] = mapped_column(String(32))
+    economic_tier: Mapped[str | None] = mapped_column(String(32), active_history=True)
     reason: Mapped[str] = mapped_column(String(256))
     breakdown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     note: Mapped[str | None] = mapped_column(String(100))
     booked_by_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
     channel: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="booked", index=True)
+    status: Mapped[str] = mapped_column(String(16), default="booked", index=True,
+                                        active_history=True)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     served_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
 
     canteen: Mapped[Canteen] = relationship()
+
+
+class MealMonthlyRollup(Base):
+    """Totals of one canteen's bookings in one month, by verified tier and status.
+
+    Equal at every commit to grouping `meal_bookings` by canteen, month of the
+    meal day (YYYY-MM), tier ('' for none) and status; rows may fall to zero.
+    """
+
+    __tablename__ = "meal_monthly_rollups"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({enum_values(BOOKING_STATUSES)})", name="status"),
+    )
+
+    canteen_id: Mapped[int] = mapped_column(ForeignKey("canteens.id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    economic_tier: Mapped[str] = mapped_column(String(32), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    bookings: Mapped[int] = mapped_column(default=0)
+    portions: Mapped[int] = mapped_column(default=0)
+    subsidy_fen: Mapped[int] = mapped_column(default=0)
+    payable_fen: Mapped[int] = mapped_column(default=0)
+
+
+RollupKey = tuple[int, str, str, str]
+ROLLED_UP = ("canteen_id", "day", "economic_tier", "status", "count", "subsidy_fen", "payable_fen")
+TOTALS = ("bookings", "portions", "subsidy_fen", "payable_fen")
+
+
+def rollup_month(day: date) -> str:
+    """Return the rollup month (YYYY-MM) of a meal day."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+Totals = tuple[int, int, int, int]
+BEFORE = "meal_rollup_before"  # session.info: booking id -> its share when the transaction began
+
+
+def _share(values: Any) -> tuple[RollupKey, Totals]:
+    key = (values.canteen_id, rollup_month(values.day), values.economic_tier or "",
+           values.status or "booked")
+    return key, (1, values.count, values.subsidy_fen, values.payable_fen)
+
+
+class _Values:
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+
+def _share_before(booking: MealBooking) -> tuple[RollupKey, Totals]:
+    attrs = inspect(booking).attrs
+    old = {}
+    for name in ROLLED_UP:
+        history = attrs[name].history
+        old[name] = history.deleted[0] if history.deleted else getattr(booking, name)
+    return _share(_Values(**old))
+
+
+@event.listens_for(Session, "after_flush")
+def _note_bookings(session: Session, _context: Any) -> None:
+    """Remember each booking's share before this transaction first wrote it (None: new)."""
+    before: dict[int, tuple[RollupKey, Totals] | None] = session.info.setdefault(BEFORE, {})
+    for obj in session.new:
+        if isinstance(obj, MealBooking):
+            before.setdefault(obj.id, None)
+    for obj in [*session.dirty, *session.deleted]:
+        if isinstance(obj, MealBooking) and obj.id not in before:
+            before[obj.id] = _share_before(obj)
+
+
+@event.listens_for(Session, "before_commit")
+def _roll_up_bookings(session: Session) -> None:
+    """At the outer commit: move the rollup by (share now - share before) of every touched booking.
+
+    The shares now are read back from the database, so writes undone by a savepoint
+    rollback count for nothing. Rollup rows are locked last and in key order, which
+    keeps them out of deadlock cycles and holds these hot rows only until the commit.
+    """
+    if session.in_nested_transaction():
+        return
+    session.flush()
+    before: dict[int, tuple[RollupKey, Totals] | None] = session.info.pop(BEFORE, {})
+    if not before:
+        return
+    deltas: dict[RollupKey, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for share in before.values():
+        if share is not None:
+            for i, amount in enumerate(share[1]):
+                deltas[share[0]][i] -= amount
+    ids = sorted(before)
+    columns = [MealBooking.__table__.c[name] for name in ROLLED_UP]
+    connection = session.connection()
+    for chunk in range(0, len(ids), 1000):
+        stmt = select(*columns).where(MealBooking.__table__.c.id.in_(ids[chunk:chunk + 1000]))
+        for row in connection.execute(stmt):
+            key, totals = _share(row)
+            for i, amount in enumerate(totals):
+                deltas[key][i] += amount
+    apply_rollup_deltas(session, {k: d for k, d in deltas.items() if any(d)})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_bookings(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the outer transaction ended (committed or rolled back)
+        session.info.pop(BEFORE, None)
+
+
+def apply_rollup_deltas(session: Session, deltas: dict[RollupKey, list[int]]) -> None:
+    """Add deltas to the rollup rows with one UPSERT each, in key order (no deadlock cycles)."""
+    if not deltas:
+        return
+    connection = session.connection()
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    for (canteen_id, month, tier, status), delta in sorted(deltas.items()):
+        stmt = insert(MealMonthlyRollup).values(canteen_id=canteen_id, month=month, economic_tier=tier,
+                                                status=status, **dict(zip(TOTALS, delta, strict=True)))
+        connection.execute(stmt.on_conflict_do_update(
+            index_elements=["canteen_id", "month", "economic_tier", "status"],
+            set_={name: getattr(MealMonthlyRollup, name) + stmt.excluded[name] for name in TOTALS},
+        ))

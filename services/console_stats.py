@@ -91,17 +91,19 @@ def _requests(session: Session, board: Dashboard, community_id: int) -> None:
 
 
 def _meals(session: Session, board: Dashboard, community_id: int) -> None:
-    from models.meals import Canteen, MealBooking
+    """Served portions and the subsidy settled for them, from the monthly rollup."""
+    from models.meals import Canteen, MealMonthlyRollup
 
+    rollup = MealMonthlyRollup
     canteens = select(Canteen.id).where(Canteen.community_id == community_id)
-    stmt = (select(_bucket(MealBooking.day, board.months, local_time=False),
-                   func.sum(MealBooking.count), func.sum(MealBooking.subsidy_fen * MealBooking.count))
-            .where(MealBooking.canteen_id.in_(canteens), MealBooking.status == "served",
-                   MealBooking.day >= _month_starts(board.months)[0])
-            .group_by(BY_FIRST))
+    stmt = (select(rollup.month, func.sum(rollup.portions), func.sum(rollup.subsidy_fen))
+            .where(rollup.canteen_id.in_(canteens), rollup.status == "served",
+                   rollup.month.in_(board.months))
+            .group_by(rollup.month))
     for ym, served, subsidy in session.execute(stmt):
-        board.meals_served[ym] = int(served or 0)
-        board.subsidy_fen[ym] = int(subsidy or 0)
+        if served or subsidy:
+            board.meals_served[ym] = int(served or 0)
+            board.subsidy_fen[ym] = int(subsidy or 0)
 
 
 def _volunteering(session: Session, board: Dashboard, community_id: int) -> None:

@@ -105,16 +105,19 @@ def overdue_requests(session: Session, community_id: int, spec: Spec, now: datet
 
     late = or_(and_(HelpRequest.status == "submitted", HelpRequest.accept_due_at < now),
                HelpRequest.resolve_due_at < now)
-    stmt = select(HelpRequest).where(
+    # Only the columns the list shows: loading whole rows would decrypt every description.
+    stmt = select(HelpRequest.id, HelpRequest.code, HelpRequest.category, HelpRequest.status,
+                  HelpRequest.accept_due_at, HelpRequest.resolve_due_at,
+                  func.coalesce(HelpRequest.on_behalf_of_id, HelpRequest.requester_id)).where(
         HelpRequest.community_id == community_id, HelpRequest.status.in_(OPEN_STATUSES), late
     )
     found = []
-    for req in session.scalars(stmt.order_by(HelpRequest.resolve_due_at).limit(LIMIT)):
-        due = req.accept_due_at if req.status == "submitted" else req.resolve_due_at
-        category = CATEGORY_NAMES.get(req.category, req.category)
-        found.append(Signal(spec.code, spec.name, spec.level, f"{req.code} {category}求助已超期",
-                            due, req.beneficiary_id, subject_type="help_request",
-                            subject_id=req.id))
+    for req_id, code, category, status, accept_due, resolve_due, beneficiary in session.execute(
+            stmt.order_by(HelpRequest.resolve_due_at, HelpRequest.id).limit(LIMIT)):
+        due = accept_due if status == "submitted" else resolve_due
+        found.append(Signal(spec.code, spec.name, spec.level,
+                            f"{code} {CATEGORY_NAMES.get(category, category)}求助已超期",
+                            due, beneficiary, subject_type="help_request", subject_id=req_id))
     return found
 
 
