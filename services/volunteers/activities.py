@@ -21,6 +21,7 @@ from core.errors import InvalidTransition, NotAllowed, NotFound, ValidationFaile
 from models.activities import Activity, ActivitySignup
 from models.messaging import Notification
 from models.person import Person
+from models.region import Community
 from models.volunteers import ServiceRecord
 from services.notifications import enqueue_notification
 from services.volunteers.errors import ActivityFull, SignupClosed, WrongAttendanceCode
@@ -61,6 +62,8 @@ def post_activity(session: Session, *, actor: Person, organisation_id: int | Non
                   longitude: float | None = None, **values: Any) -> Activity:
     """Publish an activity for the actor's charity."""
     org_id = _organisation_of(actor, organisation_id)
+    if community_id is not None and session.get(Community, community_id) is None:
+        raise ValidationFailed(fields={"community_id": "没有这个社区"})
     _validate(values)
     if values["starts_at"] <= clock.now():
         raise ValidationFailed("活动时间要在以后。")

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.errors import InvalidTransition, NotFound, ValidationFailed
 from models.person import Person
+from models.region import Community
 from models.volunteers import VolunteerProfile
 from services.access import require_staff_for
 from services.notifications import enqueue_notification
@@ -45,6 +46,8 @@ def register_volunteer(
     community_id = community_id or actor.community_id
     if community_id is None:
         raise ValidationFailed("请先选择您所在的社区。")
+    if session.get(Community, community_id) is None:
+        raise ValidationFailed(fields={"community_id": "没有这个社区"})
     profile = get_volunteer_profile(session, person_id=actor.id)
     if profile is None:
         profile = VolunteerProfile(person_id=actor.id, status="pending")

@@ -19,8 +19,10 @@ from core import clock
 from core.config import get_settings
 from core.errors import InvalidTransition, NotFound, ValidationFailed
 from models.activities import Activity
+from models.help_requests import HelpRequest
 from models.person import Person
 from models.volunteers import ServiceRecord
+from services.help_requests.queries import load_visible
 from services.persons import get_person
 from services.volunteers.errors import DailyCapExceeded, ServiceOverlap, TooFarAway
 from services.volunteers.registration import require_verified_volunteer
@@ -94,6 +96,23 @@ def _check_location(session: Session, *, lat: float, lng: float, beneficiary_id:
     return f"{lat:.5f},{lng:.5f}"
 
 
+def _guard_references(session: Session, *, beneficiary_id: int | None = None,
+                      activity_id: int | None = None) -> None:
+    """Refuse ids that point at nothing with a field error (they would break a foreign key)."""
+    if beneficiary_id is not None and session.get(Person, beneficiary_id) is None:
+        raise ValidationFailed(fields={"beneficiary_id": "没有这个人"})
+    if activity_id is not None and session.get(Activity, activity_id) is None:
+        raise ValidationFailed(fields={"activity_id": "没有这个活动"})
+
+
+def _assigned_help_request(session: Session, *, actor: Person, help_request_id: int) -> HelpRequest:
+    """Return the help request if it is assigned to the actor; NotFound otherwise (ids cannot be probed)."""
+    help_request, _ = load_visible(session, actor=actor, request_id=help_request_id)
+    if help_request.assignee_person_id != actor.id:
+        raise NotFound("没有找到这条求助。")
+    return help_request
+
+
 def _open_record(session: Session, *, volunteer_id: int) -> ServiceRecord | None:
     return session.scalar(select(ServiceRecord).where(
         ServiceRecord.volunteer_id == volunteer_id, ServiceRecord.status == "open"))
@@ -108,6 +127,9 @@ def check_in(
     profile = require_verified_volunteer(session, person_id=actor.id)
     if beneficiary_id == actor.id:
         raise ValidationFailed("不能给自己记服务。")
+    _guard_references(session, beneficiary_id=beneficiary_id, activity_id=activity_id)
+    if help_request_id is not None:
+        _assigned_help_request(session, actor=actor, help_request_id=help_request_id)
     if _open_record(session, volunteer_id=actor.id) is not None:
         raise ServiceOverlap("您已经签到了，请先签退。")
     now = clock.now()
@@ -172,6 +194,7 @@ def log_service(
         raise ValidationFailed("请说清楚做了什么、做了几小时。")
     if beneficiary_id == actor.id:
         raise ValidationFailed("不能给自己记服务。")
+    _guard_references(session, beneficiary_id=beneficiary_id)
     guard_daily_cap(session, volunteer_id=actor.id, day=day, minutes=minutes)
     if beneficiary_id is not None and session.scalar(select(ServiceRecord.id).where(
             ServiceRecord.volunteer_id == actor.id, ServiceRecord.beneficiary_id == beneficiary_id,
