@@ -71,7 +71,7 @@ def meals(session: Session, ids: Collection[int]) -> list[HistoryEvent]:
     month = func.substr(cast(MealBooking.day, String), literal_column("1"), literal_column("7"))
     stmt = (
         select(MealBooking.person_id, Canteen.name, month, MealBooking.status,
-               func.sum(MealBooking.count), func.sum(MealBooking.subsidy_fen * MealBooking.count),
+               func.sum(MealBooking.count), func.sum(MealBooking.subsidy_fen),
                func.min(MealBooking.day))
         .join(Canteen, Canteen.id == MealBooking.canteen_id)
         .where(MealBooking.person_id.in_(ids), MealBooking.status != "cancelled")

@@ -57,6 +57,8 @@ def parse_month(month: str) -> tuple[date, date]:
     """Turn YYYY-MM into the first day of that month and of the next."""
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise ValidationFailed("月份格式应为 YYYY-MM，例如 2026-11。")
+    if not 2000 <= int(month[:4]) <= 2999:
+        raise ValidationFailed("月份不对，请填写例如 2026-11。")
     first = date(int(month[:4]), int(month[5:]), 1)
     nxt = date(first.year + 1, 1, 1) if first.month == 12 else date(first.year, first.month + 1, 1)
     return first, nxt
