@@ -79,7 +79,7 @@ class Person(Base, Timestamped):
     last_interaction_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     roles: Mapped[list[PersonRole]] = relationship(
-        back_populates="person", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="person", cascade="all, delete-orphan", lazy="select",
         foreign_keys="PersonRole.person_id",
     )
 
