@@ -178,6 +178,14 @@ CASES: list[tuple[str, str, dict[str, object]]] = [
     ("春节快乐", "smalltalk", {}),
     ("那还是算了", "deny", {}),
     ("我想加入志愿服务 怎么弄", "volunteer_register", {}),
+    # eating at the canteen said as 店: 到店吃 / 店里吃 / 在店吃 → delivery false; negated → not
+    ("明天中午订一份到店吃", "meal_book", {"date": "2026-12-03", "meal": "lunch", "count": 1, "delivery": False}),
+    ("后天晚饭订两份 到店里吃", "meal_book", {"date": "2026-12-04", "meal": "dinner", "count": 2, "delivery": False}),
+    ("明天早餐一份 店里吃就行", "meal_book", {"date": "2026-12-03", "meal": "breakfast", "count": 1, "delivery": False}),
+    ("周五午饭订三份 我们在店吃", "meal_book", {"date": "2026-12-04", "meal": "lunch", "count": 3, "delivery": False}),
+    ("明天中饭一份 我去店里吃", "meal_book", {"date": "2026-12-03", "meal": "lunch", "count": 1, "delivery": False}),
+    ("明天午餐订一份 在店里用餐", "meal_book", {"date": "2026-12-03", "meal": "lunch", "count": 1, "delivery": False}),
+    ("明天午饭一份 不到店里吃了 送到家", "meal_book", {"date": "2026-12-03", "meal": "lunch", "count": 1, "delivery": True}),
 ]
 
 
