@@ -81,19 +81,6 @@ def points(turn: Turn, parse: nlp.Parse) -> str:
     return f"您现在有{balance}积分。\n回复“积分兑换”看看能换什么。"
 
 
-def rewards(turn: Turn, parse: nlp.Parse) -> str:
-    """List what points buy and where to redeem."""
-    from services.volunteers import get_points_balance, list_rewards
-
-    offer = list_rewards(turn.session)[:6]
-    balance = get_points_balance(turn.session, person_id=turn.person.id)
-    if not offer:
-        return f"您有{balance}积分。\n现在还没有可以兑换的物品。"
-    lines = [f"您有{balance}积分，可以换："]
-    lines += [f"{n} {r.name}：{r.points_cost}积分" for n, r in enumerate(offer, 1)]
-    return "\n".join([*lines, "兑换请到小程序“我的积分”，或到社区服务站。"])
-
-
 def activities(turn: Turn, parse: nlp.Parse) -> str:
     """List the coming activities."""
     from services.volunteers import list_activities
@@ -135,7 +122,7 @@ def yes_no(turn: Turn, parse: nlp.Parse) -> str:
 
 ANSWERS: dict[str, Answer] = {
     "policy_faq": policy, "canteen_nearby": canteens, "meal_menu": menu_of_day,
-    "meal_query": my_bookings, "points_query": points, "points_redeem": rewards,
+    "meal_query": my_bookings, "points_query": points,
     "activity_list": activities, "help_status": help_status, "smalltalk": smalltalk,
     "menu_help": menu_help, "affirm": yes_no, "deny": yes_no,
 }

@@ -5,13 +5,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.simulator import WeChatSimulator
+from bot.simulator import WeChatSimulator, text_xml
+from core import clock
 from core.db import session_scope
 from models.activities import ActivitySignup
 from models.help_requests import HelpRequest
 from models.meals import MealBooking
 from models.person import Person
-from models.volunteers import ServiceRecord, VolunteerProfile
+from models.volunteers import Redemption, Reward, ServiceRecord, VolunteerProfile
+from services.volunteers import get_points_balance
+from tests.volunteer_factories import give_points
 
 pytestmark = pytest.mark.e2e
 FIXTURES = Path(__file__).parent / "fixtures" / "wechat"
@@ -218,3 +221,79 @@ def test_low_confidence_offers_the_parse_alternatives_as_numbers(wechat):
     offer = wechat.say(ZHANG, "活动积分").content
     assert offer.startswith("您是想：") and "1 报名活动" in offer
     assert "报名哪个活动" in wechat.say(ZHANG, "1").content
+
+
+def points_for(demo_people, openid, points):
+    with session_scope() as s:
+        volunteer = s.get(Person, demo_people[openid])
+        while points > 0:
+            give_points(s, volunteer=volunteer, points=min(points, 120))
+            points -= 120
+
+
+def balance_of(demo_people, openid):
+    with session_scope() as s:
+        return get_points_balance(s, person_id=demo_people[openid])
+
+
+def rice_stock():
+    [rice] = rows(Reward, Reward.code == "RW-RICE")
+    return rice.stock
+
+
+def test_redeem_points_names_the_reward_asks_how_many_and_redeems_on_yes(wechat, demo_people):
+    points_for(demo_people, ZHANG, 250)
+    ask = wechat.say(ZHANG, "我要用积分兑换大米").content
+    assert "大米一袋（5斤）每件100积分" in ask and "最多能换2件" in ask and "2 2件" in ask
+    readback = wechat.say(ZHANG, "两袋").content
+    assert "用200积分兑换 大米一袋（5斤）×2，兑换后剩余50积分" in readback and "1 确认" in readback
+    assert rows(Redemption) == []
+    done = wechat.say(ZHANG, "1").content
+    assert "兑换成功" in done and "还剩50积分" in done
+    [redemption] = rows(Redemption)
+    assert (redemption.quantity, redemption.points, redemption.person_id) == (2, 200, demo_people[ZHANG])
+    assert balance_of(demo_people, ZHANG) == 50 and rice_stock() == 48
+
+
+def test_redeem_points_lists_balance_and_rewards_one_question_at_a_time(wechat, demo_people):
+    points_for(demo_people, ZHANG, 120)
+    ask = wechat.say(ZHANG, "积分兑换").content
+    assert "您现在有120积分" in ask and "1 毛巾两条，20积分，还剩200件" in ask
+    assert "3 大米一袋（5斤），100积分，还剩50件" in ask
+    readback = wechat.say(ZHANG, "3").content  # balance allows one: no quantity question
+    assert "用100积分兑换 大米一袋（5斤）×1，兑换后剩余20积分" in readback
+    assert "兑换成功" in wechat.say(ZHANG, "确认").content
+    assert balance_of(demo_people, ZHANG) == 20 and len(rows(Redemption)) == 1
+
+
+def test_a_retried_confirmation_redeems_once(wechat, demo_people):
+    points_for(demo_people, ZHANG, 120)
+    chat(wechat, ZHANG, "积分兑换", "3")
+    confirm = text_xml(ZHANG, "1", msg_id="7200000000000000001", create_time=int(clock.now().timestamp()))
+    replies = [wechat.post(confirm) for _ in range(3)]
+    assert "兑换成功" in replies[0].content
+    assert {r.body for r in replies} == {replies[0].body}  # byte for byte
+    [redemption] = rows(Redemption)
+    assert redemption.points == 100 and balance_of(demo_people, ZHANG) == 20 and rice_stock() == 49
+
+
+def test_redeem_points_refuses_what_the_balance_cannot_cover(wechat, demo_people):
+    points_for(demo_people, ZHANG, 50)
+    chat(wechat, ZHANG, "积分兑换")
+    refusal = wechat.say(ZHANG, "3").content
+    assert "积分不够了" in refusal and "您现在有50积分" in refusal and "攒积分" in refusal
+    assert "您正在" not in wechat.say(ZHANG, "帮助").content  # the flow ended
+    named = wechat.say(ZHANG, "我要用积分兑换大米").content
+    assert "积分不够了" in named and "要100积分" in named
+    assert rows(Redemption) == [] and balance_of(demo_people, ZHANG) == 50 and rice_stock() == 50
+
+
+def test_redeem_points_cancelled_mid_flow_and_refused_to_non_volunteers(wechat, demo_people):
+    points_for(demo_people, ZHANG, 250)
+    chat(wechat, ZHANG, "我要用积分兑换大米")
+    assert "您正在积分兑换" in wechat.say(ZHANG, "帮助").content
+    assert "已经取消" in wechat.say(ZHANG, "取消").content
+    chat(wechat, ZHANG, "积分兑换", "3")
+    assert "已经取消" in wechat.say(ZHANG, "取消").content
+    assert rows(Redemption) == [] and balance_of(demo_people, ZHANG) == 250
+    assert "还不是志愿者" in wechat.say(LI, "积分兑换").content

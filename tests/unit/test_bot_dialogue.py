@@ -62,3 +62,14 @@ def test_every_flow_ends_in_confirm():
     for flow in FLOWS.values():
         assert flow.states()[-1] == "confirm"
         assert len({s.slot for s in flow.steps}) == len(flow.steps)
+
+
+def test_a_reward_is_recognised_by_what_people_call_it():
+    from types import SimpleNamespace
+
+    from bot.dialogue.flows.points import named_reward
+
+    offer = [SimpleNamespace(id=n, name=name) for n, name in
+             enumerate(["大米一袋（5斤）", "食用油一桶", "理发券一张", "毛巾两条"])]
+    said = ["我要用积分兑换大米", "积分兑换 食用油", "我想用积分换理发券", "换两条毛巾", "积分兑换"]
+    assert [named_reward(offer, text) for text in said] == [0, 1, 2, 3, None]  # type: ignore[arg-type]
