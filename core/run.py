@@ -16,6 +16,9 @@ import time
 
 from core.config import get_settings
 
+# Path without the query string: WeChat puts openids and signatures there.
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
+
 # (name, argv after the interpreter, only in demo mode)
 COMPANIONS: list[tuple[str, list[str], bool]] = [
     ("fake-wechat", ["-m", "core.wechat.fake_server", "--port", "8900"], True),
@@ -29,6 +32,7 @@ def web_command(host: str, port: int) -> list[str]:
     return [
         sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"{host}:{port}",
         "--workers", workers, "--threads", "8", "--timeout", "30", "--access-logfile", "-",
+        "--access-logformat", ACCESS_LOG_FORMAT,
     ]
 
 
