@@ -1,18 +1,11 @@
 """The HTTP contract every route shares: health, the error envelope, tokens, idempotency."""
 
-import uuid
-
 import pytest
-from flask import Blueprint, jsonify
 
 from core.db import session_scope
-from miniprogram_api.auth import current_person, login_required
-from miniprogram_api.idempotency import idempotent
-from miniprogram_api.uow import close_unit_of_work, db, finish_unit_of_work
-from miniprogram_api.validation import Body, parse_body
 from models.messaging import Notification
-from services.notifications import enqueue_notification
 from tests.factories import make_person
+from tests.notes_app import build_notes_app
 
 pytestmark = pytest.mark.e2e
 
@@ -53,34 +46,10 @@ def test_expired_token_is_refused(client, demo_people, token_for, frozen_clock):
     assert response.status_code == 401
 
 
-class NoteBody(Body):
-    text: str
-
-
 @pytest.fixture
 def notes_app(make_app, sqlite_db, memory_kv):
     """An app with one creating route, to exercise the shared conventions."""
-    from core.app import create_app  # noqa: F401  (make_app builds it)
-
-    bp = Blueprint("notes", __name__, url_prefix="/test")
-    bp.after_request(finish_unit_of_work)
-    bp.teardown_request(close_unit_of_work)
-
-    @bp.post("/notes")
-    @login_required
-    @idempotent
-    def create_note():
-        body = parse_body(NoteBody)
-        person = current_person()
-        note = enqueue_notification(db(), person_id=person.id, template="note", text=body.text,
-                                    dedupe_key=uuid.uuid4().hex)
-        if body.text == "boom":
-            raise RuntimeError("unexpected")
-        return jsonify({"id": note.id, "text": note.text}), 201
-
-    app = make_app(sqlite_db, memory_kv)
-    app.register_blueprint(bp)
-    return app
+    return build_notes_app(make_app, sqlite_db, memory_kv)
 
 
 def _count_notes():

@@ -1,48 +1,22 @@
 """Idempotency-Key under concurrency: one effect, one stored answer, on SQLite and PostgreSQL."""
 
 import threading
-import uuid
 
 import pytest
-from flask import Blueprint, jsonify
 from sqlalchemy import func, select
 
 from core.db import session_scope
-from miniprogram_api.auth import current_person, login_required
-from miniprogram_api.idempotency import idempotent
-from miniprogram_api.uow import close_unit_of_work, finish_unit_of_work
-from miniprogram_api.uow import db as request_db
-from miniprogram_api.validation import Body, parse_body
 from models.messaging import Notification
-from services.notifications import enqueue_notification
 from tests.factories import make_person
+from tests.notes_app import build_notes_app
 
 pytestmark = pytest.mark.integration
-
-
-class NoteBody(Body):
-    text: str
 
 
 @pytest.fixture
 def notes_app(make_app, db, memory_kv):
     """The real app plus one creating route whose every call would add a row."""
-    bp = Blueprint("notes", __name__, url_prefix="/test")
-    bp.after_request(finish_unit_of_work)
-    bp.teardown_request(close_unit_of_work)
-
-    @bp.post("/notes")
-    @login_required
-    @idempotent
-    def create_note():
-        body = parse_body(NoteBody)
-        note = enqueue_notification(request_db(), person_id=current_person().id, template="note",
-                                    text=body.text, dedupe_key=uuid.uuid4().hex)
-        return jsonify({"id": note.id, "text": note.text}), 201
-
-    app = make_app(db, memory_kv)
-    app.register_blueprint(bp)
-    return app
+    return build_notes_app(make_app, db, memory_kv)
 
 
 def _race(app, headers, bodies):
