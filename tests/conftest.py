@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -171,6 +172,18 @@ def frozen_clock() -> Iterator[clock.FrozenClock]:
     """Freeze the clock at 2026-11-29 09:00 Asia/Shanghai (a Sunday)."""
     with clock.frozen(DEFAULT_NOW) as frozen:
         yield frozen
+
+
+# ---------------------------------------------------------------- WeChat
+
+
+@pytest.fixture
+def fake_wechat() -> Iterator[Any]:
+    """The fake api.weixin.qq.com on a free loopback port, stopped after the test."""
+    from core.wechat.fake_server import serve_fake_wechat
+
+    with serve_fake_wechat() as server:
+        yield server
 
 
 # ---------------------------------------------------------------- the app

@@ -11,7 +11,6 @@ from schemathesis import GenerationMode, checks
 
 from core.config import use_settings
 from core.db import session_scope
-from core.wechat.fake_server import serve_fake_wechat
 from models.person import Person
 from services.auth import issue_token
 from services.demo import load_demo_data
@@ -24,12 +23,6 @@ CHECKS = [checks.not_a_server_error, checks.status_code_conformance,
           checks.content_type_conformance, checks.response_schema_conformance,
           checks.negative_data_rejection]
 NO_LIMITS = {"ip": None, "person": None, "login": None, "phone_lookup": None}
-
-
-@pytest.fixture
-def fake_wechat():
-    with serve_fake_wechat() as server:
-        yield server
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select, text
 
 from core.db import session_scope
-from core.wechat.fake_server import serve_fake_wechat
 from miniprogram_api.ratelimit import Limit
 from models.auth import ApiToken
 from models.person import Person
@@ -17,12 +16,6 @@ from tests.factories import make_person
 pytestmark = pytest.mark.integration
 CODE2SESSION = "/sns/jscode2session"
 PHONE = "/wxa/business/getuserphonenumber"
-
-
-@pytest.fixture
-def fake_wechat():
-    with serve_fake_wechat() as server:
-        yield server
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import pytest
 from core import clock
 from core.db import session_scope
 from core.wechat import AppCredentials, WeChatClient
-from core.wechat.fake_server import serve_fake_wechat
 from models.messaging import Notification
 from scheduler.dispatcher import dispatch_due_notifications
 from services import channels, outbox
@@ -18,12 +17,6 @@ pytestmark = pytest.mark.integration
 CUSTOM = "/cgi-bin/message/custom/send"
 SUBSCRIBE = "/cgi-bin/message/subscribe/bizsend"
 TEMPLATE = "/cgi-bin/message/template/send"
-
-
-@pytest.fixture
-def fake_wechat():
-    with serve_fake_wechat() as server:
-        yield server
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from core.config import ROOT
 from core.db import session_scope
-from core.wechat.fake_server import serve_fake_wechat
 from models.messaging import Notification
 from scheduler.jobs import JOBS, build_scheduler
 from scheduler.lease import Lease
@@ -42,12 +41,6 @@ def test_the_lease_has_one_holder_and_passes_on_when_it_lapses(kv):
     assert not first.renew() and not first.acquire()
     second.release()
     assert first.acquire()
-
-
-@pytest.fixture
-def fake_wechat():
-    with serve_fake_wechat() as server:
-        yield server
 
 
 @pytest.fixture

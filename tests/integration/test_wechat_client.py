@@ -10,17 +10,10 @@ from core.wechat import (
     WeChatTokenError,
     WeChatTransientError,
 )
-from core.wechat.fake_server import serve_fake_wechat
 
 pytestmark = pytest.mark.integration
 CUSTOM = "/cgi-bin/message/custom/send"
 TOKEN = "/cgi-bin/stable_token"
-
-
-@pytest.fixture
-def fake_wechat():
-    with serve_fake_wechat() as server:
-        yield server
 
 
 @pytest.fixture
