@@ -17,30 +17,31 @@ PENDING = "\x00pending"
 _POLL = 0.02
 
 
-def _key(key: str) -> str:
+def store_key(key: str) -> str:
+    """Return the store key that holds a message's claim and then its reply."""
     return f"wx:msg:{key}"
 
 
 def claim(kv: KV, key: str) -> str | None:
     """Take the right to answer this message (None), or return the reply a copy already gave."""
-    if kv.set_if_absent(_key(key), PENDING, REPLY_TTL):
+    if kv.set_if_absent(store_key(key), PENDING, REPLY_TTL):
         return None
-    return kv.get(_key(key)) or PENDING
+    return kv.get(store_key(key)) or PENDING
 
 
 def release(kv: KV, key: str) -> None:
     """Give the claim back after a failure, so a retry may try again."""
-    kv.delete(_key(key))
+    kv.delete(store_key(key))
 
 
 def remember_reply(kv: KV, key: str, reply: str) -> None:
     """Store the reply so later copies get the same answer."""
-    kv.set(_key(key), reply, REPLY_TTL)
+    kv.set(store_key(key), reply, REPLY_TTL)
 
 
 def forget(kv: KV, key: str) -> None:
     """Drop what the store knows of a message (tests use this to prove the database guard)."""
-    kv.delete(_key(key))
+    kv.delete(store_key(key))
 
 
 def wait_for_reply(kv: KV, key: str, *, wait: float) -> str | None:
@@ -48,7 +49,7 @@ def wait_for_reply(kv: KV, key: str, *, wait: float) -> str | None:
     deadline = time.monotonic() + wait
     delay = _POLL
     while time.monotonic() < deadline:
-        value = kv.get(_key(key))
+        value = kv.get(store_key(key))
         if value is None:
             return None
         if value != PENDING:

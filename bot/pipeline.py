@@ -1,10 +1,13 @@
 """Answer one inbound message exactly once, within WeChat's time budget.
 
-Order: claim the message in the store (or read the reply a copy gave) →
-per-user lock → one unit of work that converses and logs the message under
-its unique key (the final guard) → save dialogue state → remember the reply. Work runs on a small thread pool so
-the request can answer `success` at the budget and let the reply go out
-through the outbox as a customer-service message.
+Order: open the turn in the store in one round trip (claim the message or
+read the reply a copy gave, take the sender's lock, read the dialogue) →
+one unit of work that converses → close the turn in one round trip (the
+reply for later copies, the dialogue state, the lock). A turn that wrote to
+the database logs the message under its unique key in the same transaction:
+the final guard, so a copy can never repeat a side effect. Work runs on a
+small thread pool so the request can answer `success` at the budget and let
+the reply go out through the outbox as a customer-service message.
 """
 
 from __future__ import annotations
@@ -13,33 +16,33 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import dedupe
-from bot.dialogue.state import DialogueState, load_state, save_state, user_lock_key
+from bot import dedupe, turnstore
+from bot.dialogue.state import DialogueState, decode_state, encode_state
 from bot.message import Inbound
 from bot.reply import SUCCESS, text_reply
 from bot.router import get_router
 from bot.turn import Turn
+from bot.turnstore import Opened
 from core import clock
-from core.db import session_scope
-from core.kv import KV, LockTimeout, get_kv, locked
+from core.db import session_scope, session_wrote
+from core.kv import KV, LockTimeout, get_kv
 from models.bot import InboundMessage
-from models.person import Person
 from services.channels import touch_interaction
 from services.notifications import enqueue_notification
 from services.outbox import release_waiting_notifications
-from services.persons import get_or_create_person_by_oa_openid
 
 logger = logging.getLogger(__name__)
 BUDGET_SECONDS = 4.5
-# A window that opened within the last minute needs no refresh (saves three writes).
-TOUCH_EVERY = timedelta(seconds=60)
+# WeChat retries 5 s after a message it got no answer to; a copy this late
+# is checked against the database log in case the store lost its reply.
+LATE_COPY_SECONDS = 3
 SORRY = "系统有点忙，请过一会儿再发一次。"
 
 
@@ -82,14 +85,13 @@ def answer_message(message: Inbound, *, budget: float | None = None) -> str:
     """Return the reply body for a message: reply XML, or `success`."""
     budget = BUDGET_SECONDS if budget is None else budget
     kv = get_kv()
-    key = message.dedupe_key
-    earlier = dedupe.claim(kv, key)
-    if earlier == dedupe.PENDING:
-        return dedupe.wait_for_reply(kv, key, wait=budget) or SUCCESS
-    if earlier is not None:
-        return earlier
+    opened = turnstore.open_turn(kv, message)
+    if opened.earlier == dedupe.PENDING:
+        return dedupe.wait_for_reply(kv, message.dedupe_key, wait=budget) or SUCCESS
+    if opened.earlier is not None:
+        return opened.earlier
     ticket = Ticket()
-    future = _executor().submit(_answer_claimed, message, ticket, budget)
+    future = _executor().submit(_answer_claimed, message, opened, ticket, budget)
     try:
         return future.result(timeout=budget)
     except FutureTimeout:
@@ -99,71 +101,85 @@ def answer_message(message: Inbound, *, budget: float | None = None) -> str:
         return future.result()
 
 
-def _answer_claimed(message: Inbound, ticket: Ticket, budget: float) -> str:
+def _answer_claimed(message: Inbound, opened: Opened, ticket: Ticket, budget: float) -> str:
     kv = get_kv()
-    key = message.dedupe_key
+    action, raw_state = turnstore.KEEP, None
     try:
-        with locked(kv, user_lock_key(message.openid), ttl=30.0, wait=budget):
-            reply = _converse(kv, message, ticket)
+        if opened.lock_token is None:
+            opened = turnstore.wait_for_lock(kv, message, wait=budget)
+        reply, action, raw_state = _converse(kv, message, ticket, opened)
     except Duplicate as duplicate:
         reply = duplicate.reply
     except LockTimeout:
-        dedupe.release(kv, key)
+        turnstore.abandon(kv, message, opened)
         return SUCCESS
     except Exception:
         logger.exception("could not answer a %s message", message.msg_type)
-        dedupe.release(kv, key)
+        turnstore.abandon(kv, message, opened)
         return _render(message, SORRY)
-    dedupe.remember_reply(kv, key, reply)
+    turnstore.close_turn(kv, message, opened, reply, action, raw_state)
     return reply
 
 
-def _converse(kv: KV, message: Inbound, ticket: Ticket) -> str:
+def _converse(kv: KV, message: Inbound, ticket: Ticket,
+              opened: Opened) -> tuple[str, str, str | None]:
+    """Answer in one unit of work; return the reply and what to do with the dialogue state."""
     now = clock.now()
-    state, timed_out = load_state(kv, message.openid, now)
+    if _is_late_copy(message, now) and (stored := _stored_reply(message.dedupe_key)) is not None:
+        raise Duplicate(stored)
+    state, timed_out = decode_state(opened.raw_state, now)
     was_idle = state.idle and timed_out is None
     try:
         with session_scope() as session:
-            reply = _turn(session, kv, message, ticket, state, now, timed_out)
+            reply = _turn(session, kv, message, ticket, state, now, timed_out,
+                          touch=opened.first_in_a_minute)
     except IntegrityError as exc:
         stored = _stored_reply(message.dedupe_key)
         if stored is None:
             raise
         raise Duplicate(stored) from exc
-    if not (was_idle and state.idle):
-        save_state(kv, message.openid, state, now)
-    return reply
+    if was_idle and state.idle:
+        return reply, turnstore.KEEP, None
+    raw = encode_state(state, now)
+    return reply, (turnstore.DROP if raw is None else turnstore.SAVE), raw
+
+
+def _is_late_copy(message: Inbound, now: datetime) -> bool:
+    try:
+        return now.timestamp() - int(message.create_time) > LATE_COPY_SECONDS
+    except ValueError:
+        return False
 
 
 def _turn(session: Session, kv: KV, message: Inbound, ticket: Ticket, state: DialogueState,
-          now: datetime, timed_out: str | None) -> str:
-    """Converse, then log the message under its unique key in the same transaction.
+          now: datetime, timed_out: str | None, *, touch: bool) -> str:
+    """Converse; when that wrote anything, log the message under its unique key in the same transaction.
 
-    A concurrent copy blocks on that key until this one commits, then fails
-    and rolls back everything it did: exactly one copy has side effects.
+    A concurrent copy that also writes blocks on that key until this one
+    commits, then fails and rolls back everything it did: exactly one copy
+    has side effects. A turn that only read leaves nothing to guard.
     """
-    person = get_or_create_person_by_oa_openid(session, openid=message.openid)
-    _note_interaction(session, person, now)
-    turn = Turn(session, kv, message, person, now, state)
+    turn = Turn(session, kv, message, now, state)
+    if touch:
+        _note_interaction(session, turn, now)
     text = get_router().route(turn, timed_out=timed_out)
     reply, mode = (_render(message, text) if text else SUCCESS), "passive"
     if not ticket.take_passive() and text:
-        _send_later(session, person.id, message, text)
+        _send_later(session, turn.person.id, message, text)
         reply, mode = SUCCESS, "outbox"
-    session.add(InboundMessage(
-        dedupe_key=message.dedupe_key, openid=message.openid, person_id=person.id,
-        msg_type=message.msg_type, event=message.event or None,
-        content=message.content or None, received_at=now, reply_xml=reply, reply_mode=mode,
-    ))
-    session.flush()
+    if session_wrote(session):
+        session.add(InboundMessage(
+            dedupe_key=message.dedupe_key, openid=message.openid, person_id=turn.person.id,
+            msg_type=message.msg_type, event=message.event or None,
+            content=message.content or None, received_at=now, reply_xml=reply, reply_mode=mode,
+        ))
+        session.flush()
     return reply
 
 
-def _note_interaction(session: Session, person: Person, now: datetime) -> None:
-    """Open the 48-hour window and let waiting notifications go (at most once a minute)."""
-    last = person.last_interaction_at
-    if last is not None and timedelta(0) <= now - clock.as_aware(last) < TOUCH_EVERY:
-        return
+def _note_interaction(session: Session, turn: Turn, now: datetime) -> None:
+    """Open the 48-hour window and let waiting notifications go (the store lets this run once a minute)."""
+    person = turn.person
     touch_interaction(session, person_id=person.id, at=now)
     release_waiting_notifications(session, person_id=person.id)
 

@@ -15,16 +15,36 @@ from models.person import Person
 
 @dataclass
 class Turn:
-    """One inbound message being answered inside one unit of work."""
+    """One inbound message being answered inside one unit of work.
+
+    The person is read (or, for a new follower, created) on first use, so a
+    turn that never needs them — a greeting, a menu, a question not
+    understood — never touches the database.
+    """
 
     session: Session
     kv: KV
     message: Inbound
-    person: Person
     now: datetime
     state: DialogueState
     notes: list[str] = field(default_factory=list)
     text: str = ""
+    _person: Person | None = field(default=None, repr=False)
+
+    @property
+    def person(self) -> Person:
+        """Return the sender, reading or creating them on first use."""
+        if self._person is None:
+            from services.persons import get_or_create_person_by_oa_openid
+
+            self._person = get_or_create_person_by_oa_openid(self.session,
+                                                             openid=self.message.openid)
+        return self._person
+
+    @property
+    def person_known(self) -> bool:
+        """True once the sender has been read in this turn."""
+        return self._person is not None
 
     @property
     def source_key(self) -> str:

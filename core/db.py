@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 15000
 READONLY = "linli_readonly"
 
+WROTE = "linli.wrote"
+
 _engines: dict[str, Engine] = {}
 _current_url: str | None = None
 _factory: sessionmaker[Session] | None = None
@@ -113,6 +115,22 @@ def new_session(*, readonly: bool = False) -> Session:
         return Session(bind=engine.execution_options(**{READONLY: True}), expire_on_commit=False)
     assert _factory is not None
     return _factory()
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _context: Any) -> None:
+    session.info[WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
+
+def session_wrote(session: Session) -> bool:
+    """True when the session flushed or executed a write, or holds changes not yet flushed."""
+    return bool(session.info.get(WROTE) or session.new or session.dirty or session.deleted)
 
 
 @contextmanager

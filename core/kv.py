@@ -11,8 +11,9 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 _RELEASE_LUA = """
@@ -36,6 +37,29 @@ return 0
 """
 
 
+class KeyView(Protocol):
+    """What a script's Python twin may do to the in-process store (the mutex is held)."""
+
+    def get(self, key: str) -> str | None: ...
+    def set(self, key: str, value: str, ttl: float | None = None) -> None: ...
+    def set_if_absent(self, key: str, value: str, ttl: float | None = None) -> bool: ...
+    def delete(self, key: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Script:
+    """Several store steps as one atomic round trip, written twice.
+
+    `lua` runs in Redis (KEYS are prefixed, TTLs in ARGV are milliseconds);
+    `python` does the same on the in-process store while it holds its mutex.
+    Both return a list; the tests run every script on both stores.
+    """
+
+    name: str
+    lua: str
+    python: Callable[[KeyView, Sequence[str], Sequence[str]], list[Any]]
+
+
 class KV(Protocol):
     """What every store offers; values are strings, TTLs are seconds."""
 
@@ -49,6 +73,7 @@ class KV(Protocol):
     def release_lock(self, key: str, token: str) -> bool: ...
     def renew_lock(self, key: str, token: str, ttl: float) -> bool: ...
     def ping(self) -> bool: ...
+    def run(self, script: Script, keys: Sequence[str], args: Sequence[str]) -> list[Any]: ...
 
 
 class LockTimeout(RuntimeError):
@@ -135,9 +160,36 @@ class MemoryKV:
     def ping(self) -> bool:
         return True
 
+    def run(self, script: Script, keys: Sequence[str], args: Sequence[str]) -> list[Any]:
+        with self._mutex:
+            return script.python(_LockedView(self), keys, args)
+
     def clear(self) -> None:
         with self._mutex:
             self._data.clear()
+
+
+class _LockedView:
+    """The in-process store seen from inside `run` (its mutex already held)."""
+
+    def __init__(self, store: MemoryKV) -> None:
+        self._store = store
+
+    def get(self, key: str) -> str | None:
+        item = self._store._live(key)
+        return None if item is None else item[0]
+
+    def set(self, key: str, value: str, ttl: float | None = None) -> None:
+        self._store._data[key] = (value, self._store._deadline(ttl))
+
+    def set_if_absent(self, key: str, value: str, ttl: float | None = None) -> bool:
+        if self._store._live(key) is not None:
+            return False
+        self.set(key, value, ttl)
+        return True
+
+    def delete(self, key: str) -> None:
+        self._store._data.pop(key, None)
 
 
 class RedisKV:
@@ -153,6 +205,7 @@ class RedisKV:
         self._release = self.client.register_script(_RELEASE_LUA)
         self._incr = self.client.register_script(_INCR_LUA)
         self._renew = self.client.register_script(_RENEW_LUA)
+        self._scripts: dict[str, Any] = {}
 
     def _k(self, key: str) -> str:
         return self.prefix + key
@@ -193,6 +246,12 @@ class RedisKV:
 
     def ping(self) -> bool:
         return bool(self.client.ping())
+
+    def run(self, script: Script, keys: Sequence[str], args: Sequence[str]) -> list[Any]:
+        registered = self._scripts.get(script.name)
+        if registered is None:
+            registered = self._scripts[script.name] = self.client.register_script(script.lua)
+        return list(registered(keys=[self._k(k) for k in keys], args=list(args)))
 
     def clear(self) -> None:
         """Delete every key under this store's prefix (tests)."""

@@ -45,9 +45,8 @@ def user_lock_key(openid: str) -> str:
     return f"dlg-lock:{openid}"
 
 
-def load_state(kv: KV, openid: str, now: datetime) -> tuple[DialogueState, str | None]:
-    """Return the person's state, and the flow that timed out (if one did)."""
-    raw = kv.get(state_key(openid))
+def decode_state(raw: str | None, now: datetime) -> tuple[DialogueState, str | None]:
+    """Read a stored state; return it and the flow that timed out (if one did)."""
     if raw is None:
         return DialogueState(), None
     try:
@@ -59,10 +58,23 @@ def load_state(kv: KV, openid: str, now: datetime) -> tuple[DialogueState, str |
     return state, None
 
 
+def encode_state(state: DialogueState, now: datetime) -> str | None:
+    """Stamp and serialise a state; None when there is nothing to remember."""
+    if state.idle:
+        return None
+    state.updated_at = now.timestamp()
+    return json.dumps(asdict(state), ensure_ascii=False)
+
+
+def load_state(kv: KV, openid: str, now: datetime) -> tuple[DialogueState, str | None]:
+    """Return the person's state, and the flow that timed out (if one did)."""
+    return decode_state(kv.get(state_key(openid)), now)
+
+
 def save_state(kv: KV, openid: str, state: DialogueState, now: datetime) -> None:
     """Store the state with a TTL, or drop it when there is nothing to remember."""
-    if state.idle:
+    raw = encode_state(state, now)
+    if raw is None:
         kv.delete(state_key(openid))
         return
-    state.updated_at = now.timestamp()
-    kv.set(state_key(openid), json.dumps(asdict(state), ensure_ascii=False), TIMEOUT_SECONDS)
+    kv.set(state_key(openid), raw, TIMEOUT_SECONDS)

@@ -60,10 +60,11 @@ def test_four_copies_at_once_book_once_and_answer_the_same(wechat):
     assert bookings() == 1
 
 
-def test_the_database_key_guards_even_when_the_store_forgets(wechat, kv):
+def test_the_database_key_guards_even_when_the_store_forgets(wechat, kv, frozen_clock):
     confirm = _ready_to_confirm(wechat)
     first = wechat.post(confirm)
     dedupe.forget(kv, "m:demo_elder_wang:1795914000:7700001")
+    frozen_clock.advance(seconds=5)  # WeChat retries 5 s later
     again = wechat.post(confirm)
     assert again.body == first.body and bookings() == 1
     with session_scope() as s:
@@ -91,3 +92,23 @@ def test_a_slow_reply_answers_success_and_goes_out_as_a_customer_service_message
                 break
         time.sleep(0.05)
     assert len(sent) == 1 and "低保" in sent[0].text
+
+
+def test_a_turn_that_only_reads_leaves_no_message_in_the_database(wechat):
+    reply = wechat.say("demo_elder_wang", "你好")
+    assert reply.status == 200 and reply.content
+    wechat.say("demo_elder_wang", "帮助")
+    with session_scope() as s:
+        logged = s.scalars(select(InboundMessage.msg_type)
+                           .where(InboundMessage.openid == "demo_elder_wang")).all()
+    assert len(logged) <= 1  # at most the first message, which opened the 48-hour window
+
+
+def test_a_late_copy_gets_the_logged_reply_even_when_the_store_lost_everything(wechat, kv,
+                                                                             frozen_clock):
+    confirm = _ready_to_confirm(wechat)
+    first = wechat.post(confirm)
+    kv.clear()  # the store restarted: no reply, no dialogue state, no marks
+    frozen_clock.advance(seconds=10)
+    again = wechat.post(confirm)
+    assert again.body == first.body and bookings() == 1
