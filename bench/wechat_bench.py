@@ -121,7 +121,7 @@ def start_linli(db_url: str, port: int) -> subprocess.Popen[bytes]:
                KV_PREFIX=f"linli-bench-{uuid.uuid4().hex[:6]}:")
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "8", "--timeout", "30"],
+         "--workers", "2", *os.environ.get("BENCH_THREADS", "--threads 8").split(), "--timeout", "30"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
 
 

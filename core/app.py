@@ -8,6 +8,8 @@ import uuid
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
+from flask.sessions import NullSession, SessionInterface
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from core import db as core_db
@@ -68,6 +70,9 @@ def _render_http(error: HTTPException) -> Response:
 def _render_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return _render_http(error)
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        logger.warning("database connection lost; the pool reconnects on the next request")
+        return envelope(503, "UNAVAILABLE", "系统正在恢复，请过一会儿再试。")
     logger.exception("unhandled error")
     return envelope(500, "INTERNAL_ERROR", "系统出了点问题，请稍后再试。")
 
@@ -82,6 +87,20 @@ def _install_request_hooks(app: Flask) -> None:
     def _echo_request_id(response: Response) -> Response:
         response.headers["X-Request-ID"] = request_id()
         return response
+
+
+class NoCookieSessions(SessionInterface):
+    """No state in Flask's signed cookie: the console keeps its own sessions server-side.
+
+    Flask would otherwise build a signing serializer for every request,
+    WeChat's messages included.
+    """
+
+    def open_session(self, app: Flask, request: Any) -> NullSession:
+        return NullSession()
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        return None
 
 
 def _install_error_handlers(app: Flask) -> None:
@@ -129,6 +148,7 @@ def create_app(settings: Settings | None = None, *, kv: KV | None = None) -> Fla
     app = Flask("linli")
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=1024 * 1024)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.session_interface = NoCookieSessions()
     app.extensions["linli.settings"] = settings
     app.extensions["linli.kv"] = store
     _install_request_hooks(app)

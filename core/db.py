@@ -4,12 +4,15 @@ The front door owns the transaction: `with session_scope() as s:` is one
 unit of work (commit on success, rollback on error); services only flush.
 SQLite runs in WAL mode with a busy timeout and foreign keys, and starts
 every write transaction with BEGIN IMMEDIATE so two writers queue instead
-of failing half-way. PostgreSQL goes through psycopg 3 with pool_pre_ping.
+of failing half-way. PostgreSQL goes through psycopg 3; a pooled connection
+that sat idle for more than PING_AFTER_IDLE seconds is pinged before use
+(a busy connection is not: that round trip would cost every request).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,11 +20,14 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+PING_AFTER_IDLE = 5.0
+_IDLE_SINCE = "linli.idle_since"
 READONLY = "linli_readonly"
 
 WROTE = "linli.wrote"
@@ -70,9 +76,32 @@ def create_db_engine(url: str) -> Engine:
         )
         _prepare_sqlite(engine)
         return engine
-    return create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_recycle=1800
-    )
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
+    _ping_after_idle(engine)
+    return engine
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """Ping a pooled connection before use only when it sat idle a while.
+
+    A connection that failed anyway (the server restarted under load) raises
+    on first use; SQLAlchemy then drops the whole pool, so each process sees
+    that once (the web answers 503, the bot asks the person to send again).
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _note_idle(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the pool retries with a fresh connection
+            raise DisconnectionError("idle connection is gone") from exc
 
 
 def configure_database(url: str) -> Engine:

@@ -120,3 +120,39 @@ def test_outbox_text_and_alert_summaries_are_sealed_at_rest(db):
 
         assert s.scalars(select(Notification.text)).one().startswith("王秀英")
         assert s.scalars(select(RiskAlert)).one().summary.endswith("咳血")
+
+
+def _drop_server_side() -> None:
+    """Terminate every server connection to the test database (a restart, as the pool sees it)."""
+    import psycopg
+
+    url = get_engine().url
+    admin_url = url.set(drivername="postgresql", database="postgres")
+    with psycopg.connect(admin_url.render_as_string(hide_password=False), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                      " WHERE datname = %s AND pid <> pg_backend_pid()", [url.database])
+
+
+def test_an_idle_pooled_connection_the_server_dropped_is_replaced_unseen(pg_db, monkeypatch):
+    import core.db
+
+    with session_scope() as s:
+        s.scalar(text("SELECT 1"))
+    _drop_server_side()
+    monkeypatch.setattr(core.db, "PING_AFTER_IDLE", 0.0)  # it has now been idle long enough
+    with session_scope() as s:
+        assert s.scalar(text("SELECT 1")) == 1
+    get_engine().dispose()  # the other pooled connections are dead too
+
+
+def test_a_busy_connection_the_server_dropped_costs_one_503_then_the_pool_reconnects(
+        pg_db, make_app, memory_kv):
+    client = make_app(pg_db, memory_kv).test_client()
+    stranger = {"Authorization": "Bearer not-a-token"}
+    assert client.get("/api/v1/me", headers=stranger).status_code == 401  # the pool is warm
+    _drop_server_side()
+    lost = client.get("/api/v1/me", headers=stranger)
+    assert lost.status_code == 503
+    assert lost.get_json()["code"] == "UNAVAILABLE" and lost.get_json()["request_id"]
+    assert client.get("/api/v1/me", headers=stranger).status_code == 401
+    get_engine().dispose()
