@@ -1,12 +1,13 @@
 """/wechat under load: Linli beside the shared peer bots, same harness, same run.
 
-Run: .venv/bin/python bench/wechat_bench.py [--duration 10] [--connections 64] [--skip-peers]
+Run: .venv/bin/python bench/wechat_bench.py [--duration 10] [--connections 64] [--threads 4]
+     [--skip-peers]
 Needs `wrk` (apt-get install -y wrk), PostgreSQL and Redis. It finds the shared
 harness at ../shared/bench relative to the repository, creates its own
 PostgreSQL database (BENCH_DATABASE_URL names the server, default
 postgresql://postgres@127.0.0.1:5432/postgres), migrates it, loads the demo
 data plus 40 registered bench residents, and serves Linli with gunicorn
-(2 workers x 8 threads, Redis shared store). Linli runs twice: with a
+(2 workers x 4 threads by default, Redis shared store). Linli runs twice: with a
 realistic mix (multi-turn bookings and cancellations with read-back and
 "1", policy questions, menus, nearby canteens, events) and with the shared
 sample mix; then peers (b) Flask+wechatpy and (c) Flask+wechatpy+jieba+SQLite
@@ -115,13 +116,13 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-def start_linli(db_url: str, port: int) -> subprocess.Popen[bytes]:
+def start_linli(db_url: str, port: int, threads: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ, LINLI_ENV="test", DATABASE_URL=db_url, WECHAT_TOKEN=TOKEN,
                REDIS_URL=test_services.redis_url(), LOG_LEVEL="WARNING",
                KV_PREFIX=f"linli-bench-{uuid.uuid4().hex[:6]}:")
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", *os.environ.get("BENCH_THREADS", "--threads 8").split(), "--timeout", "30"],
+         "--workers", "2", "--threads", str(threads), "--timeout", "30"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
 
 
@@ -170,6 +171,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per Linli worker")
     parser.add_argument("--skip-peers", action="store_true")
     args = parser.parse_args()
     if not (SHARED / "wechat_load.py").is_file():
@@ -186,7 +188,7 @@ def main() -> int:
             mix = Path(tmp) / "linli_mix.jsonl"
             realistic_mix(mix)
             port = free_port()
-            proc = start_linli(db_url, port)
+            proc = start_linli(db_url, port, args.threads)
             url = f"http://127.0.0.1:{port}/wechat"
             try:
                 wait_ready(url, proc)
@@ -205,9 +207,16 @@ def main() -> int:
     finally:
         dispose_database(db_url)
         test_services.drop_pg_database(name)
-    print(f"\n/wechat, {args.connections} connections, {args.duration} s, 2 workers each:")
+    print(f"\n/wechat, {args.connections} connections, {args.duration} s, 2 workers each"
+          f" (Linli {args.threads} threads a worker):")
     for label, r in results.items():
         show(label, r)
+    peer = results.get("(c) flask_jieba_sqlite")
+    if peer:
+        for label in ("Linli (realistic mix)", "Linli (sample mix)"):
+            r = results[label]
+            print(f"{label} / (c): throughput {r['rps'] / peer['rps']:.2f} (target >= 0.5), "
+                  f"p99 {r['p99_ms']:.0f} ms (target < 200)")
     return 0
 
 

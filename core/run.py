@@ -31,7 +31,7 @@ def web_command(host: str, port: int) -> list[str]:
     workers = "2" if get_settings().redis_url else "1"
     return [
         sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"{host}:{port}",
-        "--workers", workers, "--threads", "8", "--timeout", "30", "--access-logfile", "-",
+        "--workers", workers, "--threads", "4", "--timeout", "30", "--access-logfile", "-",
         "--access-logformat", ACCESS_LOG_FORMAT,
     ]
 

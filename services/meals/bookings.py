@@ -75,10 +75,11 @@ def _check(session: Session, *, actor: Person, person_id: int, canteen_id: int, 
         raise ValidationFailed(f"只能预订{BOOK_AHEAD_DAYS}天以内的餐。")
     if day < clock.today():
         raise ValidationFailed("这一天已经过去了，请选今天或以后的日子。")
-    stmt = select(Person).where(Person.id == person_id)
     if lock_person:  # serialises one person's bookings so the monthly cap holds
-        stmt = stmt.with_for_update(key_share=True)
-    person = session.scalar(stmt)
+        stmt = select(Person).where(Person.id == person_id).with_for_update(key_share=True)
+        person = session.scalar(stmt)
+    else:
+        person = session.get(Person, person_id)
     if person is None:
         raise NotFound()
     if not person.name or person.birth_date is None:
