@@ -78,17 +78,22 @@ def prepare_database(url: str) -> None:
 
 
 def realistic_mix(path: Path) -> None:
-    """Half multi-turn bookings (book, yes, cancel, yes), half one-shot questions and events."""
+    """Half multi-turn bookings (book, yes, cancel, yes), half one-shot questions and events.
+
+    A resident's next turn comes a whole round later (more than 64 messages
+    on), as a person reads a reply before answering it; with 64 connections
+    in flight, turns written side by side would arrive at the same moment and
+    queue on the resident's dialogue lock, which no person does.
+    """
+    turns = ["订后天午饭一份送到家", "1", "取消后天的午饭", "1"]
     lines: list[dict[str, str]] = []
-    for n in range(RESIDENTS):
-        who = resident(n)
-        turns = ["订后天午饭一份送到家", "1", "取消后天的午饭", "1"]
-        for i, text in enumerate(turns):
-            lines.append({"from": who, "content": text})
+    for i, text in enumerate(turns):
+        for n in range(RESIDENTS):
+            lines.append({"from": resident(n), "content": text})
             lines.append({"content": ONE_SHOTS[(n * 4 + i) % len(ONE_SHOTS)]})
-        if n % 5 == 0:
-            lines.append({"type": "event", "event": "CLICK", "key": "MENU_HELP"})
-            lines.append({"type": "event", "event": "subscribe"})
+            if n % 20 == 0:
+                lines.append({"type": "event", "event": "CLICK", "key": "MENU_HELP"})
+                lines.append({"type": "event", "event": "subscribe"})
     path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
 
 

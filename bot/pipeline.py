@@ -85,7 +85,11 @@ def answer_message(message: Inbound, *, budget: float | None = None) -> str:
     """Return the reply body for a message: reply XML, or `success`."""
     budget = BUDGET_SECONDS if budget is None else budget
     kv = get_kv()
-    opened = turnstore.open_turn(kv, message)
+    try:
+        opened = turnstore.open_turn(kv, message)
+    except Exception:  # the store is down: nothing can be claimed, so nothing is done
+        logger.warning("shared store unreachable; asking the sender to try again", exc_info=True)
+        return _render(message, SORRY)
     if opened.earlier == dedupe.PENDING:
         return dedupe.wait_for_reply(kv, message.dedupe_key, wait=budget) or SUCCESS
     if opened.earlier is not None:
@@ -111,14 +115,24 @@ def _answer_claimed(message: Inbound, opened: Opened, ticket: Ticket, budget: fl
     except Duplicate as duplicate:
         reply = duplicate.reply
     except LockTimeout:
-        turnstore.abandon(kv, message, opened)
+        _abandon(kv, message, opened)
         return SUCCESS
     except Exception:
         logger.exception("could not answer a %s message", message.msg_type)
-        turnstore.abandon(kv, message, opened)
+        _abandon(kv, message, opened)
         return _render(message, SORRY)
-    turnstore.close_turn(kv, message, opened, reply, action, raw_state)
+    try:
+        turnstore.close_turn(kv, message, opened, reply, action, raw_state)
+    except Exception:  # committed already: the reply still goes back; the lock lapses in 30 s
+        logger.warning("could not close a turn in the shared store", exc_info=True)
     return reply
+
+
+def _abandon(kv: KV, message: Inbound, opened: Opened) -> None:
+    try:
+        turnstore.abandon(kv, message, opened)
+    except Exception:  # the store is down too: its keys lapse on their own
+        logger.warning("could not release a turn in the shared store", exc_info=True)
 
 
 def _converse(kv: KV, message: Inbound, ticket: Ticket,

@@ -189,3 +189,14 @@ def test_one_miss_offers_choices_and_a_second_offers_a_person(wechat, demo_peopl
     third = wechat.say("demo_elder_li", "转人工")
     assert "已经通知社区工作人员" in third.content
     assert count(HelpRequest, HelpRequest.needs_human.is_(True)) == 1
+
+
+def test_with_the_shared_store_down_the_sender_is_asked_to_try_again(make_app, sqlite_db,
+                                                                      frozen_clock, demo_people):
+    from core.kv import RedisKV
+
+    app = make_app(sqlite_db, RedisKV("redis://127.0.0.1:1/0"))  # nothing listens there
+    sim = WeChatSimulator(app.test_client(), app.extensions["linli.settings"])
+    reply = sim.say("demo_elder_wang", "帮我订明天中午的饭")
+    assert reply.status == 200 and "请过一会儿再发一次" in reply.content
+    assert count(InboundMessage) == 0
