@@ -53,19 +53,30 @@ class NaiveBayes:
             }
             self.unseen[label] = math.log(ALPHA / denominator)
         self.vocab = frozenset(vocab)
+        # Sparse form for predict: a label's score is its prior, plus `unseen`
+        # for every known feature, plus (log p - unseen) where the label saw it.
+        index = {label: i for i, label in enumerate(self.labels)}
+        self._base = [self.prior[label] for label in self.labels]
+        self._unseen = [self.unseen[label] for label in self.labels]
+        deltas: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for label in self.labels:
+            for f, value in self.log_prob[label].items():
+                deltas[f].append((index[label], value - self.unseen[label]))
+        self._deltas = dict(deltas)
 
     def predict(self, text: str) -> tuple[str, float] | None:
         """Return the best label and its posterior, or None when no feature is known."""
-        feats = [f for f in features(text) if f in self.vocab]
+        feats = [f for f in features(text) if f in self._deltas]
         if not feats or not self.labels:
             return None
-        scores = {}
-        for label in self.labels:
-            table, unseen = self.log_prob[label], self.unseen[label]
-            scores[label] = self.prior[label] + sum(table.get(f, unseen) for f in feats)
-        best = max(scores, key=scores.__getitem__)
-        top = scores[best]
-        norm = sum(math.exp(s - top) for s in scores.values())
+        n = len(feats)
+        scores = [base + unseen * n for base, unseen in zip(self._base, self._unseen, strict=True)]
+        for f in feats:
+            for i, delta in self._deltas[f]:
+                scores[i] += delta
+        top = max(scores)
+        best = self.labels[scores.index(top)]
+        norm = sum(math.exp(s - top) for s in scores)
         return best, 1.0 / norm
 
 

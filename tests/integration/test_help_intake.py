@@ -176,6 +176,15 @@ def test_asking_for_a_human_flags_the_request_and_tells_staff(db, frozen_clock):
         assert made.code in told.text
 
 
+def test_asking_for_a_human_again_joins_the_request_and_tells_staff_once(db, frozen_clock):
+    with session_scope() as s:
+        w = make_world(s)
+        first = request_human_agent(s, actor=w.resident, note="机器人听不懂我")
+        again = request_human_agent(s, actor=w.resident, note="还是没人联系我")
+        assert again.id == first.id and "还是没人联系我" in again.description
+        assert len([n for n in _notes(s, w.staff.id) if n.template == "help_human"]) == 1
+
+
 def test_routing_prefers_the_most_specific_rule(db):
     with session_scope() as s:
         w = make_world(s)
