@@ -1,8 +1,9 @@
 """Dedupe WeChat's retries in the shared store: one key per message, first "pending", then the reply.
 
-The first copy takes the key (SET NX "pending"), computes the reply and
-overwrites the key with it; a copy arriving meanwhile polls the key until
-the reply is there; later copies read it at once. The store makes repeats
+The first copy takes the key (SET NX "pending", in bot.turnstore's open
+script), computes the reply and overwrites the key with it (the close
+script); a copy arriving meanwhile polls the key until the reply is there;
+later copies read it at once. The store makes repeats
 fast; the unique key on `inbound_messages` is the final guard (bot.pipeline).
 """
 
@@ -22,21 +23,9 @@ def store_key(key: str) -> str:
     return f"wx:msg:{key}"
 
 
-def claim(kv: KV, key: str) -> str | None:
-    """Take the right to answer this message (None), or return the reply a copy already gave."""
-    if kv.set_if_absent(store_key(key), PENDING, REPLY_TTL):
-        return None
-    return kv.get(store_key(key)) or PENDING
-
-
 def release(kv: KV, key: str) -> None:
     """Give the claim back after a failure, so a retry may try again."""
     kv.delete(store_key(key))
-
-
-def remember_reply(kv: KV, key: str, reply: str) -> None:
-    """Store the reply so later copies get the same answer."""
-    kv.set(store_key(key), reply, REPLY_TTL)
 
 
 def forget(kv: KV, key: str) -> None:

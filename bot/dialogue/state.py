@@ -7,8 +7,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from core.kv import KV
-
 TIMEOUT_SECONDS = 15 * 60
 
 
@@ -64,17 +62,3 @@ def encode_state(state: DialogueState, now: datetime) -> str | None:
         return None
     state.updated_at = now.timestamp()
     return json.dumps(asdict(state), ensure_ascii=False)
-
-
-def load_state(kv: KV, openid: str, now: datetime) -> tuple[DialogueState, str | None]:
-    """Return the person's state, and the flow that timed out (if one did)."""
-    return decode_state(kv.get(state_key(openid)), now)
-
-
-def save_state(kv: KV, openid: str, state: DialogueState, now: datetime) -> None:
-    """Store the state with a TTL, or drop it when there is nothing to remember."""
-    raw = encode_state(state, now)
-    if raw is None:
-        kv.delete(state_key(openid))
-        return
-    kv.set(state_key(openid), raw, TIMEOUT_SECONDS)

@@ -6,29 +6,25 @@ from datetime import UTC, datetime, timedelta
 from bot import knowledge
 from bot.dialogue.engine import bare, pick
 from bot.dialogue.flows import FLOWS
-from bot.dialogue.state import DialogueState, load_state, save_state
+from bot.dialogue.state import DialogueState, decode_state, encode_state
 from bot.menu import CLICK_INTENTS, MENU, intent_for_click
 from bot.pipeline import Ticket
-from core.kv import MemoryKV
 
 NOW = datetime(2026, 11, 29, 1, 0, tzinfo=UTC)
 
 
 def test_state_survives_14_minutes_and_times_out_after_15():
-    kv = MemoryKV()
     state = DialogueState(flow="meal_book", step="ask_date", slots={"count": 2})
-    save_state(kv, "o1", state, NOW)
-    kept, timed_out = load_state(kv, "o1", NOW + timedelta(minutes=14))
+    raw = encode_state(state, NOW)
+    kept, timed_out = decode_state(raw, NOW + timedelta(minutes=14))
     assert kept.slots == {"count": 2} and timed_out is None
-    fresh, timed_out = load_state(kv, "o1", NOW + timedelta(minutes=15, seconds=1))
+    fresh, timed_out = decode_state(raw, NOW + timedelta(minutes=15, seconds=1))
     assert fresh.flow is None and timed_out == "meal_book"
 
 
-def test_an_idle_state_is_not_kept():
-    kv = MemoryKV()
-    save_state(kv, "o1", DialogueState(flow="meal_book"), NOW)
-    save_state(kv, "o1", DialogueState(), NOW)
-    assert kv.get("dlg:o1") is None
+def test_an_idle_state_is_not_kept_and_a_garbled_one_starts_afresh():
+    assert encode_state(DialogueState(), NOW) is None
+    assert decode_state("{not json", NOW) == (DialogueState(), None)
 
 
 def test_numbered_choices_accept_digits_and_labels():
