@@ -19,7 +19,7 @@ from core import clock
 from core.config import get_settings
 from core.errors import InvalidTransition, NotFound, ValidationFailed
 from models.activities import Activity
-from models.help_requests import HelpRequest
+from models.help_requests import OPEN_STATUSES, HelpRequest
 from models.person import Person
 from models.volunteers import ServiceRecord
 from services.help_requests.queries import load_visible
@@ -129,7 +129,9 @@ def check_in(
         raise ValidationFailed("不能给自己记服务。")
     _guard_references(session, beneficiary_id=beneficiary_id, activity_id=activity_id)
     if help_request_id is not None:
-        _assigned_help_request(session, actor=actor, help_request_id=help_request_id)
+        help_request = _assigned_help_request(session, actor=actor, help_request_id=help_request_id)
+        if help_request.status not in OPEN_STATUSES:
+            raise InvalidTransition("这条求助已经办结了，不用再签到。有新情况请联系社区。")
     if _open_record(session, volunteer_id=actor.id) is not None:
         raise ServiceOverlap("您已经签到了，请先签退。")
     now = clock.now()

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from core import clock
 from core.db import session_scope
-from core.errors import NotFound, ValidationFailed
+from core.errors import InvalidTransition, NotFound, ValidationFailed
 from models.activities import Activity
 from models.person import Person
 from models.volunteers import ServiceRecord, VolunteerProfile
@@ -95,3 +95,15 @@ def test_checking_in_against_a_help_request_needs_it_assigned_to_the_volunteer(a
         record = check_in(s, actor=mine, help_request_id=assigned["request"],
                           beneficiary_id=assigned["requester"])
         assert (record.status, record.help_request_id) == ("open", assigned["request"])
+
+
+def test_no_check_in_against_a_help_request_already_resolved(assigned):
+    with session_scope() as s:
+        mine = s.get_one(Person, assigned["mine"])
+        transition_help_request(s, actor=mine, request_id=assigned["request"], to="in_progress")
+        transition_help_request(s, actor=mine, request_id=assigned["request"], to="resolved")
+    with session_scope() as s:
+        mine = s.get_one(Person, assigned["mine"])
+        with pytest.raises(InvalidTransition, match="已经办结"):
+            check_in(s, actor=mine, help_request_id=assigned["request"])
+        assert _records(s) == 0
