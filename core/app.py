@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from core import db as core_db
 from core.config import Settings, get_settings, use_settings
-from core.errors import LinliError
+from core.errors import LinliError, ServiceUnavailable
 from core.kv import KV, build_kv, use_kv
 from core.logs import configure_logging
 
@@ -72,7 +72,7 @@ def _render_unexpected(error: Exception) -> Response:
         return _render_http(error)
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         logger.warning("database connection lost; the pool reconnects on the next request")
-        return envelope(503, "UNAVAILABLE", "系统正在恢复，请过一会儿再试。")
+        return render_error(ServiceUnavailable("系统正在恢复，请过一会儿再试。"))
     logger.exception("unhandled error")
     return envelope(500, "INTERNAL_ERROR", "系统出了点问题，请稍后再试。")
 

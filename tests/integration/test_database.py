@@ -153,6 +153,6 @@ def test_a_busy_connection_the_server_dropped_costs_one_503_then_the_pool_reconn
     _drop_server_side()
     lost = client.get("/api/v1/me", headers=stranger)
     assert lost.status_code == 503
-    assert lost.get_json()["code"] == "UNAVAILABLE" and lost.get_json()["request_id"]
+    assert lost.get_json()["code"] == "SERVICE_UNAVAILABLE" and lost.get_json()["request_id"]
     assert client.get("/api/v1/me", headers=stranger).status_code == 401
     get_engine().dispose()
