@@ -42,11 +42,6 @@ class Turn:
         return self._person
 
     @property
-    def person_known(self) -> bool:
-        """True once the sender has been read in this turn."""
-        return self._person is not None
-
-    @property
     def source_key(self) -> str:
         """Return this message's dedupe key, for services that take a source key."""
         return self.message.dedupe_key

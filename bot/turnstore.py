@@ -11,7 +11,6 @@ paths (the lock is busy, the turn failed) use the store's plain operations.
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 from bot import dedupe
 from bot.dialogue.state import TIMEOUT_SECONDS, state_key, user_lock_key
 from bot.message import Inbound
-from core.kv import KV, KeyView, LockTimeout, Script
+from core.kv import KV, KeyView, Script, acquire_waiting
 
 LOCK_TTL = 30.0
 SEEN_TTL = 60.0  # a window touched within the last minute needs no refresh
@@ -114,14 +113,9 @@ def open_turn(kv: KV, message: Inbound) -> Opened:
 
 def wait_for_lock(kv: KV, message: Inbound, *, wait: float) -> Opened:
     """The sender's previous message is still being answered: wait for it, then read."""
-    key = user_lock_key(message.openid)
-    deadline = time.monotonic() + wait
-    delay = 0.005
-    while (token := kv.acquire_lock(key, LOCK_TTL)) is None:
-        if time.monotonic() >= deadline:
-            raise LockTimeout(key)
-        time.sleep(delay)
-        delay = min(delay * 2, 0.02)  # the previous turn takes milliseconds: look again soon
+    # The previous turn takes milliseconds: look again soon.
+    token = acquire_waiting(kv, user_lock_key(message.openid), ttl=LOCK_TTL, wait=wait,
+                            max_delay=0.02)
     fresh = kv.set_if_absent(seen_key(message.openid), "1", SEEN_TTL)
     return Opened(lock_token=token, raw_state=kv.get(state_key(message.openid)),
                   first_in_a_minute=fresh)

@@ -270,19 +270,22 @@ def set_json(kv: KV, key: str, value: Any, ttl: float | None = None) -> None:
     kv.set(key, json.dumps(value, ensure_ascii=False, separators=(",", ":")), ttl)
 
 
-@contextmanager
-def locked(kv: KV, key: str, *, ttl: float = 10.0, wait: float = 5.0) -> Iterator[str]:
-    """Hold `key` as a lock for the block; wait up to `wait` seconds for it."""
+def acquire_waiting(kv: KV, key: str, *, ttl: float, wait: float, max_delay: float = 0.1) -> str:
+    """Take `key` as a lock, polling up to `wait` seconds; return its token or raise LockTimeout."""
     deadline = time.monotonic() + wait
     delay = 0.005
-    while True:
-        token = kv.acquire_lock(key, ttl)
-        if token is not None:
-            break
+    while (token := kv.acquire_lock(key, ttl)) is None:
         if time.monotonic() >= deadline:
             raise LockTimeout(key)
         time.sleep(delay)
-        delay = min(delay * 2, 0.1)
+        delay = min(delay * 2, max_delay)
+    return token
+
+
+@contextmanager
+def locked(kv: KV, key: str, *, ttl: float = 10.0, wait: float = 5.0) -> Iterator[str]:
+    """Hold `key` as a lock for the block; wait up to `wait` seconds for it."""
+    token = acquire_waiting(kv, key, ttl=ttl, wait=wait)
     try:
         yield token
     finally:
