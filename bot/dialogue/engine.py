@@ -287,8 +287,7 @@ def hand_to_human(turn: Turn, text: str) -> str:
 
     title = FLOWS[turn.state.flow].title if turn.state.flow in FLOWS else ""
     note = f"在“{title}”中请求转人工：{text}" if title else (text or "请求人工服务")
-    with turn.session.begin_nested():
-        request = request_human_agent(turn.session, actor=turn.person, note=note)
+    request = request_human_agent(turn.session, actor=turn.person, note=note)
     turn.state.reset()
     return (f"已经通知社区工作人员，会尽快联系您。\n编号：{request.code}\n"
             "有危险请直接拨打110或120。")

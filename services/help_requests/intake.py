@@ -122,6 +122,9 @@ def raise_emergency(session: Session, *, help_request: HelpRequest, beneficiary:
 
 def _attach(session: Session, existing: HelpRequest, *, actor: Person, description: str,
             urgency: str, beneficiary: Person, address: str | None) -> HelpRequest:
+    existing.intake_outcome = "attached"
+    if _says_nothing_new(existing, description=description, urgency=urgency, address=address):
+        return existing  # the same words again (a resident repeating 转人工): nothing to write
     merged = f"{existing.description}\n补充：{description}"
     if len(merged) <= MAX_MERGED_DESCRIPTION:
         existing.description = merged
@@ -135,8 +138,16 @@ def _attach(session: Session, existing: HelpRequest, *, actor: Person, descripti
         existing.accept_due_at, _ = due_times("emergency", clock.now())
         raise_emergency(session, help_request=existing, beneficiary=beneficiary)
     session.flush()
-    existing.intake_outcome = "attached"
     return existing
+
+
+def _says_nothing_new(existing: HelpRequest, *, description: str, urgency: str,
+                      address: str | None) -> bool:
+    """True when a repeat adds no words, address or urgency the request does not already have."""
+    said = existing.description.split("\n")
+    return ((description in said or f"补充：{description}" in said)
+            and (not address or address == existing.address)
+            and (urgency != "emergency" or existing.urgency == "emergency"))
 
 
 def _insert(session: Session, help_request: HelpRequest) -> HelpRequest | None:

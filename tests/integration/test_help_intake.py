@@ -89,6 +89,21 @@ def test_a_repeat_of_the_same_need_within_a_day_is_attached(db, frozen_clock):
         assert submit(s, w.resident, description="又漏了").id != first.id
 
 
+def test_the_same_words_again_are_not_recorded_twice(db, frozen_clock):
+    with session_scope() as s:
+        w = make_world(s)
+        first = submit(s, w.resident, description="水管漏水")
+        submit(s, w.resident, description="厨房也漏了")
+        for words in ("水管漏水", "厨房也漏了"):
+            again = submit(s, w.resident, description=words)
+            assert again.id == first.id and again.intake_outcome == "attached"
+        assert first.description == "水管漏水\n补充：厨房也漏了"
+        kinds = s.scalars(select(HelpRequestEvent.kind).where(HelpRequestEvent.request_id == first.id))
+        assert list(kinds) == ["status", "attached"]
+        submit(s, w.resident, description="水管漏水", urgency="emergency")
+        assert first.urgency == "emergency"  # the same words, now urgent: that is new
+
+
 def test_a_closed_request_is_not_reused(db, frozen_clock):
     with session_scope() as s:
         w = make_world(s)
