@@ -58,3 +58,16 @@ def test_close_never_releases_someone_elses_lock(kv):
     other = kv.acquire_lock(user_lock_key("o-turn"), 30)
     turnstore.close_turn(kv, message("1"), opened, "r", turnstore.KEEP)
     assert kv.get(user_lock_key("o-turn")) == other
+
+
+def test_a_turn_survives_a_flushed_script_cache_and_a_dropped_connection(redis_kv):
+    """Redis restarted under a running worker: the next message is still answered."""
+    first = turnstore.open_turn(redis_kv, message("1"))
+    turnstore.close_turn(redis_kv, message("1"), first, "<xml>r1</xml>", turnstore.KEEP)
+    redis_kv.client.script_flush()
+    for client in redis_kv.client.client_list():
+        if client["id"] != str(redis_kv.client.client_id()) and client["cmd"] in ("eval", "evalsha"):
+            redis_kv.client.client_kill_filter(_id=client["id"])
+    second = turnstore.open_turn(redis_kv, message("2"))
+    assert second.earlier is None and second.lock_token is not None
+    assert turnstore.open_turn(redis_kv, message("1")).earlier == "<xml>r1</xml>"
