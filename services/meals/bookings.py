@@ -21,7 +21,7 @@ from models.person import Person
 from services.access import can_act_for, require_act_for
 from services.meals import canteens as rules
 from services.meals.errors import AlreadyBooked, NotRegistered, SoldOut
-from services.meals.subsidies import QuoteLine, subsidy_for
+from services.meals.subsidies import Pricing, QuoteLine, subsidy_for
 from services.meals.wording import day_text, meal_text, yuan
 from services.notifications import enqueue_notification
 
@@ -51,7 +51,11 @@ class Quote:
     seats_left: int
 
     def breakdown(self) -> dict[str, Any]:
-        return {"lines": [line.to_dict() for line in self.lines], "rule_id": self.rule_id}
+        return _breakdown(self.lines, self.rule_id)
+
+
+def _breakdown(lines: list[QuoteLine], rule_id: int | None) -> dict[str, Any]:
+    return {"lines": [line.to_dict() for line in lines], "rule_id": rule_id}
 
 
 @dataclass(frozen=True)
@@ -91,13 +95,18 @@ def _check(session: Session, *, actor: Person, person_id: int, canteen_id: int, 
     return _Checked(person, canteen, served, fee)
 
 
+def _price(session: Session, checked: _Checked, *, actor: Person, day: date,
+           count: int) -> Pricing:
+    subject = "您" if actor.id == checked.person.id else "老人"
+    return subsidy_for(session, person=checked.person, day=day, subject=subject,
+                       unit_price_fen=checked.canteen_meal.price_fen, count=count,
+                       delivery_fee_fen=checked.delivery_fee_fen)
+
+
 def _quote(session: Session, checked: _Checked, *, actor: Person, day: date, count: int,
            delivery: bool) -> Quote:
     person, served = checked.person, checked.canteen_meal
-    subject = "您" if actor.id == person.id else "老人"
-    pricing = subsidy_for(session, person=person, day=day, subject=subject,
-                          unit_price_fen=served.price_fen, count=count,
-                          delivery_fee_fen=checked.delivery_fee_fen)
+    pricing = _price(session, checked, actor=actor, day=day, count=count)
     return Quote(
         person_id=person.id, canteen_id=checked.canteen.id, day=day, meal=served.meal,
         count=count, delivery=delivery, price_fen=pricing.price_fen,
@@ -132,13 +141,15 @@ def _ensure_slot(session: Session, canteen_meal: CanteenMeal, day: date) -> None
 
 
 def _take_seats(session: Session, canteen_meal: CanteenMeal, day: date, count: int) -> None:
+    """Take seats with one conditional update; the slot row is created by the day's first booking."""
     where = (MealSlot.canteen_id == canteen_meal.canteen_id, MealSlot.day == day,
              MealSlot.meal == canteen_meal.meal)
-    taken = session.execute(
-        update(MealSlot).where(*where, MealSlot.booked + count <= MealSlot.capacity)
-        .values(booked=MealSlot.booked + count).execution_options(synchronize_session=False)
-    )
-    if taken.rowcount == 1:  # type: ignore[attr-defined]
+    take = (update(MealSlot).where(*where, MealSlot.booked + count <= MealSlot.capacity)
+            .values(booked=MealSlot.booked + count).execution_options(synchronize_session=False))
+    if session.execute(take).rowcount == 1:  # type: ignore[attr-defined]
+        return
+    _ensure_slot(session, canteen_meal, day)
+    if session.execute(take).rowcount == 1:  # type: ignore[attr-defined]
         return
     left = seats_left(session, canteen_meal, day)
     what = f"{day_text(day)}{meal_text(canteen_meal.meal)}"
@@ -170,13 +181,14 @@ def book_meal(session: Session, *, actor: Person, person_id: int, canteen_id: in
     if find_active_booking(session, person_id=person_id, day=day, meal=meal,
                            canteen_id=canteen_id) is not None:
         raise _already_booked(day, meal)
-    quote = _quote(session, checked, actor=actor, day=day, count=count, delivery=delivery)
-    _ensure_slot(session, checked.canteen_meal, day)
+    pricing = _price(session, checked, actor=actor, day=day, count=count)
+    rule_id = pricing.rule.id if pricing.rule else None
     booking = MealBooking(
         person_id=person_id, canteen_id=canteen_id, day=day, meal=meal, count=count,
-        delivery=delivery, price_fen=quote.price_fen, subsidy_fen=quote.subsidy_fen,
-        payable_fen=quote.payable_fen, subsidy_rule_id=quote.rule_id, economic_tier=quote.tier,
-        reason=quote.reason, breakdown=quote.breakdown(), note=(note or None),
+        delivery=delivery, price_fen=pricing.price_fen, subsidy_fen=pricing.subsidy_fen,
+        payable_fen=pricing.payable_fen, subsidy_rule_id=rule_id,
+        economic_tier=checked.person.verified_tier_on(day), reason=pricing.reason,
+        breakdown=_breakdown(pricing.lines, rule_id), note=(note or None),
         booked_by_id=actor.id, channel=channel, status="booked",
     )
     try:
