@@ -122,7 +122,7 @@ def _detail(help_request: HelpRequest) -> dict[str, Any]:
 
 
 @bp.post("/help-requests")
-@api_doc(summary="提交求助", body=SubmitBody, response=SubmittedOut, status=201)
+@api_doc(summary="提交求助", body=SubmitBody, response=SubmittedOut, status=201, also=(200,))
 @login_required
 @idempotent
 def submit_help_request() -> Any:

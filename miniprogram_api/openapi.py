@@ -46,6 +46,7 @@ class ApiDoc:
     query: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     status: int = 200
+    also: tuple[int, ...] = ()  # other success statuses with the same body
 
 
 def api_doc(
@@ -55,11 +56,12 @@ def api_doc(
     query: type[BaseModel] | None = None,
     response: type[BaseModel] | None = None,
     status: int = 200,
+    also: tuple[int, ...] = (),
 ) -> Callable[[F], F]:
     """Record a view's request and response models for the OpenAPI document."""
 
     def mark(view: F) -> F:
-        view.__api_doc__ = ApiDoc(summary, body, query, response, status)  # type: ignore[attr-defined]
+        view.__api_doc__ = ApiDoc(summary, body, query, response, status, also)  # type: ignore[attr-defined]
         return view
 
     return mark
@@ -97,7 +99,8 @@ def _operation(view: Any, endpoint: str, method: str, params: list[dict[str, Any
         "operationId": f"{endpoint}.{method.lower()}",
         "summary": doc.summary or (view.__doc__ or endpoint).strip().splitlines()[0],
         "parameters": list(params),
-        "responses": {str(doc.status): success, "4XX": error, "5XX": error},
+        "responses": {**{str(code): success for code in (doc.status, *doc.also)},
+                      "4XX": error, "5XX": error},
         "security": [{"bearer": []}] if getattr(view, "__login_required__", False) else [],
     }
     if doc.query is not None:

@@ -52,6 +52,8 @@ def test_annotated_routes_carry_their_models_auth_and_idempotency(client):
     invite = doc["paths"]["/api/v1/me/proxies"]["post"]
     assert "201" in invite["responses"]
     assert any(p["name"] == "Idempotency-Key" for p in invite["parameters"])
+    submit = doc["paths"]["/api/v1/help-requests"]["post"]["responses"]
+    assert submit["201"] == submit["200"]  # 201 new, 200 attached to an open request
     listing = doc["paths"]["/api/v1/me/proxies"]["get"]
     assert {p["name"] for p in listing["parameters"]} == {"limit", "cursor"}
     assert doc["paths"]["/api/v1/openapi.json"]["get"]["security"] == []
