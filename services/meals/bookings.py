@@ -151,11 +151,16 @@ def _take_seats(session: Session, canteen_meal: CanteenMeal, day: date, count: i
     _ensure_slot(session, canteen_meal, day)
     if session.execute(take).rowcount == 1:  # type: ignore[attr-defined]
         return
-    left = seats_left(session, canteen_meal, day)
-    what = f"{day_text(day)}{meal_text(canteen_meal.meal)}"
+    raise sold_out(day, canteen_meal.meal, left=seats_left(session, canteen_meal, day),
+                   count=count)
+
+
+def sold_out(day: date, meal: str, *, left: int, count: int) -> SoldOut:
+    """Say that a meal cannot take `count` more portions, and what to do instead."""
+    what = f"{day_text(day)}{meal_text(meal)}"
     if left > 0:
-        raise SoldOut(f"{what}只剩{left}份，订不了{count}份。可以少订几份，或选附近其他助餐点。")
-    raise SoldOut(f"{what}已经订满了。可以换一餐，或选附近其他助餐点。")
+        return SoldOut(f"{what}只剩{left}份，订不了{count}份。可以少订几份，或选附近其他助餐点。")
+    return SoldOut(f"{what}已经订满了。可以换一餐，或选附近其他助餐点。")
 
 
 def _release_seats(session: Session, booking: MealBooking) -> None:

@@ -113,6 +113,21 @@ def test_a_service_refusal_is_said_in_its_own_words(wechat):
     assert len(rows(MealBooking)) == 1
 
 
+def test_a_full_meal_is_said_at_the_readback_not_after_yes(wechat):
+    from datetime import date
+
+    from models.meals import CanteenMeal, MealSlot
+
+    with session_scope() as s:  # every lunch tomorrow is fully booked
+        for served in s.scalars(select(CanteenMeal).where(CanteenMeal.meal == "lunch")):
+            s.add(MealSlot(canteen_id=served.canteen_id, day=date(2026, 11, 30), meal="lunch",
+                           capacity=served.capacity, booked=served.capacity))
+    readback = wechat.say(WANG, "订明天午饭一份送到家").content
+    assert "11月30日（明天）午餐已经订满了" in readback and "1 确认" not in readback
+    wechat.say(WANG, "1")
+    assert rows(MealBooking) == []
+
+
 def test_cancel_a_meal_reads_it_back_and_cancels_on_yes(wechat):
     chat(wechat, WANG, "订明天午饭两份送到家", "1")
     readback = wechat.say(WANG, "明天的午饭不要了").content

@@ -61,7 +61,11 @@ def booking_words(turn: Turn) -> str:
 
 
 def book_summary(turn: Turn) -> str:
+    from services.meals.bookings import sold_out
+
     quote = _quote(turn)
+    if quote.seats_left < quote.count:  # say so now, not after the person said yes
+        raise sold_out(quote.day, quote.meal, left=max(0, quote.seats_left), count=quote.count)
     money = f"共{yuan(quote.payable_fen)}"
     if quote.subsidy_fen:
         money += f"（原价{yuan(quote.price_fen)}，补贴{yuan(quote.subsidy_fen)}）"
