@@ -6,7 +6,7 @@ import math
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from core import clock
 from core.errors import NotAllowed, NotFound
@@ -37,7 +37,8 @@ def list_canteens_near(
     session: Session, *, lat: float, lng: float, limit: int = 5
 ) -> list[tuple[Canteen, float]]:
     """Return the nearest open canteens with their distance in km, nearest first."""
-    canteens = session.scalars(select(Canteen).where(Canteen.active.is_(True)))
+    stmt = select(Canteen).where(Canteen.active.is_(True)).options(joinedload(Canteen.meals))
+    canteens = session.scalars(stmt).unique()
     ranked = sorted(
         ((c, round(distance_km((lat, lng), (c.latitude, c.longitude)), 2)) for c in canteens),
         key=lambda pair: (pair[1], pair[0].id),
@@ -49,13 +50,16 @@ def list_canteens_in_community(session: Session, *, community_id: int) -> list[C
     """Return the open canteens of a community."""
     if not valid_id(community_id):
         return []
-    stmt = select(Canteen).where(Canteen.community_id == community_id, Canteen.active.is_(True))
-    return list(session.scalars(stmt.order_by(Canteen.id)))
+    stmt = (select(Canteen).where(Canteen.community_id == community_id, Canteen.active.is_(True))
+            .options(joinedload(Canteen.meals)).order_by(Canteen.id))
+    return list(session.scalars(stmt).unique())
 
 
 def get_canteen(session: Session, *, canteen_id: int) -> Canteen:
     """Return an open canteen or raise NotFound."""
-    canteen = session.get(Canteen, canteen_id) if valid_id(canteen_id) else None
+    # The meals come in the same statement (the relationship's own loader would add one).
+    canteen = (session.get(Canteen, canteen_id, options=[joinedload(Canteen.meals)])
+               if valid_id(canteen_id) else None)
     if canteen is None or not canteen.active:
         raise NotFound("没有找到这个助餐点。")
     return canteen
