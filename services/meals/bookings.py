@@ -233,7 +233,8 @@ def cancel_meal_booking(session: Session, *, actor: Person, booking_id: int) -> 
     booking = _visible_booking(session, actor=actor, booking_id=booking_id)
     if booking.status != "booked":
         raise InvalidTransition("这份订餐已经取消或用过了，不能再取消。")
-    served = rules.meal_of(booking.canteen, booking.meal)
+    canteen = rules.canteen_with_meals(session, booking.canteen_id)
+    served = rules.meal_of(canteen, booking.meal) if canteen is not None else None
     if served is not None:
         rules.require_before_cutoff(served, day=booking.day, doing="取消")
     booking.status = "cancelled"

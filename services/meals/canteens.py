@@ -55,11 +55,14 @@ def list_canteens_in_community(session: Session, *, community_id: int) -> list[C
     return list(session.scalars(stmt).unique())
 
 
+def canteen_with_meals(session: Session, canteen_id: int) -> Canteen | None:
+    """Return a canteen (open or not) with its meals, read in one statement."""
+    return session.get(Canteen, canteen_id, options=[joinedload(Canteen.meals)])
+
+
 def get_canteen(session: Session, *, canteen_id: int) -> Canteen:
     """Return an open canteen or raise NotFound."""
-    # The meals come in the same statement (the relationship's own loader would add one).
-    canteen = (session.get(Canteen, canteen_id, options=[joinedload(Canteen.meals)])
-               if valid_id(canteen_id) else None)
+    canteen = canteen_with_meals(session, canteen_id) if valid_id(canteen_id) else None
     if canteen is None or not canteen.active:
         raise NotFound("没有找到这个助餐点。")
     return canteen
