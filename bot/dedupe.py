@@ -28,11 +28,6 @@ def release(kv: KV, key: str) -> None:
     kv.delete(store_key(key))
 
 
-def forget(kv: KV, key: str) -> None:
-    """Drop what the store knows of a message (tests use this to prove the database guard)."""
-    kv.delete(store_key(key))
-
-
 def wait_for_reply(kv: KV, key: str, *, wait: float) -> str | None:
     """Poll for the first copy's reply for up to `wait` seconds."""
     deadline = time.monotonic() + wait

@@ -227,7 +227,6 @@ def request_human_agent(session: Session, *, actor: Person, note: str) -> HelpRe
         description=(note or "").strip()[:MAX_DESCRIPTION] or "请工作人员联系我", channel="chat",
     )
     if help_request.needs_human:  # asked again: staff were told when it was first flagged
-        session.flush()
         return help_request
     help_request.needs_human = True
     staff = community_staff_ids(session, community_id=help_request.community_id)

@@ -50,9 +50,6 @@ class Quote:
     tier: str | None
     seats_left: int
 
-    def breakdown(self) -> dict[str, Any]:
-        return _breakdown(self.lines, self.rule_id)
-
 
 def _breakdown(lines: list[QuoteLine], rule_id: int | None) -> dict[str, Any]:
     return {"lines": [line.to_dict() for line in lines], "rule_id": rule_id}

@@ -63,7 +63,7 @@ def test_four_copies_at_once_book_once_and_answer_the_same(wechat):
 def test_the_database_key_guards_even_when_the_store_forgets(wechat, kv, frozen_clock):
     confirm = _ready_to_confirm(wechat)
     first = wechat.post(confirm)
-    dedupe.forget(kv, "m:demo_elder_wang:1795914000:7700001")
+    dedupe.release(kv, "m:demo_elder_wang:1795914000:7700001")
     frozen_clock.advance(seconds=5)  # WeChat retries 5 s later
     again = wechat.post(confirm)
     assert again.body == first.body and bookings() == 1
