@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models.person import Person
-from models.region import Community
+from services.residents import community_of
 
 DATA = Path(__file__).resolve().parent / "data" / "policies.json"
 TOPICS = ("dibao", "tekun", "temporary_aid", "meal_subsidy", "medical_aid", "disability",
@@ -27,7 +27,7 @@ def load_policies(path: Path = DATA) -> dict[str, dict[str, Any]]:
 
 def _service_phone(session: Session, person: Person) -> str:
     if person.community_id is not None:
-        community = session.get(Community, person.community_id)
+        community = community_of(session, person.community_id)
         if community is not None and community.service_phone:
             return f"{community.name}服务电话 {community.service_phone}"
     return f"政务服务热线 {FALLBACK_PHONE}"

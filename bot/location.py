@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.turn import Turn
 from core.kv import KV, get_json, set_json
-from models.region import Community
+from services.residents import community_of
 
 POSITION_TTL = 2 * 60 * 60
 THROTTLE_SECONDS = 60.0  # LOCATION events can arrive every 5 s
@@ -37,7 +37,7 @@ def position_for(turn: Turn) -> tuple[float, float] | None:
     """Return where to search from: the reported position, home, or the community centre."""
     where = recall(turn.kv, turn.message.openid) or turn.person.home_lat_lng
     if where is None and turn.person.community_id is not None:
-        community = turn.session.get(Community, turn.person.community_id)
+        community = community_of(turn.session, turn.person.community_id)
         if community and community.latitude is not None and community.longitude is not None:
             where = (community.latitude, community.longitude)
     return where

@@ -23,6 +23,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import refcache
+
 logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
@@ -123,6 +125,7 @@ def dispose_database(url: str) -> None:
     engine = _engines.pop(url, None)
     if engine is not None:
         engine.dispose()
+    refcache.clear()
     if _current_url == url:
         _current_url, _factory = None, None
 

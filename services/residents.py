@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.refcache import Snapshot, attach
 from models.person import Person
 from models.region import Community
 from services.consents import give_consent, has_consent
@@ -15,9 +16,29 @@ from services.profile import update_profile
 REGISTER_SCOPES = ("privacy_policy", "sensitive_profile")
 
 
+def _read_communities(session: Session) -> list[Community]:
+    return list(session.scalars(select(Community).order_by(Community.code)))
+
+
+# Every community, kept per process for a couple of seconds (core.refcache).
+_COMMUNITIES = Snapshot("communities", (Community,), _read_communities)
+
+
 def list_communities(session: Session) -> list[Community]:
     """Return every community, in code order (for numbered choices)."""
-    return list(session.scalars(select(Community).order_by(Community.code)))
+    known = _COMMUNITIES.read(session)
+    if known is None:
+        return _read_communities(session)
+    return [attach(session, c) for c in known]
+
+
+def community_of(session: Session, community_id: int) -> Community | None:
+    """Return a community by id: from the snapshot, else from the database."""
+    known = _COMMUNITIES.read(session)
+    found = next((c for c in known if c.id == community_id), None) if known else None
+    if found is not None:
+        return attach(session, found)
+    return session.get(Community, community_id)
 
 
 def has_registration_consent(session: Session, *, person_id: int) -> bool:

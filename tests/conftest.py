@@ -24,7 +24,7 @@ from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from core import clock
+from core import clock, refcache
 from core.config import Settings, load_settings, use_settings
 from core.db import configure_database, dispose_database, new_session, session_scope
 from core.kv import KV, MemoryKV, RedisKV, use_kv
@@ -95,6 +95,7 @@ def _truncate_all(url: str) -> None:
     tables = ", ".join(f'"{t.name}"' for t in models.Base.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    refcache.clear()  # the next test's rows reuse these ids
 
 
 def _postgres(pg_url: str | None) -> Iterator[Database]:

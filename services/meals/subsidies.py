@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.refcache import Snapshot, attach
 from models.meals import MealBooking, SubsidyRule
 from models.person import TIER_NAMES, Person
 from services.meals.wording import yuan
@@ -153,10 +154,21 @@ def _reason(subject: str, rule: SubsidyRule | None, own: int, cap_left: int, cou
     return f"{head}，实付{yuan(payable)}。"
 
 
-def list_subsidy_rules(session: Session) -> list[SubsidyRule]:
-    """Return the active subsidy rules, most generous first."""
+def _read_rules(session: Session) -> list[SubsidyRule]:
     stmt = select(SubsidyRule).where(SubsidyRule.active.is_(True))
     return sorted(session.scalars(stmt), key=lambda r: (-r.amount_fen, r.id))
+
+
+# The active rules, kept per process for a couple of seconds (core.refcache).
+_RULES = Snapshot("subsidy_rules", (SubsidyRule,), _read_rules)
+
+
+def list_subsidy_rules(session: Session) -> list[SubsidyRule]:
+    """Return the active subsidy rules, most generous first."""
+    known = _RULES.read(session)
+    if known is None:
+        return _read_rules(session)
+    return [attach(session, rule) for rule in known]
 
 
 def subsidy_used_fen(session: Session, *, person_id: int, day: date) -> int:
