@@ -33,7 +33,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import (
+    Mapped,
+    ORMExecuteState,
+    Session,
+    mapped_column,
+    relationship,
+)
+from sqlalchemy.orm.util import identity_key
 
 from models.base import Base, Timestamped, UTCDateTime, enum_values
 from models.person import ECONOMIC_TIERS
@@ -251,6 +258,8 @@ def rollup_month(day: date) -> str:
 
 Totals = tuple[int, int, int, int]
 BEFORE = "meal_rollup_before"  # session.info: booking id -> its share when the transaction began
+READ_BACK = "meal_rollup_read_back"  # session.info: read every share back from the database
+_ROLLED_UP_KEYS = frozenset(ROLLED_UP)
 
 
 def _share(values: Any) -> tuple[RollupKey, Totals]:
@@ -289,9 +298,12 @@ def _note_bookings(session: Session, _context: Any) -> None:
 def _roll_up_bookings(session: Session) -> None:
     """At the outer commit: move the rollup by (share now - share before) of every touched booking.
 
-    The shares now are read back from the database, so writes undone by a savepoint
-    rollback count for nothing. Rollup rows are locked last and in key order, which
-    keeps them out of deadlock cycles and holds these hot rows only until the commit.
+    A booking's share now is taken from the session when all its rolled-up
+    values are loaded there; a savepoint rollback expires what it undid (or
+    drops what it inserted), so those shares, and all of them after an ORM
+    bulk UPDATE or DELETE of bookings, are read back from the database. Rollup
+    rows are locked last and in key order, which keeps them out of deadlock
+    cycles and holds these hot rows only until the commit.
     """
     if session.in_nested_transaction():
         return
@@ -304,11 +316,19 @@ def _roll_up_bookings(session: Session) -> None:
         if share is not None:
             for i, amount in enumerate(share[1]):
                 deltas[share[0]][i] -= amount
-    ids = sorted(before)
+    read_back = session.info.pop(READ_BACK, False)
+    unread = []
+    for booking_id in sorted(before):
+        now = None if read_back else _share_in_session(session, booking_id)
+        if now is None:
+            unread.append(booking_id)
+        else:
+            for i, amount in enumerate(now[1]):
+                deltas[now[0]][i] += amount
     columns = [MealBooking.__table__.c[name] for name in ROLLED_UP]
     connection = session.connection()
-    for chunk in range(0, len(ids), 1000):
-        stmt = select(*columns).where(MealBooking.__table__.c.id.in_(ids[chunk:chunk + 1000]))
+    for chunk in range(0, len(unread), 1000):
+        stmt = select(*columns).where(MealBooking.__table__.c.id.in_(unread[chunk:chunk + 1000]))
         for row in connection.execute(stmt):
             key, totals = _share(row)
             for i, amount in enumerate(totals):
@@ -316,21 +336,43 @@ def _roll_up_bookings(session: Session) -> None:
     apply_rollup_deltas(session, {k: d for k, d in deltas.items() if any(d)})
 
 
+def _share_in_session(session: Session, booking_id: int) -> tuple[RollupKey, Totals] | None:
+    """Return a booking's share from the session, or None when it must be read back."""
+    booking = session.identity_map.get(identity_key(MealBooking, booking_id))
+    if booking is None:
+        return None
+    state = inspect(booking)
+    if state.deleted or state.was_deleted or not _ROLLED_UP_KEYS.isdisjoint(state.unloaded):
+        return None
+    return _share(booking)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_booking_writes(state: ORMExecuteState) -> None:
+    """An ORM bulk UPDATE / DELETE of bookings bypasses the session: read every share back."""
+    mapper = state.bind_mapper
+    if (state.is_update or state.is_delete) and mapper is not None and mapper.class_ is MealBooking:
+        state.session.info[READ_BACK] = True
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _forget_bookings(session: Session, transaction: Any) -> None:
     if transaction.parent is None:  # the outer transaction ended (committed or rolled back)
         session.info.pop(BEFORE, None)
+        session.info.pop(READ_BACK, None)
 
 
 def apply_rollup_deltas(session: Session, deltas: dict[RollupKey, list[int]]) -> None:
-    """Add deltas to the rollup rows with one UPSERT each, in key order (no deadlock cycles)."""
+    """Add deltas to the rollup rows with one UPSERT, rows in key order (no deadlock cycles)."""
     if not deltas:
         return
     connection = session.connection()
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    for (canteen_id, month, tier, status), delta in sorted(deltas.items()):
-        stmt = insert(MealMonthlyRollup).values(canteen_id=canteen_id, month=month, economic_tier=tier,
-                                                status=status, **dict(zip(TOTALS, delta, strict=True)))
+    rows = [dict(canteen_id=canteen_id, month=month, economic_tier=tier, status=status,
+                 **dict(zip(TOTALS, delta, strict=True)))
+            for (canteen_id, month, tier, status), delta in sorted(deltas.items())]
+    for chunk in range(0, len(rows), 500):
+        stmt = insert(MealMonthlyRollup).values(rows[chunk:chunk + 500])
         connection.execute(stmt.on_conflict_do_update(
             index_elements=["canteen_id", "month", "economic_tier", "status"],
             set_={name: getattr(MealMonthlyRollup, name) + stmt.excluded[name] for name in TOTALS},

@@ -127,6 +127,21 @@ def test_rolled_back_writes_leave_the_rollup_alone(db, frozen_clock):
         assert read_meal_rollups(s) == {(ids[0], "2026-11", "", "booked"): share}
 
 
+def test_a_bulk_update_after_a_booking_in_one_transaction_still_rolls_up(db, frozen_clock):
+    with session_scope() as s:
+        canteen, elder = make_canteen(s), make_elder(s)
+        ids = (canteen.id, elder.id)
+    with session_scope() as s:  # the ORM books 2 portions, then a bulk write makes it 3
+        elder = s.get(Person, ids[1])
+        booking = meals.book_meal(s, actor=elder, person_id=elder.id, canteen_id=ids[0],
+                                  day=TODAY, meal="lunch", count=2, delivery=False)
+        s.execute(update(MealBooking).where(MealBooking.id == booking.id).values(count=3)
+                  .execution_options(synchronize_session=False))
+    with session_scope() as s:
+        _agrees(s)
+        assert read_meal_rollups(s)[(ids[0], "2026-11", "", "booked")][:2] == (1, 3)
+
+
 def test_rebuild_recomputes_a_rollup_that_drifted(db, frozen_clock):
     with session_scope() as s:
         canteen, other = make_canteen(s), make_canteen(s)
