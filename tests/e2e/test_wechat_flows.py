@@ -137,6 +137,23 @@ def test_cancel_a_meal_reads_it_back_and_cancels_on_yes(wechat):
     assert booking.status == "cancelled"
 
 
+def test_the_yes_cancels_the_booking_read_back_not_one_made_since(wechat):
+    from services import meals
+
+    chat(wechat, WANG, "订明天午饭两份送到家", "1")
+    readback = wechat.say(WANG, "明天的午饭不要了").content
+    assert "2份" in readback
+    with session_scope() as s:  # meanwhile, in the mini-program: cancelled, and one portion booked
+        [shown] = s.scalars(select(MealBooking))
+        wang = s.get(Person, shown.person_id)
+        meals.cancel_meal_booking(s, actor=wang, booking_id=shown.id)
+        meals.book_meal(s, actor=wang, person_id=wang.id, canteen_id=shown.canteen_id,
+                        day=shown.day, meal="lunch", count=1, delivery=False)
+    assert "已经取消" in wechat.say(WANG, "1").content
+    assert sorted((b.count, b.status) for b in rows(MealBooking)) == [(1, "booked"),
+                                                                     (2, "cancelled")]
+
+
 def test_menu_click_starts_the_booking_flow(wechat):
     reply = wechat.post((FIXTURES / "event__click_meal_book.xml").read_text(encoding="utf-8"))
     assert "订哪天的饭" in reply.content

@@ -96,6 +96,9 @@ BOOK = Flow(
 )
 
 
+SHOWN_BOOKING = "_booking"  # the booking the read-back showed
+
+
 def _booking(turn: Turn):  # type: ignore[no-untyped-def]
     from services.meals.bookings import find_active_booking
 
@@ -109,6 +112,7 @@ def _booking(turn: Turn):  # type: ignore[no-untyped-def]
 
 def cancel_summary(turn: Turn) -> str:
     booking = _booking(turn)
+    turn.state.slots[SHOWN_BOOKING] = booking.id  # the yes cancels this one, not another
     how = "送餐上门" if booking.delivery else "到助餐点吃"
     return (f"要取消的是：\n{said_day(turn)} {meal_text(booking.meal)} {booking.count}份 {how}，"
             f"共{yuan(booking.payable_fen)}")
@@ -117,7 +121,9 @@ def cancel_summary(turn: Turn) -> str:
 def cancel_commit(turn: Turn) -> str:
     from services.meals.bookings import cancel_meal_booking
 
-    booking = cancel_meal_booking(turn.session, actor=turn.person, booking_id=_booking(turn).id)
+    shown = turn.state.slots.get(SHOWN_BOOKING)
+    booking_id = int(shown) if shown is not None else _booking(turn).id
+    booking = cancel_meal_booking(turn.session, actor=turn.person, booking_id=booking_id)
     return f"已取消{said_day(turn)}的{meal_text(booking.meal)}。"
 
 
