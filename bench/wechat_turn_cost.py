@@ -45,12 +45,13 @@ class _Inline:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="rounds over every resident")
+    parser.add_argument("--sql", action="store_true", help="also print each kind's statements")
     args = parser.parse_args()
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     name = f"linli_turn_cost_{uuid.uuid4().hex[:8]}"
     db_url = test_services.create_pg_database(name)
     try:
-        return _measure(db_url, args.rounds)
+        return _measure(db_url, args.rounds, args.sql)
     finally:
         from core.db import dispose_database
 
@@ -58,7 +59,7 @@ def main() -> int:
         test_services.drop_pg_database(name)
 
 
-def _measure(db_url: str, rounds: int) -> int:
+def _measure(db_url: str, rounds: int, show_sql: bool) -> int:
     from sqlalchemy import event
 
     import bot.pipeline
@@ -76,10 +77,12 @@ def _measure(db_url: str, rounds: int) -> int:
     bot.pipeline._executor = lambda: _Inline()  # type: ignore[assignment,return-value]
     sim = WeChatSimulator(app.test_client(), settings)
     counts = {"sql": 0, "kv": 0}
+    statements: list[str] = []
 
     @event.listens_for(get_engine(), "before_cursor_execute")
-    def _count_sql(*_args: Any) -> None:
+    def _count_sql(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         counts["sql"] += 1
+        statements.append(" ".join(statement.split())[:160])
 
     kv = app.extensions["linli.kv"]
     if isinstance(kv, RedisKV):
@@ -106,10 +109,13 @@ def _measure(db_url: str, rounds: int) -> int:
         for n in range(wechat_bench.RESIDENTS):
             for kind, text in kinds:
                 counts["sql"] = counts["kv"] = 0
+                statements.clear()
                 started = time.process_time()
                 reply = sim.say(wechat_bench.resident(n), text)
                 spent = time.process_time() - started
                 assert reply.status == 200, reply.body
+                if show_sql and r == rounds and n == 0:
+                    print(f"-- {kind}", *statements, sep="\n   ")
                 if r == 0:
                     continue  # the first round warms caches and opens 48-hour windows
                 cpu[kind] += spent
