@@ -362,18 +362,27 @@ def _forget_bookings(session: Session, transaction: Any) -> None:
         session.info.pop(READ_BACK, None)
 
 
+_ROLLUP_UPSERTS: dict[str, Any] = {}
+
+
+def _rollup_upsert(dialect: str) -> Any:
+    """Return the one-row rollup UPSERT for a dialect, built once (rows come as parameters)."""
+    stmt = _ROLLUP_UPSERTS.get(dialect)
+    if stmt is None:
+        insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(MealMonthlyRollup)
+        stmt = _ROLLUP_UPSERTS[dialect] = insert.on_conflict_do_update(
+            index_elements=["canteen_id", "month", "economic_tier", "status"],
+            set_={name: getattr(MealMonthlyRollup, name) + insert.excluded[name] for name in TOTALS},
+        )
+    return stmt
+
+
 def apply_rollup_deltas(session: Session, deltas: dict[RollupKey, list[int]]) -> None:
-    """Add deltas to the rollup rows with one UPSERT, rows in key order (no deadlock cycles)."""
+    """Add deltas to the rollup rows, one UPSERT a row, in key order (no deadlock cycles)."""
     if not deltas:
         return
     connection = session.connection()
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     rows = [dict(canteen_id=canteen_id, month=month, economic_tier=tier, status=status,
                  **dict(zip(TOTALS, delta, strict=True)))
             for (canteen_id, month, tier, status), delta in sorted(deltas.items())]
-    for chunk in range(0, len(rows), 500):
-        stmt = insert(MealMonthlyRollup).values(rows[chunk:chunk + 500])
-        connection.execute(stmt.on_conflict_do_update(
-            index_elements=["canteen_id", "month", "economic_tier", "status"],
-            set_={name: getattr(MealMonthlyRollup, name) + stmt.excluded[name] for name in TOTALS},
-        ))
+    connection.execute(_rollup_upsert(connection.dialect.name), rows)

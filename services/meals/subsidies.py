@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from core.refcache import Snapshot, attach
@@ -171,18 +171,26 @@ def list_subsidy_rules(session: Session) -> list[SubsidyRule]:
     return [attach(session, rule) for rule in known]
 
 
+def _best_rule(session: Session, who: Eligibility) -> SubsidyRule | None:
+    """Pick from the snapshot as it is; only the rule chosen joins the session."""
+    known = _RULES.read(session)
+    rule = best_rule(_read_rules(session) if known is None else known, who)
+    if rule is None or known is None:
+        return rule
+    return attach(session, rule)
+
+
+_USED = select(func.coalesce(func.sum(MealBooking.subsidy_fen), 0)).where(
+    MealBooking.person_id == bindparam("b_person"), MealBooking.day >= bindparam("b_from"),
+    MealBooking.day < bindparam("b_to"), MealBooking.status.in_(COUNTED_STATUSES))
+
+
 def subsidy_used_fen(session: Session, *, person_id: int, day: date) -> int:
     """Return the subsidy already taken by a person in the calendar month of `day`."""
     first = day.replace(day=1)
     nxt = (first.replace(year=first.year + 1, month=1) if first.month == 12
            else first.replace(month=first.month + 1))
-    stmt = select(func.coalesce(func.sum(MealBooking.subsidy_fen), 0)).where(
-        MealBooking.person_id == person_id,
-        MealBooking.day >= first,
-        MealBooking.day < nxt,
-        MealBooking.status.in_(COUNTED_STATUSES),
-    )
-    return int(session.scalar(stmt) or 0)
+    return int(session.scalar(_USED, {"b_person": person_id, "b_from": first, "b_to": nxt}) or 0)
 
 
 def subsidy_for(
@@ -191,7 +199,7 @@ def subsidy_for(
 ) -> Pricing:
     """Price a person's booking with the best rule and what is left of this month's cap."""
     who = eligibility_of(person, day)
-    rule = best_rule(list_subsidy_rules(session), who)
+    rule = _best_rule(session, who)
     cap_left = 0
     if rule is not None:
         used = subsidy_used_fen(session, person_id=person.id, day=day)
