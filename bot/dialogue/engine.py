@@ -2,8 +2,8 @@
 
 Every message goes: emergency check → global command (取消 / 重新开始 /
 帮助 / 转人工) → the active flow's current state → a new intent. Nothing
-is committed until the person says yes; the commit is one service call in
-a savepoint, so a refused booking leaves nothing behind.
+is committed until the person says yes; the commit is one service call, and
+a refused one is rolled back, so a refused booking leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from bot.dialogue.flow import CONFIRM, Flow, Step
 from bot.dialogue.flows import FLOWS
 from bot.turn import Turn
 from core import clock
+from core.db import session_wrote
 from core.errors import LinliError
 
 LOW_CONFIDENCE = 0.45
@@ -219,10 +220,23 @@ def _confirm(turn: Turn, flow: Flow, text: str, parse: nlp.Parse) -> str:
 
 
 def commit(turn: Turn, flow: Flow) -> str:
-    """Make the one service call; a refusal is said in the service's own words."""
+    """Make the one service call; a refusal is said in the service's own words.
+
+    A refused call leaves nothing behind: when the turn wrote nothing before
+    it, the whole transaction rolls back (no savepoint round trips on the
+    way to a yes); otherwise a savepoint keeps what the turn wrote earlier.
+    """
+    session = turn.session
     try:
-        with turn.session.begin_nested():
-            reply = flow.commit(turn)
+        if session_wrote(session):
+            with session.begin_nested():
+                reply = flow.commit(turn)
+        else:
+            try:
+                reply = flow.commit(turn)
+            except LinliError:
+                session.rollback()
+                raise
     except LinliError as error:
         turn.state.reset()
         return f"{error.message}\n需要帮忙，回复“转人工”。"

@@ -205,11 +205,15 @@ def book_meal(session: Session, *, actor: Person, person_id: int, canteen_id: in
         breakdown=_breakdown(pricing.lines, rule_id), note=(note or None),
         booked_by_id=actor.id, channel=channel, status="booked",
     )
+    # Seats first: a refusal (sold out) leaves nothing written but, at most,
+    # the day's empty slot row. The person's row lock (taken in _check)
+    # serialises their bookings, so no race reaches the active-booking index;
+    # should it be hit anyway, the caller must roll back (the flush failed).
+    _take_seats(session, checked.canteen_meal, day, count)
+    session.add(booking)
     try:
-        with session.begin_nested():
-            _take_seats(session, checked.canteen_meal, day, count)
-            session.add(booking)
-    except IntegrityError:  # a concurrent booking by the same person won the race
+        session.flush()
+    except IntegrityError:
         raise _already_booked(day, meal) from None
     _tell_principal(session, actor, booking, "为您订了", f"，实付{yuan(booking.payable_fen)}")
     return booking

@@ -128,6 +128,43 @@ def test_a_full_meal_is_said_at_the_readback_not_after_yes(wechat):
     assert rows(MealBooking) == []
 
 
+def _sell_out_lunch_tomorrow():
+    from datetime import date
+
+    from models.meals import CanteenMeal, MealSlot
+
+    with session_scope() as s:
+        for served in s.scalars(select(CanteenMeal).where(CanteenMeal.meal == "lunch")):
+            slot = s.scalar(select(MealSlot).where(MealSlot.canteen_id == served.canteen_id,
+                                                   MealSlot.day == date(2026, 11, 30),
+                                                   MealSlot.meal == "lunch"))
+            if slot is None:
+                s.add(MealSlot(canteen_id=served.canteen_id, day=date(2026, 11, 30),
+                               meal="lunch", capacity=served.capacity, booked=served.capacity))
+            else:
+                slot.booked = slot.capacity
+
+
+@pytest.mark.parametrize("wrote_before", [False, True], ids=["nothing-before", "window-touched"])
+def test_a_meal_sold_out_between_readback_and_yes_books_nothing(wechat, app, frozen_clock,
+                                                                  wrote_before):
+    from datetime import timedelta
+
+    from bot.turnstore import seen_key
+
+    assert "1 确认" in wechat.say(WANG, "订明天午饭一份送到家").content
+    _sell_out_lunch_tomorrow()
+    if wrote_before:  # a minute on: the yes first opens a fresh 48-hour window
+        frozen_clock.set(clock.now() + timedelta(minutes=2))
+        app.extensions["linli.kv"].delete(seen_key(WANG))
+    reply = wechat.say(WANG, "1").content
+    assert "11月30日（明天）午餐已经订满了" in reply
+    assert rows(MealBooking) == []
+    [wang] = rows(Person, Person.oa_openid == WANG)
+    assert wang.last_interaction_at == clock.now()  # what the turn wrote before the yes stays
+    assert "订哪天" in wechat.say(WANG, "订餐").content  # the conversation goes on
+
+
 def test_cancel_a_meal_reads_it_back_and_cancels_on_yes(wechat):
     chat(wechat, WANG, "订明天午饭两份送到家", "1")
     readback = wechat.say(WANG, "明天的午饭不要了").content
