@@ -18,8 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime
 from functools import cache
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,6 +32,7 @@ from bot.router import get_router
 from bot.turn import Turn
 from bot.turnstore import Opened
 from core import clock
+from core.config import get_settings
 from core.db import session_scope, session_wrote
 from core.kv import KV, LockTimeout, get_kv
 from models.bot import InboundMessage
@@ -78,7 +80,8 @@ class Ticket:
 
 @cache
 def _executor() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=8, thread_name_prefix="wechat")
+    workers = get_settings().wechat_turn_workers
+    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wechat")
 
 
 def answer_message(message: Inbound, *, budget: float | None = None) -> str:
@@ -165,6 +168,10 @@ def _is_late_copy(message: Inbound, now: datetime) -> bool:
         return False
 
 
+# Built once; a plain INSERT, no unit of work.
+_LOG_MESSAGE = insert(cast(Table, InboundMessage.__table__))
+
+
 def _turn(session: Session, kv: KV, message: Inbound, ticket: Ticket, state: DialogueState,
           now: datetime, timed_out: str | None, *, touch: bool) -> str:
     """Converse; when that wrote anything, log the message under its unique key in the same transaction.
@@ -182,12 +189,12 @@ def _turn(session: Session, kv: KV, message: Inbound, ticket: Ticket, state: Dia
         _send_later(session, turn.person.id, message, text)
         reply, mode = SUCCESS, "outbox"
     if session_wrote(session):
-        session.add(InboundMessage(
+        session.flush()
+        session.execute(_LOG_MESSAGE, dict(
             dedupe_key=message.dedupe_key, openid=message.openid, person_id=turn.person.id,
             msg_type=message.msg_type, event=message.event or None,
             content=message.content or None, received_at=now, reply_xml=reply, reply_mode=mode,
         ))
-        session.flush()
     return reply
 
 
