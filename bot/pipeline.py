@@ -32,7 +32,6 @@ from bot.router import get_router
 from bot.turn import Turn
 from bot.turnstore import Opened
 from core import clock
-from core.config import get_settings
 from core.db import session_scope, session_wrote
 from core.kv import KV, LockTimeout, get_kv
 from models.bot import InboundMessage
@@ -80,8 +79,9 @@ class Ticket:
 
 @cache
 def _executor() -> ThreadPoolExecutor:
-    workers = get_settings().wechat_turn_workers
-    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wechat")
+    # At least one thread per request a worker serves: a turn waiting for the
+    # sender's lock holds its thread, and fewer threads starve the others.
+    return ThreadPoolExecutor(max_workers=8, thread_name_prefix="wechat")
 
 
 def answer_message(message: Inbound, *, budget: float | None = None) -> str:

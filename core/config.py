@@ -54,8 +54,6 @@ class Settings:
     wechat_appid: str = ""
     wechat_secret: str = ""
     wechat_require_encryption: bool = False
-    # Chat turns computed at once per process (each on a thread of its own).
-    wechat_turn_workers: int = 8
     miniprogram_appid: str = ""
     miniprogram_secret: str = ""
     wechat_api_base_url: str = "http://127.0.0.1:8900"
@@ -96,16 +94,6 @@ def _as_bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _as_int(name: str, value: str) -> int:
-    try:
-        number = int(value.strip())
-    except ValueError:
-        raise ConfigError(f"{name.upper()} 必须是正整数，现在是 {value!r}") from None
-    if number < 1:
-        raise ConfigError(f"{name.upper()} 必须是正整数，现在是 {value!r}")
-    return number
-
-
 def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Settings:
     """Build settings from `.env` (if any) overlaid by the process environment."""
     env = dict(_read_dotenv(dotenv if dotenv is not None else ROOT / ".env"))
@@ -120,12 +108,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         raw = env.get(f.name.upper())
         if raw is None or raw == "":
             continue
-        if f.type in ("bool", bool):
-            values[f.name] = _as_bool(raw)
-        elif f.type in ("int", int):
-            values[f.name] = _as_int(f.name, raw)
-        else:
-            values[f.name] = raw
+        values[f.name] = _as_bool(raw) if f.type in ("bool", bool) else raw
     if mode != "production":
         for name, demo in _DEMO_VALUES.items():
             values.setdefault(name, demo)
