@@ -86,6 +86,46 @@ def test_sixty_processes_for_the_last_ten_seats(db, frozen_clock):
     assert _seats(canteen_id) == (LAST_SEATS + 4, LAST_SEATS + 4, LAST_SEATS + 4)
 
 
+def _book_for(url, actor_id, person_id, canteen_id, barrier, results):
+    """Book the person's lunch as an actor, in a child process, when all are ready."""
+    configure_database(url).dispose(close=False)
+    barrier.wait(timeout=120)
+    try:
+        with session_scope() as s:
+            meals.book_meal(s, actor=s.get(Person, actor_id), person_id=person_id,
+                            canteen_id=canteen_id, day=TODAY, meal="lunch", count=2,
+                            delivery=False)
+        results.put("BOOKED")
+    except Exception as exc:  # ALREADY_BOOKED expected; anything else shows in the assert
+        results.put(getattr(exc, "code", type(exc).__name__))
+
+
+@pytest.mark.slow
+def test_one_person_booked_from_eight_places_at_once_gets_one_booking(db, frozen_clock):
+    """Their row lock serialises them: one books, seven are told it is already booked."""
+    from services.meals.rollups import aggregate_bookings, read_meal_rollups
+    from tests.factories import make_proxy
+
+    with session_scope() as s:  # the elder books, and so does a son acting for them
+        canteen = make_canteen(s, capacity=20)
+        elder, son = make_elder(s), make_elder(s, age=45, name="王强")
+        make_proxy(s, principal=elder, agent=son)
+        ids = (elder.id, son.id, canteen.id)
+    ctx = multiprocessing.get_context("fork")
+    barrier, results = ctx.Barrier(8), ctx.Queue()
+    procs = [ctx.Process(target=_book_for, args=(db.url, ids[n % 2], ids[0], ids[2], barrier,
+                                                 results)) for n in range(8)]
+    for p in procs:
+        p.start()
+    outcomes = sorted(results.get(timeout=120) for _ in procs)
+    for p in procs:
+        p.join(timeout=60)
+    assert outcomes == ["ALREADY_BOOKED"] * 7 + ["BOOKED"]
+    assert _seats(ids[2]) == (2, 20, 2)
+    with session_scope() as s:
+        assert read_meal_rollups(s) == aggregate_bookings(s)
+
+
 class SeatMachine(RuleBasedStateMachine):
     """Book, cancel and serve at random; seats always match the bookings that hold them."""
 
