@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Engine, event, inspect
+from sqlalchemy import URL, event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session
 
 T = TypeVar("T")
@@ -34,12 +34,12 @@ _ALL: list[Snapshot[Any]] = []
 
 
 class Snapshot(Generic[T]):
-    """One cached reading of some reference tables, per engine (database), for a short time."""
+    """One cached reading of some reference tables, per database, for a short time."""
 
     def __init__(self, name: str, models: tuple[type, ...], load: Callable[[Session], T],
                  *, ttl: float = TTL_SECONDS) -> None:
         self.name, self.models, self._load, self.ttl = name, models, load, ttl
-        self._entries: dict[Engine, tuple[float, T]] = {}
+        self._entries: dict[URL, tuple[float, T]] = {}
         self._generation = 0
         self._lock = threading.Lock()
         _ALL.append(self)
@@ -48,7 +48,7 @@ class Snapshot(Generic[T]):
         """Return the snapshot (detached objects), or None when this session must read the database."""
         if self._touched_by(session):
             return None
-        key = session.get_bind().engine
+        key = session.get_bind().engine.url  # the same for an engine and its option variants
         entry = self._entries.get(key)
         now = time.monotonic()
         if entry is not None and entry[0] > now:

@@ -67,6 +67,14 @@ def test_reference_rows_are_read_once_and_come_back_as_live_session_objects(plac
         assert meals.get_canteen(s, canteen_id=place["canteen"]).phone == "0571-12345678"
 
 
+def test_read_only_sessions_share_the_snapshot(place):
+    for _ in range(3):
+        with session_scope(readonly=True) as s, counted() as statements:
+            meals.get_canteen(s, canteen_id=place["canteen"])
+    assert statements == []
+    assert [len(snapshot._entries) for snapshot in refcache._ALL if snapshot.name == "canteens"] == [1]
+
+
 def test_a_committed_price_change_is_priced_at_once(place):
     with session_scope() as s:
         assert quote(s, place).price_fen == 800
