@@ -7,12 +7,14 @@ harness at ../shared/bench relative to the repository, creates its own
 PostgreSQL database (BENCH_DATABASE_URL names the server, default
 postgresql://postgres@127.0.0.1:5432/postgres), migrates it, loads the demo
 data plus 40 registered bench residents, and serves Linli with gunicorn
-(2 workers x 4 threads by default, Redis shared store). Linli runs twice: with a
-realistic mix (multi-turn bookings and cancellations with read-back and
-"1", policy questions, menus, nearby canteens, events) and with the shared
-sample mix; then peers (b) Flask+wechatpy and (c) Flask+wechatpy+jieba+SQLite
-(and (a) WeRoBot when importable) run with the sample mix. Prints
-requests/s, p50 and p99 for each. Never part of the test run.
+(2 workers x 4 threads by default, Redis shared store). Linli runs three
+mixes: a realistic one (multi-turn bookings and cancellations with read-back
+and "1", policy questions, menus, nearby canteens, events), the shared sample
+mix, and messages that need no database (the pipeline's own cost); then
+peers (b) Flask+wechatpy and (c) Flask+wechatpy+jieba+SQLite (and (a)
+WeRoBot when importable) run with the sample mix. Prints requests/s, p50 and
+p99 for each, and for Linli the CPU milliseconds a request spent in its
+workers, PostgreSQL and Redis. Never part of the test run.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = (ROOT / ".." / "shared" / "bench").resolve()
@@ -41,6 +45,7 @@ from tests import services as test_services  # noqa: E402
 
 TOKEN = "linli-bench-token"
 RESIDENTS = 40
+NO_DATABASE = ["谢谢", "你好", "今天天气怎么样", "菜单"]  # answered without SQL: the pipeline's own cost
 ONE_SHOTS = ["你好", "低保怎么申请", "附近有助餐点吗", "明天午饭有什么菜", "我的积分还有多少",
              "菜单", "今天天气怎么样", "谢谢", "助餐补贴标准是多少", "我上次求助的事怎么样了"]
 PEERS = [("(a) werobot_echo", "start_werobot_echo.sh", "werobot"),
@@ -97,6 +102,30 @@ def realistic_mix(path: Path) -> None:
     path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
 
 
+def no_database_mix(path: Path) -> None:
+    """Messages answered from the store and the NLU alone: what the pipeline costs without SQL."""
+    path.write_text("\n".join(json.dumps({"content": t}, ensure_ascii=False) for t in NO_DATABASE),
+                    encoding="utf-8")
+
+
+def cpu_ticks(server_pid: int | None) -> Counter[str]:
+    """CPU ticks so far of the server's workers, PostgreSQL and Redis (Linux /proc)."""
+    ticks: Counter[str] = Counter()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        group = ("server" if int(fields[1]) == server_pid else "postgres" if name.startswith("postgres")
+                 else "redis" if name.startswith("redis") else None)
+        if group:
+            ticks[group] += int(fields[11]) + int(fields[12])
+    return ticks
+
+
 def count_bookings() -> dict[str, int]:
     """Count bookings by status (the realistic mix books and cancels)."""
     from sqlalchemy import func, select
@@ -131,17 +160,29 @@ def start_linli(db_url: str, port: int, threads: int) -> subprocess.Popen[bytes]
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
 
 
-def load(url: str, token: str, args: argparse.Namespace, mix: Path | None) -> dict[str, float]:
-    """Run the shared harness: --check, a 3 s warm-up, then the measured run."""
+def load(url: str, token: str, args: argparse.Namespace, mix: Path | None,
+         server_pid: int | None = None) -> dict[str, Any]:
+    """Run the shared harness: --check, a 3 s warm-up, then the measured run.
+
+    With `server_pid`, also the CPU milliseconds a request spent in the
+    server's workers, PostgreSQL and Redis during the measured run.
+    """
     harness = [sys.executable, str(SHARED / "wechat_load.py"), url, "--token", token]
     if mix is not None:
         harness += ["--mix", str(mix)]
     subprocess.run([*harness, "--check"], check=True, stdout=subprocess.DEVNULL)
     subprocess.run([*harness, "-d", "3", "-c", "8"], stdout=subprocess.DEVNULL)
+    before = cpu_ticks(server_pid) if server_pid else Counter[str]()
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         subprocess.run([*harness, "-d", str(args.duration), "-c", str(args.connections),
                         "--json", out.name], stdout=subprocess.DEVNULL)
-        return json.loads(Path(out.name).read_text())  # type: ignore[no-any-return]
+        result: dict[str, Any] = json.loads(Path(out.name).read_text())
+    if server_pid:
+        spent = cpu_ticks(server_pid) - before
+        served = max(1.0, result["rps"] * args.duration)
+        result["cpu_ms"] = {g: 1000 * spent[g] / os.sysconf("SC_CLK_TCK") / served
+                            for g in ("server", "postgres", "redis")}
+    return result
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
@@ -152,7 +193,7 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.kill()
 
 
-def run_peer(script: str, args: argparse.Namespace) -> dict[str, float]:
+def run_peer(script: str, args: argparse.Namespace) -> dict[str, Any]:
     port = free_port()
     env = dict(os.environ, PYTHON=sys.executable, PORT=str(port))
     proc = subprocess.Popen(["bash", str(SHARED / "peers" / script)], env=env,
@@ -166,10 +207,14 @@ def run_peer(script: str, args: argparse.Namespace) -> dict[str, float]:
         proc.wait(timeout=20)
 
 
-def show(name: str, r: dict[str, float]) -> None:
+def show(name: str, r: dict[str, Any]) -> None:
     bodies = r.get("bodies", {})
     print(f"{name:<34} {r['rps']:>8.0f} req/s   p50 {r['p50_ms']:>7.1f} ms   "
           f"p99 {r['p99_ms']:>7.1f} ms   non-2xx {r['non2xx']}   bodies {bodies}", flush=True)
+    if "cpu_ms" in r:
+        cpu = r["cpu_ms"]
+        print(f"{'':<34} CPU a request: workers {cpu['server']:.2f} ms, PostgreSQL "
+              f"{cpu['postgres']:.2f} ms, Redis {cpu['redis']:.2f} ms", flush=True)
 
 
 def main() -> int:
@@ -186,19 +231,21 @@ def main() -> int:
         os.environ["TEST_DATABASE_URL"] = server
     name = f"linli_wechat_bench_{uuid.uuid4().hex[:8]}"
     db_url = test_services.create_pg_database(name)
-    results: dict[str, dict[str, float]] = {}
+    results: dict[str, dict[str, Any]] = {}
     try:
         prepare_database(db_url)
         with tempfile.TemporaryDirectory() as tmp:
-            mix = Path(tmp) / "linli_mix.jsonl"
+            mix, bare = Path(tmp) / "linli_mix.jsonl", Path(tmp) / "no_database.jsonl"
             realistic_mix(mix)
+            no_database_mix(bare)
             port = free_port()
             proc = start_linli(db_url, port, args.threads)
             url = f"http://127.0.0.1:{port}/wechat"
             try:
                 wait_ready(url, proc)
-                results["Linli (realistic mix)"] = load(url, TOKEN, args, mix)
-                results["Linli (sample mix)"] = load(url, TOKEN, args, None)
+                results["Linli (realistic mix)"] = load(url, TOKEN, args, mix, proc.pid)
+                results["Linli (sample mix)"] = load(url, TOKEN, args, None, proc.pid)
+                results["Linli (no-database mix)"] = load(url, TOKEN, args, bare, proc.pid)
             finally:
                 stop(proc)
         print(f"Linli bookings during the run: {count_bookings()}", flush=True)
@@ -218,7 +265,7 @@ def main() -> int:
         show(label, r)
     peer = results.get("(c) flask_jieba_sqlite")
     if peer:
-        for label in ("Linli (realistic mix)", "Linli (sample mix)"):
+        for label in ("Linli (realistic mix)", "Linli (sample mix)", "Linli (no-database mix)"):
             r = results[label]
             print(f"{label} / (c): throughput {r['rps'] / peer['rps']:.2f} (target >= 0.5), "
                   f"p99 {r['p99_ms']:.0f} ms (target < 200)")
