@@ -94,7 +94,7 @@ def answer_message(message: Inbound, *, budget: float | None = None) -> str:
         logger.warning("shared store unreachable; asking the sender to try again", exc_info=True)
         return _render(message, SORRY)
     if opened.earlier == dedupe.PENDING:
-        return dedupe.wait_for_reply(kv, message.dedupe_key, wait=budget) or SUCCESS
+        return dedupe.wait_for_reply(kv, message, wait=budget) or SUCCESS
     if opened.earlier is not None:
         return opened.earlier
     ticket = Ticket()

@@ -83,7 +83,7 @@ CLOSE = Script("bot.close_turn", _CLOSE_LUA, _close)
 
 
 def seen_key(openid: str) -> str:
-    return f"wx:seen:{openid}"
+    return f"wx:seen:{{{openid}}}"  # hash tag: see bot.dedupe.store_key
 
 
 @dataclass
@@ -99,7 +99,7 @@ class Opened:
 def open_turn(kv: KV, message: Inbound) -> Opened:
     """Claim the message and, when the sender is free, lock and read their dialogue."""
     openid, token = message.openid, secrets.token_hex(16)
-    keys = [dedupe.store_key(message.dedupe_key), user_lock_key(openid), state_key(openid),
+    keys = [dedupe.store_key(message), user_lock_key(openid), state_key(openid),
             seen_key(openid)]
     args = [dedupe.PENDING, _ms(dedupe.REPLY_TTL), token, _ms(LOCK_TTL), _ms(SEEN_TTL)]
     result = kv.run(OPEN, keys, args)
@@ -124,7 +124,7 @@ def wait_for_lock(kv: KV, message: Inbound, *, wait: float) -> Opened:
 def close_turn(kv: KV, message: Inbound, opened: Opened, reply: str, action: str,
                raw_state: str | None = None) -> None:
     """Remember the reply, keep / drop / save the dialogue state, release the lock."""
-    keys = [dedupe.store_key(message.dedupe_key), user_lock_key(message.openid),
+    keys = [dedupe.store_key(message), user_lock_key(message.openid),
             state_key(message.openid)]
     args = [reply, _ms(dedupe.REPLY_TTL), opened.lock_token or "", action, raw_state or "",
             _ms(TIMEOUT_SECONDS)]
@@ -133,7 +133,7 @@ def close_turn(kv: KV, message: Inbound, opened: Opened, reply: str, action: str
 
 def abandon(kv: KV, message: Inbound, opened: Opened) -> None:
     """Undo an open after a failure: a retry may answer again and touch the window again."""
-    dedupe.release(kv, message.dedupe_key)
+    dedupe.release(kv, message)
     if opened.first_in_a_minute:
         kv.delete(seen_key(message.openid))
     if opened.lock_token is not None:

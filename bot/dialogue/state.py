@@ -36,11 +36,11 @@ class DialogueState:
 
 
 def state_key(openid: str) -> str:
-    return f"dlg:{openid}"
+    return f"dlg:{{{openid}}}"  # hash tag: see bot.dedupe.store_key
 
 
 def user_lock_key(openid: str) -> str:
-    return f"dlg-lock:{openid}"
+    return f"dlg-lock:{{{openid}}}"
 
 
 def decode_state(raw: str | None, now: datetime) -> tuple[DialogueState, str | None]:

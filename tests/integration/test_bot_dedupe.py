@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import dedupe, pipeline
+from bot.message import Inbound
 from bot.simulator import WeChatSimulator, text_xml
 from core.db import session_scope
 from models.bot import InboundMessage
@@ -63,7 +64,8 @@ def test_four_copies_at_once_book_once_and_answer_the_same(wechat):
 def test_the_database_key_guards_even_when_the_store_forgets(wechat, kv, frozen_clock):
     confirm = _ready_to_confirm(wechat)
     first = wechat.post(confirm)
-    dedupe.release(kv, "m:demo_elder_wang:1795914000:7700001")
+    dedupe.release(kv, Inbound(openid="demo_elder_wang", account="gh", msg_type="text",
+                               create_time="1795914000", msg_id="7700001"))
     frozen_clock.advance(seconds=5)  # WeChat retries 5 s later
     again = wechat.post(confirm)
     assert again.body == first.body and bookings() == 1

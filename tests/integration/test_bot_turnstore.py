@@ -71,3 +71,15 @@ def test_a_turn_survives_a_flushed_script_cache_and_a_dropped_connection(redis_k
     second = turnstore.open_turn(redis_kv, message("2"))
     assert second.earlier is None and second.lock_token is not None
     assert turnstore.open_turn(redis_kv, message("1")).earlier == "<xml>r1</xml>"
+
+
+@pytest.mark.parametrize("openid", ["o-turn", "oAbC_12-xyz", "demo_elder_wang"])
+def test_a_turns_keys_share_one_redis_cluster_slot(openid):
+    """One script touches them all; in Redis Cluster that needs one hash slot."""
+    from redis.crc import key_slot
+
+    from bot.turnstore import seen_key
+
+    inbound = message("42", openid)
+    keys = [dedupe.store_key(inbound), user_lock_key(openid), state_key(openid), seen_key(openid)]
+    assert len({key_slot(f"linli:{key}".encode()) for key in keys}) == 1
