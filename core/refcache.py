@@ -28,6 +28,7 @@ from sqlalchemy import URL, event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session
 
 T = TypeVar("T")
+M = TypeVar("M")
 TTL_SECONDS = 2.0
 _TOUCHED = "refcache_touched"  # session.info: snapshots whose models this transaction wrote
 _ALL: list[Snapshot[Any]] = []
@@ -69,10 +70,8 @@ class Snapshot(Generic[T]):
             self._entries.clear()
 
     def _touched_by(self, session: Session) -> bool:
-        if self in session.info.get(_TOUCHED, ()):
-            return True
-        return any(isinstance(obj, self.models)
-                   for obj in (*session.new, *session.dirty, *session.deleted))
+        return (self in session.info.get(_TOUCHED, ())
+                or self._covers((*session.new, *session.dirty, *session.deleted)))
 
     def _covers(self, objects: Any) -> bool:
         return any(isinstance(obj, self.models) for obj in objects)
@@ -84,6 +83,14 @@ def attach(session: Session, obj: T) -> T:
     if present is not None:
         return present  # type: ignore[no-any-return]
     return session.merge(obj, load=False)
+
+
+def attached_rows(snapshot: Snapshot[list[M]], session: Session) -> list[M]:
+    """Return a list snapshot's rows as session objects, or read them when the session must."""
+    known = snapshot.read(session)
+    if known is None:
+        return snapshot._load(session)
+    return [attach(session, row) for row in known]
 
 
 def clear() -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.refcache import Snapshot, attach
+from core.refcache import Snapshot, attach, attached_rows
 from models.person import Person
 from models.region import Community
 from services.consents import give_consent, has_consent
@@ -26,10 +26,7 @@ _COMMUNITIES = Snapshot("communities", (Community,), _read_communities)
 
 def list_communities(session: Session) -> list[Community]:
     """Return every community, in code order (for numbered choices)."""
-    known = _COMMUNITIES.read(session)
-    if known is None:
-        return _read_communities(session)
-    return [attach(session, c) for c in known]
+    return attached_rows(_COMMUNITIES, session)
 
 
 def community_of(session: Session, community_id: int) -> Community | None:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from core.refcache import Snapshot, attach
+from core.refcache import Snapshot, attach, attached_rows
 from models.meals import MealBooking, SubsidyRule
 from models.person import TIER_NAMES, Person
 from services.meals.wording import yuan
@@ -165,10 +165,7 @@ _RULES = Snapshot("subsidy_rules", (SubsidyRule,), _read_rules)
 
 def list_subsidy_rules(session: Session) -> list[SubsidyRule]:
     """Return the active subsidy rules, most generous first."""
-    known = _RULES.read(session)
-    if known is None:
-        return _read_rules(session)
-    return [attach(session, rule) for rule in known]
+    return attached_rows(_RULES, session)
 
 
 def _best_rule(session: Session, who: Eligibility) -> SubsidyRule | None:
