@@ -124,7 +124,7 @@ def test_parse_is_a_frozen_dataclass_with_to_dict() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.intent = "x"  # type: ignore[misc]
     as_dict = result.to_dict()
-    assert set(as_dict) == {"intent", "slots", "confidence", "alternatives", "ambiguous"}
+    assert set(as_dict) == {"intent", "slots", "confidence", "alternatives", "ambiguous", "danger"}
     assert 0 <= as_dict["confidence"] <= 1
     assert json.loads(json.dumps(as_dict, ensure_ascii=False)) == as_dict
     assert isinstance(result, Parse)
