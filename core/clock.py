@@ -56,6 +56,24 @@ class FrozenClock:
         self.at = at
 
 
+class ShiftedClock:
+    """A clock that started at a chosen moment and runs at real speed from there."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("a shifted clock needs an aware datetime")
+        self.offset = start - datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+def start_at(moment: datetime) -> None:
+    """Make this process's clock start at `moment` and run on (test processes only)."""
+    global _source
+    _source = ShiftedClock(moment)
+
+
 @contextmanager
 def frozen(at: datetime) -> Iterator[FrozenClock]:
     """Freeze `now()` at `at` for the duration of the block."""

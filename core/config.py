@@ -7,6 +7,7 @@ import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +63,9 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"
     kv_prefix: str = "linli:"
+    # Test mode only: the process's clock starts here (ISO 8601 with offset) and runs on, so
+    # a server or scheduler a test starts shares the test's calendar, not the machine's.
+    clock_start: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -120,6 +124,14 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
 
 def check_settings(settings: Settings) -> None:
     """Refuse to run production without its secrets, naming the missing one."""
+    if settings.clock_start and settings.mode != "test":
+        raise ConfigError("CLOCK_START only works with LINLI_ENV=test")
+    if settings.clock_start:
+        try:
+            if datetime.fromisoformat(settings.clock_start).tzinfo is None:
+                raise ValueError
+        except ValueError:
+            raise ConfigError("CLOCK_START must be an ISO time with its offset, e.g. 2026-11-29T09:00:00+08:00") from None
     if not settings.is_production:
         return
     for name in REQUIRED_IN_PRODUCTION:
@@ -137,7 +149,8 @@ def get_settings() -> Settings:
     """Return the process-wide settings, loading them on first use."""
     global _current
     if _current is None:
-        _current = load_settings()
+        use_settings(load_settings())
+    assert _current is not None
     return _current
 
 
@@ -145,4 +158,8 @@ def use_settings(settings: Settings) -> Settings:
     """Install settings for this process (app factory, CLI and tests)."""
     global _current
     _current = settings
+    if settings.clock_start:
+        from core import clock
+
+        clock.start_at(datetime.fromisoformat(settings.clock_start))
     return settings

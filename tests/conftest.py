@@ -168,11 +168,25 @@ def kv(request: pytest.FixtureRequest) -> KV:
 # ---------------------------------------------------------------- clock
 
 
-@pytest.fixture
-def frozen_clock() -> Iterator[clock.FrozenClock]:
-    """Freeze the clock at 2026-11-29 09:00 Asia/Shanghai (a Sunday)."""
+# No test reads the machine's calendar. The clock is frozen for the whole run before any
+# session fixture runs, and set back to DEFAULT_NOW before each test's own fixtures: autouse
+# fixtures are set up before the others of their scope, so demo data, factories and tokens are
+# dated from DEFAULT_NOW whatever order a test names its fixtures in. A process a test starts
+# (gunicorn, the scheduler) gets the same calendar through the CLOCK_START setting.
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _run_clock() -> Iterator[clock.FrozenClock]:
     with clock.frozen(DEFAULT_NOW) as frozen:
         yield frozen
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(_run_clock: clock.FrozenClock) -> Iterator[clock.FrozenClock]:
+    """The clock every test starts on: 2026-11-29 09:00 Asia/Shanghai (a Sunday); move it freely."""
+    _run_clock.set(DEFAULT_NOW)
+    yield _run_clock
+    _run_clock.set(DEFAULT_NOW)  # module fixtures set up between tests see the same moment
 
 
 # ---------------------------------------------------------------- WeChat

@@ -39,8 +39,11 @@ def _profile(session: Session, person: Person, skills: list[str], availability: 
 
 def _activities(session: Session, charity: Organisation, admin: Person) -> int:
     for title, description, place, days, hour, hours, capacity, points in ACTIVITIES:
+        # One still open for sign-up is enough; once it has passed, a later `make run` adds the
+        # next one, so the demo always has something to join and keeps the old one as history.
         if session.scalar(select(Activity.id).where(Activity.title == title,
-                                                    Activity.organisation_id == charity.id)):
+                                                    Activity.organisation_id == charity.id,
+                                                    Activity.signup_deadline > clock.now())):
             continue
         starts = clock.local_datetime(clock.today() + timedelta(days=days), hour)
         session.add(Activity(

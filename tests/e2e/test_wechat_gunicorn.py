@@ -56,7 +56,8 @@ def served():
     with session_scope() as s:
         load_demo_data(s)
     env = dict(os.environ, LINLI_ENV="test", DATABASE_URL=url, REDIS_URL=services.redis_url(),
-               KV_PREFIX=f"linli-gunicorn-{uuid.uuid4().hex[:6]}:", LOG_LEVEL="WARNING")
+               KV_PREFIX=f"linli-gunicorn-{uuid.uuid4().hex[:6]}:", LOG_LEVEL="WARNING",
+               CLOCK_START=clock.now().isoformat())
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}",

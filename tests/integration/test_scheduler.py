@@ -7,6 +7,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
+from core import clock
 from core.config import ROOT
 from core.db import session_scope
 from models.messaging import Notification
@@ -48,7 +49,8 @@ def spawn(pg_db, redis_kv, fake_wechat):
     procs: list[subprocess.Popen] = []
     env = {**os.environ, "LINLI_ENV": "test", "DATABASE_URL": pg_db.url,
            "REDIS_URL": test_services.redis_url(), "KV_PREFIX": redis_kv.prefix,
-           "WECHAT_API_BASE_URL": fake_wechat.url, "LOG_LEVEL": "WARNING"}
+           "WECHAT_API_BASE_URL": fake_wechat.url, "LOG_LEVEL": "WARNING",
+           "CLOCK_START": clock.now().isoformat()}
 
     def start(*args: str) -> subprocess.Popen:
         proc = subprocess.Popen([sys.executable, "-m", "scheduler", *args], cwd=ROOT, env=env,
