@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from core.config import ConfigError, load_settings
+from core import clock
+from core.config import ConfigError, load_settings, use_settings
 
 NO_DOTENV = Path("/nonexistent")
 
@@ -42,3 +43,20 @@ def test_boolean_settings_parse():
 def test_unknown_mode_is_refused():
     with pytest.raises(ConfigError):
         load_settings(environ={"LINLI_ENV": "staging"}, dotenv=NO_DOTENV)
+
+
+def test_clock_start_moves_a_test_process_clock_and_nothing_else():
+    for mode in ("demo", "production"):
+        with pytest.raises(ConfigError, match="CLOCK_START"):
+            load_settings(environ={"LINLI_ENV": mode, "CLOCK_START": "2027-02-16T10:00:00+08:00"},
+                          dotenv=NO_DOTENV)
+    with pytest.raises(ConfigError, match="CLOCK_START"):
+        load_settings(environ={"LINLI_ENV": "test", "CLOCK_START": "2027-02-16 10:00"}, dotenv=NO_DOTENV)
+    settings = load_settings(environ={"LINLI_ENV": "test", "CLOCK_START": "2027-02-16T10:00:00+08:00"},
+                             dotenv=NO_DOTENV)
+    with clock.frozen(clock.now()):  # whatever use_settings installs is undone with this block
+        use_settings(settings)
+        assert clock.today().isoformat() == "2027-02-16"
+        first = clock.now()
+        assert clock.now() >= first  # it runs on
+    use_settings(load_settings(environ={"LINLI_ENV": "test"}, dotenv=NO_DOTENV))
