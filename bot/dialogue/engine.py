@@ -1,7 +1,11 @@
 """The dialogue engine: global commands, flow steps, confirmation, misses and hand-off.
 
-Every message goes: emergency check → global command (取消 / 重新开始 /
-帮助 / 转人工) → the active flow's current state → a new intent. Nothing
+Every message goes: emergency check → global command (取消 / 算了，不要了 /
+重新开始 / 帮助 / 转人工) → the active flow's current state → an answer to a
+question the bot sent earlier (a rating, a confirmation) → a new intent.
+Inside a flow, a message that is not an answer but a clear new intent
+starts it (a flow closes the current one, a one-shot answer parks it), a
+correction at the read-back reads back again, a refusal ends it. Nothing
 is committed until the person says yes; the commit is one service call, and
 a refused one is rolled back, so a refused booking leaves nothing behind.
 """
@@ -16,13 +20,15 @@ import nlp
 from bot import texts
 from bot.dialogue import answers, emergency
 from bot.dialogue.flow import CONFIRM, Flow, Step
-from bot.dialogue.flows import FLOWS
+from bot.dialogue.flows import ASKED, FLOWS
 from bot.turn import Turn
 from core import clock
 from core.db import session_wrote
 from core.errors import LinliError
+from nlp.numbers import cn_to_int
 
 LOW_CONFIDENCE = 0.45
+STRONG_CONFIDENCE = 0.7  # enough to leave a question unanswered for a new intent
 MAX_TEXT = 500
 PICK_INTENT = "pick_intent"
 YES = {"1", "是", "是的", "好", "好的", "确认", "确定", "对", "对的", "可以", "行", "嗯"}
@@ -45,7 +51,23 @@ INTENT_LABELS = {
 KEYWORDS = {"登记": "register", "订餐": "meal_book", "求助": "help_request",
             "签到": "service_checkin", "签退": "service_checkout", "报名活动": "activity_signup",
             "求助进度": "help_status", "积分兑换": "points_redeem", "取消订餐": "meal_cancel"}
+# What people say (typed or by voice) meaning "what I asked for", whatever nlp guesses.
+PHRASES = (
+    (re.compile(r"记录.{0,4}服务|补记.{0,4}服务|服务.{0,2}记录一下"), "service_log"),
+    (re.compile(r"^(?:查|查查|看看|查一下)?我的求助(?:呢|进度|怎么样了?)?$|求助.{0,4}(?:进度|怎么样|到哪|办好了?没|有消息)"),
+     "help_status"),
+    (re.compile(r"(?:积分|分)[^兑换]{0,3}(?:还有|剩|有)(?:下)?(?:几|多少)|(?:还有|剩下?)(?:几|多少)(?:个)?(?:积)?分"),
+     "points_query"),
+)
+NOT_NEW = {"unknown", "affirm", "deny", "smalltalk", "human_agent"}
 _PUNCT = re.compile(r"[\s。，,.!！?？~～、]+")
+_ASIDE = re.compile(r"（([^）]+)）")  # 11月29日（今天）: "今天" picks it
+# "算了，不要了", "算了吧，先不订", "那就不用了": each clause only an abandon word and fillers.
+_ABANDON = re.compile(
+    r"^(?:(?:那|那就|那我|我|就|还是|先|暂时)*"
+    r"(?:算了|不要了|不用了|不订了|不办了|不弄了|不需要了|不想要了|不想订了|不想办了|不了"
+    r"|不要|不用|不订|不办|不需要|取消|退出|结束|放弃)"
+    r"(?:吧|了|啦|呀|啊|哈|嘛|呢|谢谢|谢谢你|谢谢啊)*)+$")
 
 
 def local_now(turn: Turn) -> datetime:
@@ -56,6 +78,23 @@ def local_now(turn: Turn) -> datetime:
 def bare(text: str) -> str:
     """Strip spaces and punctuation so commands match however they are typed."""
     return _PUNCT.sub("", text).lower() or text.strip()
+
+
+def is_abandon(text: str) -> bool:
+    """Tell whether a message only says "stop" (算了，不要了 / 那就不用了), in any state."""
+    clauses = [c for c in _PUNCT.split(text) if c]
+    return bool(clauses) and all(_ABANDON.match(c) for c in clauses)
+
+
+def intent_of(text: str, parse: nlp.Parse) -> tuple[str, float]:
+    """Return what a message asks for: a menu word, a known phrasing, or nlp's guess."""
+    word = bare(text)
+    if word in KEYWORDS:
+        return KEYWORDS[word], 1.0
+    for pattern, intent in PHRASES:
+        if pattern.search(word):
+            return intent, 0.9
+    return parse.intent, parse.confidence
 
 
 def converse(turn: Turn, text: str) -> str:
@@ -93,7 +132,7 @@ def _answer(turn: Turn, text: str, parse: nlp.Parse) -> str:
     if parse.slots.get("urgency") == "emergency":
         return emergency.raise_emergency(turn, text, parse)
     word = bare(text)
-    if word in CANCEL:
+    if word in CANCEL or is_abandon(text):
         return cancel(turn)
     if word in RESTART:
         return restart(turn)
@@ -104,24 +143,53 @@ def _answer(turn: Turn, text: str, parse: nlp.Parse) -> str:
     state = turn.state
     if state.flow == emergency.FLOW:
         return emergency.take_address(turn, text)
+    if parse.danger_unsure and state.flow is None:  # may be danger: ask first (emergency.py)
+        return emergency.ask_danger(turn, text, parse)
     if state.flow in FLOWS:
         return continue_flow(turn, FLOWS[state.flow], text, parse)
     if state.step == PICK_INTENT and (picked := pick(state.choices, word)) is not None:
         return start_intent(turn, picked)
-    if word in KEYWORDS:
-        return start_intent(turn, KEYWORDS[word], parse)
-    if parse.intent == "unknown" or parse.confidence < LOW_CONFIDENCE:
+    answered = take_answer(turn, text)
+    if answered is not None:
+        return answered
+    if word.isdigit() and len(word) <= 2:  # a number answers nothing now: no guessing at it
+        turn.state.reset()
+        return f"{texts.NO_NUMBER_ASKED}\n{texts.menu_text()}"
+    intent, confidence = intent_of(text, parse)
+    if intent == "unknown" or confidence < LOW_CONFIDENCE:
         return not_understood(turn, parse)
-    return start_intent(turn, parse.intent, parse)
+    return start_intent(turn, intent, parse)
+
+
+def take_answer(turn: Turn, text: str) -> str | None:
+    """Give an answer to the question sent last (a rating, a yes/no) to the flow receiving it."""
+    found = [(pending, question) for question in ASKED if question.reads(text) is not None
+             and (pending := question.find(turn)) is not None]
+    if not found:
+        return None
+    pending, question = max(found, key=lambda f: f[0].asked_at)
+    flow = FLOWS[question.flow]
+    turn.state.start(flow.name)
+    turn.state.slots.update(pending.slots)
+    step = flow.step_named(f"ask_{question.slot}")
+    value = question.reads(text)
+    try:
+        turn.state.slots[question.slot] = step.accept(turn, value) if step else value
+    except answers.FlowEnds as end:
+        turn.state.reset()
+        return end.message
+    return advance(turn, flow)
 
 
 def pick(choices: list[list[Any]], word: str) -> Any:
-    """Return the value of a numbered choice ("2", "第2个"), or None."""
+    """Return the value of a numbered choice ("2", "第2个", "第二个", "今天" for "11月29日（今天）")."""
     digits = word.removeprefix("第").removesuffix("个")
-    if digits.isdigit() and 1 <= int(digits) <= len(choices):
-        return choices[int(digits) - 1][0]
+    number = int(digits) if digits.isdigit() else cn_to_int(digits) if len(digits) == 1 else None
+    if number is not None and 1 <= number <= len(choices):
+        return choices[number - 1][0]
     for value, label in choices:
-        if word and word == bare(str(label)):
+        aside = _ASIDE.search(str(label))
+        if word and (word == bare(str(label)) or (aside is not None and word == aside.group(1))):
             return value
     return None
 
@@ -155,6 +223,8 @@ def advance(turn: Turn, flow: Flow) -> str:
         state.step, state.choices = step.state, [[v, label] for v, label in question.choices]
         return question.render()
     state.step, state.choices = CONFIRM, []
+    if not flow.confirm:  # the answer to the bot's own question: no read-back of a read-back
+        return commit(turn, flow)
     try:
         summary = flow.summary(turn)
     except answers.FlowEnds as end:
@@ -173,6 +243,8 @@ def continue_flow(turn: Turn, flow: Flow, text: str, parse: nlp.Parse) -> str:
     step = flow.step_named(turn.state.step)
     if step is None:
         return advance(turn, flow)
+    if (intent := new_intent(flow, text, parse, STRONG_CONFIDENCE)) is not None:
+        return switch(turn, flow, intent, parse)
     before = dict(turn.state.slots)
     try:
         _fill(turn, flow, step, text)
@@ -180,9 +252,29 @@ def continue_flow(turn: Turn, flow: Flow, text: str, parse: nlp.Parse) -> str:
         turn.state.reset()
         return end.message
     if turn.state.slots == before:
+        if (intent := new_intent(flow, text, parse, LOW_CONFIDENCE)) is not None:
+            return switch(turn, flow, intent, parse)
         return miss(turn, step.ask(turn).render())
     turn.state.misses = 0
     return advance(turn, flow)
+
+
+def new_intent(flow: Flow, text: str, parse: nlp.Parse, least: float) -> str | None:
+    """Return the intent a message starts instead of answering the flow, or None."""
+    intent, confidence = intent_of(text, parse)
+    if confidence < least or intent in NOT_NEW or intent == flow.name:
+        return None
+    return intent if intent in FLOWS or intent in answers.ANSWERS else None
+
+
+def switch(turn: Turn, flow: Flow, intent: str, parse: nlp.Parse) -> str:
+    """Start a new flow (closing this one, said in one line), or answer and come back."""
+    if intent in FLOWS:
+        turn.state.reset()
+        return f"{texts.DROPPED.format(title=flow.title)}\n{start_intent(turn, intent, parse)}"
+    turn.state.misses = 0
+    said = show_help(turn) if intent == "menu_help" else answers.answer(turn, intent, parse)
+    return f"{said}\n\n{texts.PARKED.format(title=flow.title)}\n{advance(turn, flow)}"
 
 
 def _fill(turn: Turn, flow: Flow, step: Step, text: str) -> None:
@@ -214,8 +306,11 @@ def _confirm(turn: Turn, flow: Flow, text: str, parse: nlp.Parse) -> str:
         return texts.NOT_SAVED
     before = dict(turn.state.slots)
     flow.prefill(turn, _reparse(turn, flow, text))
-    if turn.state.slots != before:
+    if turn.state.slots != before:  # a correction ("改成3份"): read back again
+        turn.state.misses = 0
         return advance(turn, flow)
+    if (intent := new_intent(flow, text, parse, LOW_CONFIDENCE)) is not None:
+        return switch(turn, flow, intent, parse)
     return miss(turn, f"请回复数字：\n{texts.CONFIRM_CHOICES}")
 
 
@@ -247,8 +342,8 @@ def commit(turn: Turn, flow: Flow) -> str:
 def miss(turn: Turn, again: str) -> str:
     """Say we did not understand and ask again; the second miss offers a person."""
     turn.state.misses += 1
-    if turn.state.misses >= 2:
-        return texts.OFFER_HUMAN
+    if turn.state.misses >= 2:  # never stuck: the question again, and the ways out
+        return f"{texts.OFFER_HUMAN_IN_FLOW}\n{again}"
     return f"{texts.NOT_UNDERSTOOD}\n{again}"
 
 
@@ -270,9 +365,11 @@ def not_understood(turn: Turn, parse: nlp.Parse) -> str:
 
 def cancel(turn: Turn) -> str:
     """Drop whatever is in progress."""
-    active = turn.state.flow is not None
+    active, flow = turn.state.flow, FLOWS.get(turn.state.flow or "")
     turn.state.reset()
-    return texts.CANCELLED if active else texts.NOTHING_TO_CANCEL
+    if active is None:
+        return texts.NOTHING_TO_CANCEL
+    return texts.CANCELLED.format(title=flow.title if flow else "事")
 
 
 def restart(turn: Turn) -> str:

@@ -2,13 +2,16 @@
 
 A flow's states are `ask_<slot>` for each step, in order, then `confirm`.
 The engine moves to the first step whose slot is still empty; when none is,
-it reads everything back and waits for yes.
+it reads everything back and waits for yes. A flow that receives the answer
+to a question the bot sent (a rating, "对吗？回复1确认，2不对") commits on that
+answer: the question was the read-back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bot.turn import Turn
@@ -87,6 +90,7 @@ class Flow:
     commit: Callable[[Turn], str]
     prefill: Callable[[Turn, Parse], None] = field(default=lambda turn, parse: None)
     gate: Callable[[Turn], str | None] = _no_gate
+    confirm: bool = True  # False: commit as soon as every slot is filled
 
     def step_named(self, state: str | None) -> Step | None:
         return next((s for s in self.steps if s.state == state), None)
@@ -94,3 +98,29 @@ class Flow:
     def states(self) -> list[str]:
         """Name every state, in order (docs/flows.md draws these)."""
         return [s.state for s in self.steps] + [CONFIRM]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A question sent to this person that still waits for an answer, and when it was asked."""
+
+    asked_at: datetime
+    slots: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AskedQuestion:
+    """A question the bot sends outside a conversation (outbox, one-shot answer) and its receiver.
+
+    `asks` are fragments of the question's wording (a test matches every
+    prompt the code sends against them); `reads` takes the answer from a
+    message without I/O, so only a message that could be an answer costs a
+    look-up; `find` returns what is still waiting for this person (the
+    database remembers the question, not the 15-minute dialogue state).
+    """
+
+    flow: str
+    slot: str
+    asks: tuple[str, ...]
+    reads: Callable[[str], Any]
+    find: Callable[[Turn], Pending | None]

@@ -50,6 +50,19 @@ def rate_help_request(
     return help_request
 
 
+def get_request_awaiting_rating(
+    session: Session, *, requester_id: int, since: datetime
+) -> HelpRequest | None:
+    """Return the person's latest request finished since `since` and not yet rated."""
+    return session.scalar(
+        select(HelpRequest)
+        .where(HelpRequest.requester_id == requester_id,
+               HelpRequest.status.in_(("resolved", "closed")), HelpRequest.rating.is_(None),
+               HelpRequest.resolved_at >= since)
+        .order_by(HelpRequest.resolved_at.desc(), HelpRequest.id.desc()).limit(1)
+    )
+
+
 def _claim_reminder(session: Session, help_request: HelpRequest, now: datetime) -> bool:
     result = session.execute(
         update(HelpRequest)

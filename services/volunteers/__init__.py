@@ -38,6 +38,7 @@ from services.volunteers.service_records import (
     auto_close_forgotten_checkouts,
     check_in,
     check_out,
+    get_open_service_record,
     list_my_service_records,
     log_service,
 )
@@ -53,7 +54,7 @@ from services.volunteers.verification import (
 __all__ = [
     "LeaderboardRow", "LedgerLine", "auto_close_forgotten_checkouts", "cancel_activity", "check_in",
     "check_out", "confirm_service_record", "confirmation_prompt", "get_leaderboard",
-    "get_points_balance", "get_rate", "get_signup", "get_volunteer_profile",
+    "get_open_service_record", "get_points_balance", "get_rate", "get_signup", "get_volunteer_profile",
     "issue_attendance_code", "list_activities", "list_my_service_records",
     "list_pending_confirmations", "list_points_entries", "list_records_awaiting_staff",
     "list_rewards", "log_service", "mint_points_for_service", "nudge_unconfirmed_service_records",

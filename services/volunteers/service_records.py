@@ -118,6 +118,11 @@ def _open_record(session: Session, *, volunteer_id: int) -> ServiceRecord | None
         ServiceRecord.volunteer_id == volunteer_id, ServiceRecord.status == "open"))
 
 
+def get_open_service_record(session: Session, *, volunteer_id: int) -> ServiceRecord | None:
+    """Return the volunteer's check-in that has not been checked out, if any."""
+    return _open_record(session, volunteer_id=volunteer_id)
+
+
 def check_in(
     session: Session, *, actor: Person, beneficiary_id: int | None = None,
     help_request_id: int | None = None, activity_id: int | None = None,

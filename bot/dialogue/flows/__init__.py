@@ -1,8 +1,9 @@
-"""Every flow, by the intent that starts it."""
+"""Every flow, by the intent that starts it; and the questions sent outside a conversation."""
 
 from __future__ import annotations
 
-from bot.dialogue.flow import Flow
+from bot.dialogue.flow import AskedQuestion, Flow
+from bot.dialogue.flows import confirmations, proxy, ratings
 from bot.dialogue.flows.help import HELP
 from bot.dialogue.flows.meals import BOOK, CANCEL
 from bot.dialogue.flows.points import REDEEM
@@ -11,5 +12,9 @@ from bot.dialogue.flows.volunteer import CHECKIN, CHECKOUT, LOG, SIGNUP, VOLUNTE
 
 FLOWS: dict[str, Flow] = {
     flow.name: flow
-    for flow in (BOOK, CANCEL, HELP, REGISTER, VOLUNTEER, CHECKIN, CHECKOUT, LOG, SIGNUP, REDEEM)
+    for flow in (BOOK, CANCEL, HELP, REGISTER, VOLUNTEER, CHECKIN, CHECKOUT, LOG, SIGNUP, REDEEM,
+                 ratings.RATE_HELP, confirmations.CONFIRM_SERVICE, proxy.ANSWER_INVITATION)
 }
+# Questions the bot sends by the outbox (or in a one-shot answer) and the flow that takes
+# the answer when it comes, perhaps days later: the database remembers what is pending.
+ASKED: tuple[AskedQuestion, ...] = (ratings.QUESTION, confirmations.QUESTION, proxy.QUESTION)

@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 from bot import location
 from bot.dialogue.answers import FlowEnds
 from bot.dialogue.flow import Flow, Question, Step, copy_slots
-from bot.dialogue.flows.common import ask_day, said_day, slot_day
+from bot.dialogue.flows.common import said_day, slot_day
 from bot.turn import Turn
+from core import clock
 from nlp import Parse
 from services.meals.wording import moment_text
 
 SKILLS = [("买菜跑腿", "买菜跑腿"), ("陪伴聊天", "陪伴聊天"), ("打扫卫生", "打扫卫生"),
           ("家电维修", "家电维修"), ("陪同就医", "陪同就医"), ("助餐送餐", "助餐送餐")]
 NOT_VOLUNTEER = "您还不是志愿者。\n想参加，回复“我想当志愿者”。"
+_ASKING = re.compile(r"[\s，。,.!！]|我要|我想|帮我|记录|补记|登记|一下|志愿|服务|时长|时间")
+
+
+ALREADY_VOLUNTEER = "您已经是志愿者了，不用再报名。\n记录服务回复“记录服务”，开始服务回复“签到”。"
+IN_REVIEW = "您已经报名了，社区工作人员正在审核，通过后会通知您。"
 
 
 def _volunteers_only(turn: Turn) -> str | None:
     return None if turn.person.has_role("volunteer") else NOT_VOLUNTEER
+
+
+def _not_yet_volunteer(turn: Turn) -> str | None:
+    """Refuse to register again someone registered (it would overwrite their skills)."""
+    from services.volunteers import get_volunteer_profile
+
+    profile = get_volunteer_profile(turn.session, person_id=turn.person.id)
+    if profile is None or profile.status == "rejected":
+        return None
+    return ALREADY_VOLUNTEER if profile.status == "verified" else IN_REVIEW
 
 
 def _read_skills(turn: Turn, text: str, parse: Parse) -> str | None:
@@ -37,8 +56,29 @@ VOLUNTEER = Flow(
     steps=(Step("skills", lambda t: Question("您能帮忙做什么？回复数字，或者直接说：", SKILLS),
                 _read_skills),),
     summary=lambda t: f"请核对：\n报名当志愿者，能帮忙：{t.state.slots['skills']}",
-    commit=register_commit,
+    commit=register_commit, gate=_not_yet_volunteer,
 )
+
+
+def _open_record(turn: Turn):  # type: ignore[no-untyped-def]
+    from services.volunteers import get_open_service_record
+
+    return get_open_service_record(turn.session, volunteer_id=turn.person.id)
+
+
+def checkin_summary(turn: Turn) -> str:
+    open_record = _open_record(turn)
+    if open_record is not None and open_record.started_at is not None:
+        raise FlowEnds(f"您{moment_text(open_record.started_at)}已经签到了。\n服务结束请回复“签退”。")
+    return f"现在签到，开始服务（{moment_text(turn.now)}）。"
+
+
+def checkout_summary(turn: Turn) -> str:
+    open_record = _open_record(turn)
+    if open_record is None or open_record.started_at is None:
+        raise FlowEnds("您现在没有在进行的服务，不用签退。\n开始服务时回复“签到”。")
+    return (f"现在签退，结束服务（{moment_text(turn.now)}）。\n"
+            f"您是{moment_text(open_record.started_at)}签到的。")
 
 
 def checkin_commit(turn: Turn) -> str:
@@ -53,7 +93,7 @@ def checkin_commit(turn: Turn) -> str:
 
 CHECKIN = Flow(
     name="service_checkin", title="签到", cue="签到", steps=(),
-    summary=lambda t: f"现在签到，开始服务（{moment_text(t.now)}）。",
+    summary=checkin_summary,
     commit=checkin_commit, gate=_volunteers_only,
 )
 
@@ -67,7 +107,7 @@ def checkout_commit(turn: Turn) -> str:
 
 CHECKOUT = Flow(
     name="service_checkout", title="签退", cue="签退", steps=(),
-    summary=lambda t: f"现在签退，结束服务（{moment_text(t.now)}）。",
+    summary=checkout_summary,
     commit=checkout_commit, gate=_volunteers_only,
 )
 
@@ -75,6 +115,14 @@ CHECKOUT = Flow(
 def _read_hours(turn: Turn, text: str, parse: Parse) -> float | None:
     value = parse.slots.get("hours")
     return float(value) if isinstance(value, int | float) and value > 0 else None
+
+
+def ask_past_day(text: str) -> Question:
+    """Ask for one of the last three days, named as people say them (今天, 昨天, 前天)."""
+    today = clock.today()
+    days = [(today - timedelta(days=n), word) for n, word in enumerate(("今天", "昨天", "前天"))]
+    return Question(f"{text}\n回复数字，或者直接说日子：",
+                    [(d.isoformat(), f"{d.month}月{d.day}日（{word}）") for d, word in days])
 
 
 def log_commit(turn: Turn) -> str:
@@ -88,14 +136,17 @@ def log_commit(turn: Turn) -> str:
 
 def _log_prefill(turn: Turn, parse: Parse) -> None:
     copy_slots("date", "hours")(turn, parse)
-    if parse.intent == "service_log" and len(turn.text) >= 6 and "description" not in turn.state.slots:
+    if turn.state.step is not None:  # only the first message can describe the service
+        return
+    said = _ASKING.sub("", turn.text)  # "我要记录志愿服务" asks; it does not describe
+    if parse.intent == "service_log" and len(said) >= 4 and "description" not in turn.state.slots:
         turn.state.slots["description"] = turn.text[:200]
 
 
 LOG = Flow(
     name="service_log", title="记录志愿服务", cue="志愿服务",
     steps=(
-        Step("date", lambda t: ask_day("哪天的服务？", ahead=0, back=3)),
+        Step("date", lambda t: ask_past_day("哪天的服务？")),
         Step("hours", lambda t: Question("服务了多长时间？（如“两个小时”）",
                                          [(1.0, "1小时"), (2.0, "2小时"), (3.0, "3小时")]),
              _read_hours),

@@ -1,0 +1,79 @@
+"""给求助打分: the answer to "请给这次服务打个分：回复1到5分" (states in docs/flows.md).
+
+The question goes out by the outbox when a request is resolved (and once
+more as a reminder), or in the status the person asks for; it may be
+answered days later, so the database remembers it: the person's latest
+finished request without a rating. "5", "五分", "很满意" or "不满意" is the
+answer, and the rating is saved at once — the question was the read-back.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from bot.dialogue.flow import AskedQuestion, Flow, Pending, Question, Step
+from bot.turn import Turn
+from nlp.numbers import cn_to_int
+
+ASKS = "请给这次服务打个分：回复1到5分"
+ANSWER_WITHIN = timedelta(days=30)
+WORDS = (  # longest first: 很不满意 before 不满意 before 满意
+    ("非常不满意", 1), ("很不满意", 1), ("太差了", 1), ("太差", 1), ("很差", 1),
+    ("不太满意", 2), ("不满意", 2), ("一般般", 3), ("一般", 3), ("还行", 3),
+    ("还可以", 3), ("马马虎虎", 3), ("比较满意", 4), ("满意", 4), ("挺好", 4), ("不错", 4),
+    ("非常满意", 5), ("很满意", 5), ("特别满意", 5), ("太好了", 5), ("很好", 5), ("非常好", 5),
+)
+_SCORE = re.compile(r"^(?:我)?(?:打|给|评)?([1-5一二两三四五])(?:分|星|颗星)?(?:吧|了)?$")
+_EDGES = "，。！!,.~～ 吧啊呀了的"
+
+
+def read_rating(text: str) -> int | None:
+    """Return the 1–5 score a message gives ("5", "五分", "很满意"), or None."""
+    said = text.strip().strip(_EDGES)
+    if m := _SCORE.match(said):
+        return cn_to_int(m.group(1))
+    best = max((words for words, _ in WORDS if words in said), key=len, default=None)
+    if best is None or len(said) > len(best) + 4:  # a longer message says more than a score
+        return None
+    return dict(WORDS)[best]
+
+
+def find_unrated(turn: Turn) -> Pending | None:
+    """Return the person's latest finished request still waiting for a score."""
+    from services.help_requests.feedback import get_request_awaiting_rating
+
+    found = get_request_awaiting_rating(turn.session, requester_id=turn.person.id,
+                                        since=turn.now - ANSWER_WITHIN)
+    if found is None or found.resolved_at is None:
+        return None
+    asked = max(found.resolved_at, found.feedback_reminded_at or found.resolved_at)
+    return Pending(asked, {"request": found.id})
+
+
+def _accept_rating(turn: Turn, value: object) -> int:
+    return int(str(value))
+
+
+def commit(turn: Turn) -> str:
+    from services.help_requests.feedback import rate_help_request
+
+    s = turn.state.slots
+    rated = rate_help_request(turn.session, actor=turn.person, request_id=int(s["request"]),
+                              rating=int(s["rating"]))
+    thanks = f"谢谢您！求助{rated.code}您打了{rated.rating}分。"
+    if int(s["rating"]) <= 2:
+        return f"{thanks}\n哪里不满意，可以直接告诉我，或者回复“转人工”。"
+    return thanks
+
+
+RATE_HELP = Flow(
+    name="rate_help", title="给求助打分", cue="",
+    steps=(
+        Step("rating", lambda t: Question(f"{ASKS}（5分最满意）"),
+             lambda t, text, p: read_rating(text), accept=_accept_rating),
+    ),
+    summary=lambda t: f"求助打{t.state.slots['rating']}分", commit=commit, confirm=False,
+)
+QUESTION = AskedQuestion(flow=RATE_HELP.name, slot="rating", asks=(ASKS,), reads=read_rating,
+                         find=find_unrated)
