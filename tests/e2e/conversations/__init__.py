@@ -1,0 +1,1 @@
+"""Conversations written from the users' side: each test is one multi-turn chat through /wechat."""
