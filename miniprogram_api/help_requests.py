@@ -104,6 +104,7 @@ class TimelineOut(BaseModel):
 class HelpDetailOut(HelpSummaryOut):
     description: str
     address: str | None
+    place: str | None = Field(default=None, description="求助地点（人不在家时说的地方）")
     contact_phone: str | None = Field(description="承办的志愿者看到的是打码的号码")
     rejection_reason: str | None
     feedback_comment: str | None

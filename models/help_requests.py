@@ -1,6 +1,6 @@
 """Help requests (一门受理、协同办理): the request, its timeline, routing rules, daily codes.
 
-Sensitive fields (description, address, contact phone) are encrypted at
+Sensitive fields (description, address, place, contact phone) are encrypted at
 rest. The timeline table is append-only in the database (see the migration).
 """
 
@@ -85,6 +85,8 @@ class HelpRequest(Base, Timestamped):
     urgency: Mapped[str] = mapped_column(String(16))
     description: Mapped[str] = mapped_column(EncryptedString(4096))
     address: Mapped[str | None] = mapped_column(EncryptedString(1024))
+    # Where the need is ("人在菜市场门口"), when it is not the home address above.
+    place: Mapped[str | None] = mapped_column(EncryptedString(1024))
     contact_phone: Mapped[str | None] = mapped_column(EncryptedString(256))
     needs_human: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default="submitted")

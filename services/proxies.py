@@ -35,7 +35,8 @@ def invite_proxy(session: Session, *, agent: Person, phone: str, relation: str |
     session.flush()
     enqueue_notification(
         session, person_id=principal.id, template="proxy_invited",
-        text=f"{agent.masked_name or '一位用户'}想代您办理助餐、求助等事，请在小程序“我的”里确认。",
+        text=(f"{agent.masked_name or '一位用户'}想代您办理订餐、求助等事。"
+              "在公众号回复：1 同意 2 不同意。也可以在小程序“我的”里确认。"),
         dedupe_key=f"proxy-invited:{proxy.id}:{proxy.created_at.timestamp():.0f}",
         payload={"proxy_id": proxy.id},
     )
@@ -95,6 +96,22 @@ def list_proxies(session: Session, *, person: Person, limit: int = 100,
     if after_id is not None:
         stmt = stmt.where(Proxy.id > after_id)
     return list(session.scalars(stmt.order_by(Proxy.id).limit(limit)))
+
+
+def list_principals(session: Session, *, agent: Person) -> list[tuple[Proxy, Person]]:
+    """Return the people `agent` may act for (accepted proxies), oldest proxy first."""
+    stmt = (select(Proxy, Person).join(Person, Person.id == Proxy.principal_id)
+            .where(Proxy.agent_id == agent.id, Proxy.status == "accepted").order_by(Proxy.id))
+    return [(proxy, person) for proxy, person in session.execute(stmt)]
+
+
+def list_pending_invitations(session: Session, *,
+                             principal: Person) -> list[tuple[Proxy, Person]]:
+    """Return the invitations waiting for `principal` to decide, and who sent each, oldest first."""
+    stmt = (select(Proxy, Person).join(Person, Person.id == Proxy.agent_id)
+            .where(Proxy.principal_id == principal.id, Proxy.status == "invited")
+            .order_by(Proxy.id))
+    return [(proxy, person) for proxy, person in session.execute(stmt)]
 
 
 def load_parties(session: Session, proxies: Iterable[Proxy]) -> dict[int, Person]:

@@ -6,7 +6,11 @@ from services.help_requests.feedback import (
     rate_help_request,
     request_feedback_reminders,
 )
-from services.help_requests.intake import request_human_agent, submit_help_request
+from services.help_requests.intake import (
+    request_human_agent,
+    set_help_place,
+    submit_help_request,
+)
 from services.help_requests.queries import (
     get_help_request,
     list_assigned_help_requests,
@@ -40,6 +44,7 @@ __all__ = [
     "request_feedback_reminders",
     "request_human_agent",
     "route_help_request",
+    "set_help_place",
     "set_routing_rule",
     "submit_help_request",
     "transition_help_request",

@@ -108,6 +108,8 @@ def raise_emergency(session: Session, *, help_request: HelpRequest, beneficiary:
     key = f"help:{help_request.id}:emergency"
     summary = (f"紧急求助{help_request.code}（{CATEGORY_NAMES[help_request.category]}），"
                f"求助人{beneficiary.masked_name}")
+    if help_request.place:
+        summary += f"，地点：{help_request.place}"
     alert = raise_alert(session, kind="emergency", level="critical", summary=summary,
                         dedupe_key=key, person_id=beneficiary.id,
                         community_id=help_request.community_id,
@@ -121,32 +123,51 @@ def raise_emergency(session: Session, *, help_request: HelpRequest, beneficiary:
 
 
 def _attach(session: Session, existing: HelpRequest, *, actor: Person, description: str,
-            urgency: str, beneficiary: Person, address: str | None) -> HelpRequest:
+            urgency: str, beneficiary: Person, address: str | None,
+            place: str | None = None) -> HelpRequest:
     existing.intake_outcome = "attached"
-    if _says_nothing_new(existing, description=description, urgency=urgency, address=address):
+    if _says_nothing_new(existing, description=description, urgency=urgency, address=address,
+                         place=place):
         return existing  # the same words again (a resident repeating 转人工): nothing to write
     merged = f"{existing.description}\n补充：{description}"
-    if len(merged) <= MAX_MERGED_DESCRIPTION:
+    repeated = description in existing.description.split("\n")
+    if len(merged) <= MAX_MERGED_DESCRIPTION and not repeated:
         existing.description = merged
     if address:
-        # A follow-up often carries where to come (the bot asks for it after an emergency).
         existing.address = address
+    new_place = bool(place) and place != existing.place
+    if new_place:
+        # A follow-up often says where to come (the bot asks for it after an emergency).
+        existing.place = place
+    note = "补充了求助地点" if new_place else "同类求助并入本单"
     record_event(session, help_request=existing, actor_id=actor.id, kind="attached",
-                 from_status=existing.status, to_status=existing.status, note="同类求助并入本单")
+                 from_status=existing.status, to_status=existing.status, note=note)
     if urgency == "emergency" and existing.urgency != "emergency":
         existing.urgency = "emergency"
         existing.accept_due_at, _ = due_times("emergency", clock.now())
         raise_emergency(session, help_request=existing, beneficiary=beneficiary)
+    elif new_place and existing.urgency == "emergency":
+        _tell_staff_where(session, existing)
     session.flush()
     return existing
 
 
+def _tell_staff_where(session: Session, help_request: HelpRequest) -> None:
+    """Tell the community's staff where an emergency is, once the person has said."""
+    staff = community_staff_ids(session, community_id=help_request.community_id)
+    notify_people(session, person_ids=staff, template="help_emergency",
+                  text=f"紧急求助{help_request.code}的地点：{help_request.place}，请马上处理。",
+                  dedupe_prefix=f"help:{help_request.id}:place:{help_request.place}",
+                  payload={"help_request_id": help_request.id}, priority=PRIORITY_URGENT)
+
+
 def _says_nothing_new(existing: HelpRequest, *, description: str, urgency: str,
-                      address: str | None) -> bool:
-    """True when a repeat adds no words, address or urgency the request does not already have."""
+                      address: str | None, place: str | None) -> bool:
+    """True when a repeat adds no words, address, place or urgency the request lacks."""
     said = existing.description.split("\n")
     return ((description in said or f"补充：{description}" in said)
             and (not address or address == existing.address)
+            and (not place or place == existing.place)
             and (urgency != "emergency" or existing.urgency == "emergency"))
 
 
@@ -170,14 +191,22 @@ def submit_help_request(
     description: str,
     on_behalf_of_id: int | None = None,
     address: str | None = None,
+    place: str | None = None,
     contact_phone: str | None = None,
     channel: str = "chat",
     source_key: str | None = None,
 ) -> HelpRequest:
-    """File a request (or attach to / replay an existing one); `intake_outcome` says which."""
+    """File a request (or attach to / replay an existing one); `intake_outcome` says which.
+
+    `address` is the beneficiary's home (their registered one by default);
+    `place` is where the need is when said ("人在菜市场门口").
+    """
     text = _validate(category, urgency, description, channel)
     if address is not None and len(address) > MAX_ADDRESS:
         raise ValidationFailed(fields={"address": "太长了"})
+    place = (place or "").strip() or None
+    if place is not None and len(place) > MAX_ADDRESS:
+        raise ValidationFailed(fields={"place": "太长了"})
     replayed = _by_source_key(session, source_key)
     if replayed is not None:
         replayed.intake_outcome = "replayed"
@@ -186,7 +215,7 @@ def submit_help_request(
     existing = _open_duplicate(session, beneficiary, category)
     if existing is not None:
         return _attach(session, existing, actor=actor, description=text, urgency=urgency,
-                       beneficiary=beneficiary, address=address)
+                       beneficiary=beneficiary, address=address, place=place)
     now = clock.now()
     accept_due, resolve_due = due_times(urgency, now)
     route = route_help_request(session, category=category, community_id=beneficiary.community_id)
@@ -194,7 +223,7 @@ def submit_help_request(
         source_key=source_key, channel=channel, requester_id=actor.id,
         on_behalf_of_id=None if beneficiary is actor else beneficiary.id,
         community_id=beneficiary.community_id, category=category, urgency=urgency,
-        description=text, address=address or beneficiary.address,
+        description=text, address=address or beneficiary.address, place=place,
         contact_phone=contact_phone or actor.phone, status="submitted", queue=route.queue,
         organisation_id=route.organisation_id, accept_due_at=accept_due,
         resolve_due_at=resolve_due, escalation_level=0, needs_human=False,
@@ -217,6 +246,27 @@ def _after_insert(session: Session, help_request: HelpRequest, *, actor: Person,
     notify_requester(session, help_request=help_request, event=event,
                      text=describe_for_requester(help_request))
     help_request.intake_outcome = "created"
+    return help_request
+
+
+def set_help_place(session: Session, *, actor: Person, request_id: int, place: str) -> HelpRequest:
+    """Record where the need is, said after the request was filed; staff hear of an emergency's."""
+    from services.help_requests.queries import load_visible
+
+    help_request, relation = load_visible(session, actor=actor, request_id=request_id,
+                                          for_update=True)
+    place = place.strip()[:MAX_ADDRESS]
+    if relation != "requester":
+        raise NotAllowed()
+    if not place or place == help_request.place:
+        return help_request
+    help_request.place = place
+    record_event(session, help_request=help_request, actor_id=actor.id, kind="attached",
+                 from_status=help_request.status, to_status=help_request.status,
+                 note="补充了求助地点")
+    if help_request.urgency == "emergency":
+        _tell_staff_where(session, help_request)
+    session.flush()
     return help_request
 
 

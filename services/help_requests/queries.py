@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from core.errors import NotFound
 from models.help_requests import HelpRequest
 from models.person import Person
-from services.access import is_staff, require_staff_for, staff_communities
+from services.access import is_staff, require_act_for, require_staff_for, staff_communities
 
 FINISHED = ("closed", "cancelled", "rejected")
 
@@ -47,11 +47,14 @@ def get_help_request(session: Session, *, actor: Person, request_id: int) -> Hel
 
 
 def list_my_help_requests(
-    session: Session, *, actor: Person, open_only: bool = True
+    session: Session, *, actor: Person, open_only: bool = True, person_id: int | None = None
 ) -> list[HelpRequest]:
-    """Return requests the actor made or that were made for them, newest first."""
+    """Return requests the actor (or `person_id`, whom they act for) made or had made for them."""
+    whose = actor.id if person_id is None else person_id
+    if whose != actor.id:
+        require_act_for(session, agent=actor, principal_id=whose)
     stmt = select(HelpRequest).where(
-        or_(HelpRequest.requester_id == actor.id, HelpRequest.on_behalf_of_id == actor.id)
+        or_(HelpRequest.requester_id == whose, HelpRequest.on_behalf_of_id == whose)
     )
     if open_only:
         stmt = stmt.where(HelpRequest.status.not_in(FINISHED))

@@ -24,7 +24,7 @@ STATUS_WORDS = {
     "rejected": "没有受理",
     "referred": "已转给其他单位办理",
 }
-SENSITIVE_FIELDS = ("description", "address", "contact_phone")
+SENSITIVE_FIELDS = ("description", "address", "place", "contact_phone")
 
 
 def _when(moment: datetime) -> str:
@@ -110,6 +110,7 @@ def present_help_request(
     body.update(
         description=help_request.description,
         address=help_request.address,
+        place=help_request.place,
         contact_phone=crypto.mask_phone(help_request.contact_phone) if masked
         else help_request.contact_phone,
         rejection_reason=help_request.rejection_reason,

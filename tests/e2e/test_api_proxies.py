@@ -42,7 +42,8 @@ def test_invite_accept_lets_the_helper_act_for_him(client, family, demo_people):
         assert can_act_for(s, agent=helper, principal_id=demo_people["demo_elder_li"])
         texts = [n.text for n in s.scalars(select(Notification).order_by(Notification.id))
                  if n.template.startswith("proxy_")]
-    assert texts == ["张*想代您办理助餐、求助等事，请在小程序“我的”里确认。", "李**已同意您的代办邀请。"]
+    assert texts == [("张*想代您办理订餐、求助等事。在公众号回复：1 同意 2 不同意。"
+                     "也可以在小程序“我的”里确认。"), "李**已同意您的代办邀请。"]
 
 
 def test_only_the_principal_decides(client, family):
