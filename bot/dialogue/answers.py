@@ -7,6 +7,7 @@ from datetime import date
 
 import nlp
 from bot import knowledge, location, texts
+from bot.dialogue import beneficiary
 from bot.turn import Turn
 from core import clock
 from services.meals.wording import day_text, meal_text, moment_text, yuan
@@ -60,17 +61,25 @@ def menu_of_day(turn: Turn, parse: nlp.Parse) -> str:
 
 
 def my_bookings(turn: Turn, parse: nlp.Parse) -> str:
-    """List the person's coming meals."""
+    """List the coming meals of the person, or of whom they ask about ("我妈订的饭")."""
     from services.meals.bookings import list_my_bookings
 
-    booked = [b for b in list_my_bookings(turn.session, actor=turn.person) if b.status == "booked"]
-    if not booked:
-        return "您最近没有订餐。\n想订餐，回复“订餐”。"
-    lines = ["您订的餐："]
-    for n, b in enumerate(booked[:8], 1):
-        how = "送餐上门" if b.delivery else "到店吃"
-        lines.append(f"{n} {day_text(b.day)}{meal_text(b.meal)} {b.count}份 {how}，付{yuan(b.payable_fen)}")
-    return "\n".join([*lines, "要取消，回复“取消订餐”。"])
+    people = beneficiary.people_meant(turn, turn.text)
+    if isinstance(people, str):
+        return people
+    said = []
+    for person in people:
+        who = "您" if person.id == turn.person.id else person.name
+        booked = [b for b in list_my_bookings(turn.session, actor=turn.person, person_id=person.id)
+                  if b.status == "booked"]
+        lines = [f"{who}订的餐：" if booked else f"{who}最近没有订餐。"]
+        for n, b in enumerate(booked[:8], 1):
+            how = "送餐上门" if b.delivery else "到店吃"
+            lines.append(f"{n} {day_text(b.day)}{meal_text(b.meal)} {b.count}份 {how}，"
+                         f"付{yuan(b.payable_fen)}")
+        said.append("\n".join(lines))
+    anything = any("订的餐：" in part for part in said)
+    return "\n".join([*said, "要取消，回复“取消订餐”。" if anything else "想订餐，回复“订餐”。"])
 
 
 def points(turn: Turn, parse: nlp.Parse) -> str:
@@ -99,10 +108,17 @@ def help_status(turn: Turn, parse: nlp.Parse) -> str:
     from services.help_requests.queries import list_my_help_requests
     from services.help_requests.views import describe_for_requester
 
-    mine = list_my_help_requests(turn.session, actor=turn.person)[:3]
-    if not mine:
-        return "您现在没有在办的求助。\n需要帮忙，直接告诉我。"
-    return "\n\n".join(describe_for_requester(r) for r in mine)
+    people = beneficiary.people_meant(turn, turn.text)
+    if isinstance(people, str):
+        return people
+    said = []
+    for person in people:
+        who = "您" if person.id == turn.person.id else person.name
+        found = list_my_help_requests(turn.session, actor=turn.person, person_id=person.id)[:3]
+        said += [describe_for_requester(r) for r in found] or [f"{who}现在没有在办的求助。"]
+    if len(said) == 1 and "没有在办" in said[0]:
+        return f"{said[0]}\n需要帮忙，直接告诉我。"
+    return "\n\n".join(said)
 
 
 def smalltalk(turn: Turn, parse: nlp.Parse) -> str:

@@ -1,16 +1,32 @@
-"""Emergencies first: what to do now, staff alerted in the same transaction, then the address."""
+"""Emergencies first: what to do now, staff alerted in the same transaction, then where.
+
+After the alert the bot asks where the person is unless the message said:
+the answer ("人在菜市场门口", "在3号楼下", "1" for home) is stored as the
+request's place — never read as registration or a new intent. A message
+that may signal danger without being an emergency (`parse.danger_unsure`)
+is asked about first: "您是不是遇到危险了？"; a yes raises the emergency.
+"""
 
 from __future__ import annotations
 
 import re
 
 import nlp
+from bot.dialogue import beneficiary
+from bot.dialogue.place import at_home, said_place
 from bot.turn import Turn
 
 FLOW = "emergency"
-STEP_ADDRESS = "ask_address"
+STEP_ADDRESS = "ask_address"  # where the person is (the request's place)
+STEP_DANGER = "ask_danger"  # "您是不是遇到危险了？"
+LINES = "急救120，报警110，火警119。"
+ASK_DANGER = f"您是不是遇到危险了？\n有危险请马上打电话：{LINES}\n回复数字：\n1 是，有危险\n2 没有危险"
 _FIRE = re.compile(r"火|烟|煤气|燃气|天然气")
 _POLICE = re.compile(r"打人|被打|挨打|家暴|闯|小偷|偷|抢|骗|走丢|走失|找不到|被困|困在|想死|自杀|不想活|轻生")
+_YES = re.compile(r"^(?:1|一|是|是的|是啊|有|有危险|是有危险|对|对的|嗯|救命|快来|危险)$")
+_NO = re.compile(r"^(?:2|二|不是|没有|没有危险|没危险|没事|没事了|不用|还好|没有没有)$")
+_FILLER = re.compile(r"^(?:好|好的|嗯|嗯嗯|谢谢|谢谢你|知道了|收到|行|快点|快点来|快来|麻烦了)$")
+_EDGES = "，。！!,.~～ 吧啊呀了的"
 
 
 def what_to_do(text: str, category: str) -> str:
@@ -24,35 +40,108 @@ def what_to_do(text: str, category: str) -> str:
     return "有危险请马上拨打110（报警）或120（急救）。"
 
 
+def _for_whom(turn: Turn, text: str) -> int | None:
+    """The principal an emergency is about, when the message names exactly one."""
+    said = beneficiary.meant(turn, text)
+    if said is None or said.mine or len(said.fits) != 1:
+        return None
+    return said.fits[0].id
+
+
 def raise_emergency(turn: Turn, text: str, parse: nlp.Parse) -> str:
-    """File an emergency help request (which alerts staff) and say what to do."""
+    """File an emergency help request (which alerts staff), say what to do, ask where."""
     from services.help_requests.intake import submit_help_request
 
     category = str(parse.slots.get("category") or "other")
+    place = said_place(text)
     with turn.session.begin_nested():
         request = submit_help_request(
             turn.session, actor=turn.person, category=category, urgency="emergency",
-            description=text or "紧急求助", channel="chat", source_key=turn.source_key,
+            description=text or "紧急求助", on_behalf_of_id=_for_whom(turn, text),
+            place=None if at_home(place) else place, channel="chat", source_key=turn.source_key,
         )
     lines = [what_to_do(text, category), f"已经通知社区工作人员，马上处理（编号{request.code}）。"]
     turn.state.reset()
-    if not (request.address or turn.person.address):
+    if place is None or (at_home(place) and not request.address):
         turn.state.flow, turn.state.step = FLOW, STEP_ADDRESS
-        turn.state.slots = {"category": category}
-        lines.append("您现在在哪里？请告诉我详细地址（小区、楼号、门牌）。")
+        turn.state.slots = {"category": category, "request": request.id,
+                            "home": request.address or ""}
+        lines.append(_ask_where(request.address))
     return "\n".join(lines)
 
 
-def take_address(turn: Turn, text: str) -> str:
-    """Add the address the person gave to their emergency request."""
-    from services.help_requests.intake import submit_help_request
+def _ask_where(home: str | None) -> str:
+    if home:
+        return f"人现在在哪里？\n1 在家（{home}）\n不在家，请直接说地方，如“菜市场门口”。"
+    return "人现在在哪里？请说详细地方（小区、楼号、门牌，或者附近的地方）。"
 
-    category = str(turn.state.slots.get("category") or "other")
-    with turn.session.begin_nested():
-        submit_help_request(
-            turn.session, actor=turn.person, category=category, urgency="emergency",
-            description=f"地址：{text}", address=text[:200], channel="chat",
-            source_key=turn.source_key,
-        )
+
+def ask_danger(turn: Turn, text: str, parse: nlp.Parse) -> str:
+    """Ask whether a message that may signal danger does; remember it for the answer."""
     turn.state.reset()
-    return f"收到，地址是：{text[:200]}\n工作人员马上联系您，请保持电话畅通。"
+    turn.state.flow, turn.state.step = FLOW, STEP_DANGER
+    turn.state.slots = {"text": text, "category": str(parse.slots.get("category") or "other")}
+    return ASK_DANGER
+
+
+def take_address(turn: Turn, text: str) -> str:
+    """Take the answer to the emergency's question: where the person is, or whether in danger."""
+    if turn.state.step == STEP_DANGER:
+        return _take_danger(turn, text)
+    return _take_place(turn, text)
+
+
+def _take_danger(turn: Turn, text: str) -> str:
+    said = text.strip().strip(_EDGES) or text.strip()
+    slots = dict(turn.state.slots)
+    if _YES.match(said):
+        first = str(slots.get("text") or "紧急求助")
+        parse = nlp.Parse("help_request", {"urgency": "emergency",
+                                           "category": str(slots.get("category") or "other")})
+        return raise_emergency(turn, first, parse)
+    if _NO.match(said):
+        return _no_danger(turn, str(slots.get("text") or ""))
+    if slots.get("asked_again"):
+        turn.state.reset()
+        return f"有危险请马上打电话：{LINES}\n要人帮忙，回复“转人工”。"
+    turn.state.slots["asked_again"] = True
+    return ASK_DANGER
+
+
+def _no_danger(turn: Turn, first: str) -> str:
+    """No danger: go on with what the first message asked for (求助 for "胸口有点闷")."""
+    from bot.dialogue.engine import LOW_CONFIDENCE, local_now, start_intent
+
+    turn.state.reset()
+    parse = nlp.parse(first, local_now(turn)) if first else nlp.Parse("unknown")
+    idle = ("unknown", "affirm", "deny", "smalltalk")
+    if parse.intent in idle or parse.confidence < LOW_CONFIDENCE:
+        return "好的，没事就好。\n有需要，直接告诉我；有危险随时打120或110。"
+    turn.text = first
+    return f"好的，没事就好。\n{start_intent(turn, parse.intent, parse)}"
+
+
+def _take_place(turn: Turn, text: str) -> str:
+    from services.help_requests.intake import set_help_place, submit_help_request
+
+    slots = turn.state.slots
+    said = text.strip().strip(_EDGES) or text.strip()
+    home = str(slots.get("home") or "")
+    place = said_place(text)
+    if said in ("1", "一") or at_home(place):
+        place = home or "家里"
+    elif place is None and _FILLER.match(said) and not slots.get("asked_again"):
+        slots["asked_again"] = True
+        return f"好的，工作人员马上联系您。\n{_ask_where(home)}"
+    place = (place or text.strip())[:200]
+    request_id = slots.get("request")
+    with turn.session.begin_nested():
+        if request_id is not None:
+            set_help_place(turn.session, actor=turn.person, request_id=int(request_id), place=place)
+        else:  # a state from before requests were remembered
+            submit_help_request(turn.session, actor=turn.person,
+                                category=str(slots.get("category") or "other"),
+                                urgency="emergency", description=f"地点：{place}", place=place,
+                                channel="chat", source_key=turn.source_key)
+    turn.state.reset()
+    return f"收到，人在：{place}\n工作人员马上赶过去，请保持电话畅通。\n有危险请先打120或110。"

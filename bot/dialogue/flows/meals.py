@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bot.dialogue import beneficiary
 from bot.dialogue.answers import FlowEnds
+from bot.dialogue.beneficiary import FOR, accept_whom, ask_whom, needs_whom, person_for, read_whom
 from bot.dialogue.flow import Flow, Question, Step, copy_slots
 from bot.dialogue.flows.common import ask_day, said_day, slot_day
 from bot.turn import Turn
@@ -16,23 +18,48 @@ MEAL_CHOICES = [(meal, name) for meal, name in MEAL_NAMES.items()]
 def _canteens(turn: Turn) -> list[tuple[int, str]]:
     from services.meals.canteens import list_canteens_in_community
 
-    if turn.person.community_id is None:
+    community_id = person_for(turn).community_id
+    if community_id is None:
         return []
-    found = list_canteens_in_community(turn.session, community_id=turn.person.community_id)
+    found = list_canteens_in_community(turn.session, community_id=community_id)
     return [(c.id, c.name) for c in found]
 
 
-def _prefill_canteen(turn: Turn, parse: Parse) -> None:
-    copy_slots("date", "meal", "count", "delivery")(turn, parse)
-    if "canteen" not in turn.state.slots:
+def _fill_canteen(turn: Turn) -> None:
+    if "canteen" not in turn.state.slots and not needs_whom(turn):
         options = _canteens(turn)
         if len(options) == 1:
             turn.state.slots["canteen"] = options[0][0]
 
 
+def _for_someone(turn: Turn) -> None:
+    """Act for the principal the message names; their canteen, not the sender's."""
+    if beneficiary.take(turn, turn.text, required=True):
+        turn.state.slots.pop("canteen", None)
+
+
+def _prefill_canteen(turn: Turn, parse: Parse) -> None:
+    _for_someone(turn)
+    copy_slots("date", "meal", "count", "delivery")(turn, parse)
+    _fill_canteen(turn)
+
+
+def _accept_whom(turn: Turn, value: object) -> int:
+    chosen = accept_whom(turn, value)
+    turn.state.slots.pop("canteen", None)
+    turn.state.slots[FOR] = chosen
+    _fill_canteen(turn)
+    return chosen
+
+
+WHOM_STEP = Step(FOR, ask_whom, read_whom, needs_whom, _accept_whom)
+
+
 def ask_canteen(turn: Turn) -> Question:
     options = _canteens(turn)
     if not options:
+        if turn.state.slots.get(FOR) is not None:
+            raise FlowEnds("还不知道老人在哪个社区，没法订餐。\n请老人先回复“登记”，留下社区和地址。")
         raise FlowEnds("还不知道您在哪个社区，没法订餐。\n请先回复“登记”，留下社区和地址。")
     return Question("在哪个助餐点吃？", options)
 
@@ -49,7 +76,7 @@ def _quote(turn: Turn):  # type: ignore[no-untyped-def]
     from services.meals.bookings import quote_meal
 
     s = turn.state.slots
-    return quote_meal(turn.session, actor=turn.person, person_id=turn.person.id,
+    return quote_meal(turn.session, actor=turn.person, person_id=person_for(turn).id,
                       canteen_id=int(s["canteen"]), day=slot_day(turn), meal=str(s["meal"]),
                       count=int(s["count"]), delivery=bool(s["delivery"]))
 
@@ -69,23 +96,25 @@ def book_summary(turn: Turn) -> str:
     money = f"共{yuan(quote.payable_fen)}"
     if quote.subsidy_fen:
         money += f"（原价{yuan(quote.price_fen)}，补贴{yuan(quote.subsidy_fen)}）"
-    return f"请核对：\n{booking_words(turn)}，{money}"
+    return f"请核对{beneficiary.for_words(turn, '，给{}订')}：\n{booking_words(turn)}，{money}"
 
 
 def book_commit(turn: Turn) -> str:
     from services.meals.bookings import book_meal
 
     s = turn.state.slots
-    booking = book_meal(turn.session, actor=turn.person, person_id=turn.person.id,
+    booking = book_meal(turn.session, actor=turn.person, person_id=person_for(turn).id,
                         canteen_id=int(s["canteen"]), day=slot_day(turn), meal=str(s["meal"]),
                         count=int(s["count"]), delivery=bool(s["delivery"]), channel="chat")
-    return (f"订好了！\n{booking_words(turn)}\n到时付{yuan(booking.payable_fen)}。\n"
+    return (f"订好了！{beneficiary.for_words(turn, '给{}订的：')}\n{booking_words(turn)}\n"
+            f"到时付{yuan(booking.payable_fen)}。\n"
             "要取消，回复“取消订餐”。")
 
 
 BOOK = Flow(
     name="meal_book", title="订餐", cue="订餐",
     steps=(
+        WHOM_STEP,
         Step("canteen", ask_canteen),
         Step("date", lambda t: ask_day("订哪天的饭？")),
         Step("meal", lambda t: Question("订哪一顿？", MEAL_CHOICES)),
@@ -103,18 +132,25 @@ def _booking(turn: Turn):  # type: ignore[no-untyped-def]
     from services.meals.bookings import find_active_booking
 
     s = turn.state.slots
-    found = find_active_booking(turn.session, person_id=turn.person.id, day=slot_day(turn),
+    found = find_active_booking(turn.session, person_id=person_for(turn).id, day=slot_day(turn),
                                 meal=str(s["meal"]))
     if found is None:
-        raise FlowEnds(f"{said_day(turn)}{meal_text(str(s['meal']))}您没有订餐，不用取消。")
+        who = beneficiary.name_for(turn) or "您"
+        raise FlowEnds(f"{said_day(turn)}{meal_text(str(s['meal']))}{who}没有订餐，不用取消。")
     return found
+
+
+def _prefill_cancel(turn: Turn, parse: Parse) -> None:
+    beneficiary.take(turn, turn.text, required=True)
+    copy_slots("date", "meal")(turn, parse)
 
 
 def cancel_summary(turn: Turn) -> str:
     booking = _booking(turn)
     turn.state.slots[SHOWN_BOOKING] = booking.id  # the yes cancels this one, not another
     how = "送餐上门" if booking.delivery else "到助餐点吃"
-    return (f"要取消的是：\n{said_day(turn)} {meal_text(booking.meal)} {booking.count}份 {how}，"
+    return (f"要{beneficiary.for_words(turn, '替{}')}取消的是：\n"
+            f"{said_day(turn)} {meal_text(booking.meal)} {booking.count}份 {how}，"
             f"共{yuan(booking.payable_fen)}")
 
 
@@ -124,14 +160,15 @@ def cancel_commit(turn: Turn) -> str:
     shown = turn.state.slots.get(SHOWN_BOOKING)
     booking_id = int(shown) if shown is not None else _booking(turn).id
     booking = cancel_meal_booking(turn.session, actor=turn.person, booking_id=booking_id)
-    return f"已取消{said_day(turn)}的{meal_text(booking.meal)}。"
+    return f"已{beneficiary.for_words(turn, '替{}')}取消{said_day(turn)}的{meal_text(booking.meal)}。"
 
 
 CANCEL = Flow(
     name="meal_cancel", title="取消订餐", cue="取消订餐",
     steps=(
+        WHOM_STEP,
         Step("date", lambda t: ask_day("取消哪天的饭？")),
         Step("meal", lambda t: Question("取消哪一顿？", MEAL_CHOICES)),
     ),
-    prefill=copy_slots("date", "meal"), summary=cancel_summary, commit=cancel_commit,
+    prefill=_prefill_cancel, summary=cancel_summary, commit=cancel_commit,
 )

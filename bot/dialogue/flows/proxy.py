@@ -1,0 +1,80 @@
+"""代办邀请: the elder's answer to "…想代您办理订餐、求助等事。回复：1 同意 2 不同意".
+
+The invitation goes out by the outbox when a family member invites the
+elder (mini-program); the proxy row, still `invited`, remembers the
+question, so "1", 同意 or 不同意 days later decides it — at once, the
+question was the read-back. Several waiting: the oldest first, then the next.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from bot.dialogue.flow import AskedQuestion, Flow, Pending, Question, Step
+from bot.turn import Turn
+
+ASKS = "回复：1 同意 2 不同意"
+ANSWER_WITHIN = timedelta(days=30)
+_YES = re.compile(r"^(?:我)?(?:1|一|同意|同意了|同意的|愿意|答应|可以|好|好的|行)$")
+_NO = re.compile(r"^(?:我)?(?:2|二|不同意|不愿意|不答应|拒绝|不行|不要|不用|不可以|不好)$")
+_EDGES = "，。！!,.~～ 吧啊呀了的"
+
+
+def read_decision(text: str) -> str | None:
+    """Return "yes" or "no" for an answer to the invitation, None for anything else."""
+    said = text.strip().strip(_EDGES) or text.strip()
+    if _YES.match(said):
+        return "yes"
+    if _NO.match(said):
+        return "no"
+    return None
+
+
+def _waiting(turn: Turn):  # type: ignore[no-untyped-def]
+    from services.proxies import list_pending_invitations
+
+    since = turn.now - ANSWER_WITHIN
+    return [(p, agent) for p, agent in list_pending_invitations(turn.session, principal=turn.person)
+            if p.created_at >= since]
+
+
+def find_invitation(turn: Turn) -> Pending | None:
+    """Return the oldest invitation still waiting for this person's answer."""
+    waiting = _waiting(turn)
+    if not waiting:
+        return None
+    proxy, agent = waiting[0]
+    return Pending(proxy.created_at, {"proxy": proxy.id, "agent": agent.masked_name or "家人"})
+
+
+def ask(turn: Turn) -> Question:
+    agent = turn.state.slots.get("agent", "家人")
+    return Question(f"{agent}想代您办理订餐、求助等事，您同意吗？", [("yes", "同意"), ("no", "不同意")])
+
+
+def commit(turn: Turn) -> str:
+    from services.proxies import accept_proxy, decline_proxy
+
+    s = turn.state.slots
+    agent, proxy_id = s.get("agent", "家人"), int(s["proxy"])
+    if s["decision"] == "yes":
+        accept_proxy(turn.session, principal=turn.person, proxy_id=proxy_id)
+        said = (f"好的，已同意{agent}替您办理订餐、求助等事。\n"
+                "以后不想让他代办，可以在小程序“我的”里取消。")
+    else:
+        decline_proxy(turn.session, principal=turn.person, proxy_id=proxy_id)
+        said = f"好的，已婉拒{agent}的代办邀请。"
+    rest = _waiting(turn)
+    if rest:
+        said += f"\n还有{rest[0][1].masked_name or '家人'}想代您办事，{ASKS}"
+    return said
+
+
+ANSWER_INVITATION = Flow(
+    name="proxy_answer", title="代办邀请", cue="",
+    steps=(Step("decision", ask, lambda t, text, p: read_decision(text)),),
+    summary=lambda t: "代办邀请", commit=commit, confirm=False,
+)
+QUESTION = AskedQuestion(flow=ANSWER_INVITATION.name, slot="decision", asks=(ASKS,),
+                         reads=read_decision, find=find_invitation)
