@@ -329,3 +329,34 @@ def asked_for_a_person(who: str, *, note: str = "") -> Check:
         assert note in flagged[0].description
 
     return check
+
+
+def service_for(beneficiary: str, *, volunteer: str = ZHANG, day: date = TODAY, hours: float = 2,
+                what: str = "帮王奶奶买菜") -> Check:
+    """A volunteer logs a service for this person, who is asked "…对吗？回复1确认，2不对"."""
+
+    def setup(chat: Chat) -> None:
+        from services.volunteers import log_service
+
+        with session_scope() as s:
+            actor = s.get(Person, chat.id(volunteer))
+            log_service(s, actor=actor, day=day, hours=hours, description=what,
+                        beneficiary_id=chat.id(beneficiary))
+
+    return setup
+
+
+def give_points_to(who: str, points: int) -> Check:
+    """Credit service points (as verified services would)."""
+
+    def setup(chat: Chat) -> None:
+        from tests.volunteer_factories import give_points
+
+        with session_scope() as s:
+            volunteer = s.get(Person, chat.id(who))
+            left = points
+            while left > 0:
+                give_points(s, volunteer=volunteer, points=min(left, 120))
+                left -= 120
+
+    return setup
