@@ -68,6 +68,7 @@ _ABANDON = re.compile(
     r"(?:算了|不要了|不用了|不订了|不办了|不弄了|不需要了|不想要了|不想订了|不想办了|不了"
     r"|不要|不用|不订|不办|不需要|取消|退出|结束|放弃)"
     r"(?:吧|了|啦|呀|啊|哈|嘛|呢|谢谢|谢谢你|谢谢啊)*)+$")
+_POLITE = {"谢谢", "谢谢你", "谢谢啊", "谢了", "好吧", "那好吧", "哦", "嗯", "唉", "哎"}
 
 
 def local_now(turn: Turn) -> datetime:
@@ -83,7 +84,8 @@ def bare(text: str) -> str:
 def is_abandon(text: str) -> bool:
     """Tell whether a message only says "stop" (算了，不要了 / 那就不用了), in any state."""
     clauses = [c for c in _PUNCT.split(text) if c]
-    return bool(clauses) and all(_ABANDON.match(c) for c in clauses)
+    said = [c for c in clauses if c not in _POLITE]
+    return bool(said) and all(_ABANDON.match(c) for c in said)
 
 
 def intent_of(text: str, parse: nlp.Parse) -> tuple[str, float]:
