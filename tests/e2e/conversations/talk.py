@@ -360,3 +360,25 @@ def give_points_to(who: str, points: int) -> Check:
                 left -= 120
 
     return setup
+
+
+def proxy_invited(*, agent: str, principal_phone: str, relation: str = "邻居") -> Check:
+    """Someone asks (in the mini-program) to act for the person with this phone."""
+
+    def setup(chat: Chat) -> None:
+        from services.proxies import invite_proxy
+
+        with session_scope() as s:
+            invite_proxy(s, agent=s.get(Person, chat.id(agent)), phone=principal_phone, relation=relation)
+
+    return setup
+
+
+def proxy_status(*, agent: str, principal: str, status: str) -> Check:
+    def check(chat: Chat) -> None:
+        from models.person import Proxy
+
+        [proxy] = rows(Proxy, Proxy.agent_id == chat.id(agent), Proxy.principal_id == chat.id(principal))
+        assert proxy.status == status, f"proxy is {proxy.status}, expected {status}"
+
+    return check
