@@ -29,6 +29,7 @@ from nlp.numbers import cn_to_int
 
 LOW_CONFIDENCE = 0.45
 STRONG_CONFIDENCE = 0.7  # enough to leave a question unanswered for a new intent
+COMMAND_CONFIDENCE = 0.9  # a menu word or a known phrasing (intent_of)
 MAX_TEXT = 500
 PICK_INTENT = "pick_intent"
 YES = {"1", "是", "是的", "好", "好的", "确认", "确定", "对", "对的", "可以", "行", "嗯"}
@@ -245,7 +246,11 @@ def continue_flow(turn: Turn, flow: Flow, text: str, parse: nlp.Parse) -> str:
     step = flow.step_named(turn.state.step)
     if step is None:
         return advance(turn, flow)
-    if (intent := new_intent(flow, text, parse, STRONG_CONFIDENCE)) is not None:
+    # A free answer (a name, what happened) may mention anything: only a command leaves it.
+    choices = turn.state.choices
+    least = STRONG_CONFIDENCE if choices else COMMAND_CONFIDENCE
+    if (pick(choices, bare(text)) is None
+            and (intent := new_intent(flow, text, parse, least)) is not None):
         return switch(turn, flow, intent, parse)
     before = dict(turn.state.slots)
     try:
@@ -298,19 +303,24 @@ def _reparse(turn: Turn, flow: Flow, text: str) -> nlp.Parse:
 
 def _confirm(turn: Turn, flow: Flow, text: str, parse: nlp.Parse) -> str:
     word = bare(text)
-    if word in YES or (parse.intent == "affirm" and word not in NO):
+    if word in YES:
         return commit(turn, flow)
     if word in REDO:
         begin(turn, flow)
         return advance(turn, flow)
-    if word in NO or parse.intent == "deny":
+    if word in NO:
         turn.state.reset()
         return texts.NOT_SAVED
     before = dict(turn.state.slots)
     flow.prefill(turn, _reparse(turn, flow, text))
-    if turn.state.slots != before:  # a correction ("改成3份"): read back again
+    if turn.state.slots != before:  # a correction ("不对，改成晚饭"): read back again
         turn.state.misses = 0
         return advance(turn, flow)
+    if parse.intent == "affirm":
+        return commit(turn, flow)
+    if parse.intent == "deny":
+        turn.state.reset()
+        return texts.NOT_SAVED
     if (intent := new_intent(flow, text, parse, LOW_CONFIDENCE)) is not None:
         return switch(turn, flow, intent, parse)
     return miss(turn, f"请回复数字：\n{texts.CONFIRM_CHOICES}")
@@ -390,7 +400,11 @@ def show_help(turn: Turn) -> str:
     step = flow.step_named(turn.state.step) if flow else None
     if flow is None:
         return texts.menu_text()
-    again = step.ask(turn).render() if step else flow.summary(turn)
+    try:
+        again = step.ask(turn).render() if step else flow.summary(turn)
+    except (answers.FlowEnds, LinliError) as end:  # what was asked no longer holds
+        turn.state.reset()
+        return end.message
     return f"您正在{flow.title}。\n{again}\n回复“取消”可以结束，“转人工”找工作人员。"
 
 

@@ -91,6 +91,26 @@ def test_a_correction_at_the_readback_reads_back_again_and_books_the_corrected(w
     assert booking.day == date(2026, 12, 1)
 
 
+def test_a_correction_that_starts_with_no_is_a_correction(wechat):
+    chat(wechat, WANG, "订明天午饭一份送到家")
+    again = wechat.say(WANG, "不对，改成晚饭").content
+    assert "晚餐" in again and "1 确认" in again
+    assert "订好了" in wechat.say(WANG, "好的").content
+    [booking] = rows(MealBooking)
+    assert booking.meal == "dinner"
+
+
+def test_a_free_answer_that_mentions_a_meal_stays_an_answer(wechat):
+    replies = chat(wechat, ZHANG, "记录服务", "今天", "2", "帮王奶奶订了午饭送到家里")
+    assert "内容：帮王奶奶订了午饭送到家里" in replies[-1] and "刚才的" not in replies[-1]
+    assert "记好了" in wechat.say(ZHANG, "1").content and rows(MealBooking) == []
+
+
+def test_a_menu_word_leaves_a_free_answer(wechat):
+    replies = chat(wechat, ZHANG, "记录服务", "今天", "2", "签退")
+    assert "刚才的记录志愿服务没有办" in replies[-1] and rows(ServiceRecord) == []
+
+
 def test_a_refusal_at_the_readback_writes_nothing(wechat):
     chat(wechat, WANG, "订明天午饭一份送到家")
     assert "没有提交" in wechat.say(WANG, "不对").content
