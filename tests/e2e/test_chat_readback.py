@@ -251,3 +251,16 @@ def test_a_brand_new_person_is_never_stuck(wechat):
     assert "名字" in asks[1] and "哪年出生" in asks[2] and "已经取消" in asks[3]
     [newcomer] = rows(Person, Person.oa_openid == NEWCOMER)
     assert newcomer.name is None
+
+
+def test_a_score_weeks_after_the_request_was_done_is_not_taken_as_one(wechat, frozen_clock):
+    request_id = resolve_a_request(WANG)
+    frozen_clock.advance(days=8)
+    assert "谢谢您" not in wechat.say(WANG, "挺好的").content
+    assert rows(HelpRequest, HelpRequest.id == request_id)[0].rating is None
+
+
+def test_the_welcome_says_what_to_reply_and_that_reply_is_received(wechat):
+    welcome = wechat.event(NEWCOMER, "subscribe").content
+    assert "回复“登记”" in welcome
+    assert "同意吗" in wechat.say(NEWCOMER, "登记").content

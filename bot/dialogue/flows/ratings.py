@@ -17,7 +17,7 @@ from bot.turn import Turn
 from nlp.numbers import cn_to_int
 
 ASKS = "请给这次服务打个分：回复1到5分"
-ANSWER_WITHIN = timedelta(days=30)
+ANSWER_WITHIN = timedelta(days=7)  # a "挺好的" weeks later is small talk, not a score
 WORDS = (  # longest first: 很不满意 before 不满意 before 满意
     ("非常不满意", 1), ("很不满意", 1), ("太差了", 1), ("太差", 1), ("很差", 1),
     ("不太满意", 2), ("不满意", 2), ("一般般", 3), ("一般", 3), ("还行", 3),
