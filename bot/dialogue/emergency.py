@@ -121,6 +121,18 @@ def _no_danger(turn: Turn, first: str) -> str:
     return f"好的，没事就好。\n{start_intent(turn, parse.intent, parse)}"
 
 
+def _new_intent(turn: Turn, text: str) -> str | None:
+    """Answer a clear new request ("我的求助") instead of taking it as the place."""
+    from bot.dialogue.engine import NOT_NEW, STRONG_CONFIDENCE, intent_of, local_now, start_intent
+
+    parse = nlp.parse(text, local_now(turn))
+    intent, confidence = intent_of(text, parse)
+    if confidence < STRONG_CONFIDENCE or intent in NOT_NEW or intent == "help_request":
+        return None
+    turn.state.reset()
+    return start_intent(turn, intent, parse)
+
+
 def _take_place(turn: Turn, text: str) -> str:
     from services.help_requests.intake import set_help_place, submit_help_request
 
@@ -128,6 +140,8 @@ def _take_place(turn: Turn, text: str) -> str:
     said = text.strip().strip(_EDGES) or text.strip()
     home = str(slots.get("home") or "")
     place = said_place(text)
+    if place is None and (other := _new_intent(turn, text)) is not None:
+        return other
     if said in ("1", "一") or at_home(place):
         place = home or "家里"
     elif place is None and _FILLER.match(said) and not slots.get("asked_again"):

@@ -162,3 +162,29 @@ def test_maybe_danger_with_a_no_goes_on_with_what_was_asked(wechat, unsure):
     said = wechat.say(LI, "没有危险").content
     assert "没事就好" in said
     assert [r for r in requests_of(LI) if r.urgency == "emergency"] == []
+
+
+def test_more_at_the_readback_adds_to_what_happened(wechat):
+    say(wechat, LI, "家里没米了")
+    again = wechat.say(LI, "还有油也没了").content
+    assert "情况：家里没米了；还有油也没了" in again and "类别：生活" in again
+    wechat.say(LI, "1")
+    [request] = requests_of(LI)
+    assert request.description == "家里没米了；还有油也没了" and request.category == "living"
+
+
+def test_a_correction_at_the_readback_replaces_what_happened(wechat):
+    say(wechat, LI, "家里没米了")
+    again = wechat.say(LI, "不对，是家里停电了没钱交电费").content
+    assert "情况：家里停电了没钱交电费" in again and "1 确认" in again
+    wechat.say(LI, "1")
+    [request] = requests_of(LI)
+    assert request.description == "家里停电了没钱交电费"
+
+
+def test_a_clear_new_request_after_an_emergency_is_answered_not_taken_as_the_place(wechat):
+    wechat.say(WANG, "我老伴晕倒了，叫不醒")
+    status = wechat.say(WANG, "我的求助").content
+    assert "QZ-" in status and "收到，人在" not in status
+    [request] = requests_of(WANG)
+    assert request.place is None

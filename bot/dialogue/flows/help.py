@@ -7,6 +7,8 @@ answer fills only the slot asked, and a place said later ("人在菜市场门口
 
 from __future__ import annotations
 
+import re
+
 from bot.dialogue import beneficiary
 from bot.dialogue.beneficiary import FOR, accept_whom, ask_whom, needs_whom, read_whom
 from bot.dialogue.flow import CONFIRM, Flow, Question, Step
@@ -26,16 +28,27 @@ CATEGORIES = [
 NAMES = dict(CATEGORIES)
 MIN_DESCRIPTION = 4
 PLACE = "place"
+_CORRECTION = re.compile(r"^(?:不对|不是|错了|说错了|搞错了|不是这个)[，,。\s]*(?:是|应该是|改成)?")
 
 
-def _category(turn: Turn, parse: Parse, place: str | None) -> None:
-    slots, said = turn.state.slots, parse.slots.get("category")
-    if said is None:
-        return
-    if "category" not in slots:
-        slots["category"] = said
-    elif turn.state.step == CONFIRM and said != "other" and not place:
-        slots["category"] = said  # a correction at the read-back ("不是生活，是看病")
+def _category(turn: Turn, parse: Parse) -> None:
+    said = parse.slots.get("category")
+    if said is not None and "category" not in turn.state.slots:
+        turn.state.slots["category"] = said
+
+
+def _more_at_readback(turn: Turn, parse: Parse, text: str) -> None:
+    """At the read-back: "不对，是…" replaces what happened; "还有油也没了" adds to it."""
+    slots = turn.state.slots
+    corrected = _CORRECTION.match(text)
+    if corrected and len(text) - corrected.end() >= 2:
+        slots["description"] = text[corrected.end():][:500]
+        if parse.slots.get("category") not in (None, "other"):
+            slots["category"] = parse.slots["category"]
+    elif parse.intent == "help_request" and len(text) >= 2 and "description" in slots:
+        said = str(slots["description"])
+        if text not in said and len(said) + len(text) < 480:
+            slots["description"] = f"{said}；{text}"
 
 
 def _prefill(turn: Turn, parse: Parse) -> None:
@@ -48,8 +61,11 @@ def _prefill(turn: Turn, parse: Parse) -> None:
     place = said_place(text)
     if place:
         slots[PLACE] = place
-    _category(turn, parse, place)
     only_place = place is not None and not first
+    if turn.state.step == CONFIRM and not only_place:
+        _more_at_readback(turn, parse, text)
+        return
+    _category(turn, parse)
     if ("description" not in slots and "category" in parse.slots and not only_place
             and len(text) >= MIN_DESCRIPTION):
         slots["description"] = text[:500]
