@@ -382,3 +382,18 @@ def proxy_status(*, agent: str, principal: str, status: str) -> Check:
         assert proxy.status == status, f"proxy is {proxy.status}, expected {status}"
 
     return check
+
+
+def proxy_accepted(*, agent: str, principal: str, relation: str = "子女") -> Check:
+    """An accepted proxy, as if invited and accepted in the mini-program."""
+
+    def setup(chat: Chat) -> None:
+        from core import clock
+        from models.person import Proxy
+
+        with session_scope() as s:
+            now = clock.now()
+            s.add(Proxy(principal_id=chat.id(principal), agent_id=chat.id(agent), relation=relation,
+                        status="accepted", created_at=now, decided_at=now))
+
+    return setup

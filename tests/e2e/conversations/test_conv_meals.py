@@ -7,6 +7,8 @@ deliver. The clock stands at Sunday 2026-11-29 09:00, so "明天" is 11月30日.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from .talk import (
@@ -18,15 +20,27 @@ from .talk import (
     WANG,
     Conv,
     booked,
+    bookings,
     both,
     cases,
     nothing_booked,
+    proxy_accepted,
     run,
 )
 
 pytestmark = pytest.mark.e2e
 READBACK = "11月30日（明天）"
 ABANDONED = "已经取消|没有提交|不订了|好的"
+
+
+def no_delivery(who: str):  # type: ignore[no-untyped-def]
+    """Whatever was agreed, nothing is to be delivered from a canteen that does not deliver."""
+
+    def check(chat):  # type: ignore[no-untyped-def]
+        assert [b for b in bookings(chat.id(who)) if b.delivery] == []
+
+    return check
+
 
 STRAIGHT = [
     Conv("straight-lunch-delivered", WANG, ["订明天午饭一份送到家", "1"],
@@ -169,8 +183,38 @@ NEWCOMERS_AND_REPEATS = [
          {1: "订好了"}, booked(WANG, delivery=True), says_not={-1: "订好了"}),
 ]
 
+DATES_AND_REFUSALS = [
+    Conv("next-wednesday-read-back-to-check", WANG, ["订下周三午饭一份送到家", "1"],
+         {0: ("12月2日（周三）", "请核对日期"), -1: "订好了"},
+         booked(WANG, day=date(2026, 12, 2), delivery=True)),
+    Conv("date-by-day-of-month", WANG, ["订12月1号的午饭一份送到家", "1"],
+         {0: "12月1日（后天）", -1: "订好了"}, booked(WANG, day=DAY_AFTER, delivery=True)),
+    Conv("date-by-weekday-tuesday", WANG, ["订周二的午饭一份送到家", "1"],
+         {0: "12月1日", -1: "订好了"}, booked(WANG, day=DAY_AFTER, delivery=True)),
+    Conv("breakfast-today-is-past-its-cutoff", WANG, ["订今天早饭一份送到家", "1"],
+         {}, nothing_booked(), never=("订好了",), says_not={0: "1 确认"}),
+    Conv("li-canteen-is-closed-on-sunday", LI, ["订今天午饭一份在食堂吃", "1"],
+         {}, nothing_booked(), never=("订好了",), says_not={0: "1 确认"}),
+    Conv("li-canteen-does-not-deliver", LI, ["订明天午饭一份送到家", "1"],
+         {0: "送餐|送到家"}, no_delivery(LI), never=("送餐上门，共",)),
+    Conv("ten-portions-is-too-many", WANG, ["订明天午饭十份送到家", "1"],
+         {}, nothing_booked(), never=("订好了",), says_not={0: "10份 送餐上门"}),
+]
+
+SEVERAL_PRINCIPALS = [
+    Conv("proxy-of-two-asked-which-by-number", SON, ["帮家里老人订明天午饭一份送到家", "1", "1"],
+         {0: ("1 王秀英", "2 李建国"), 1: ("王秀英", READBACK), -1: "订好了"},
+         both(booked(WANG, delivery=True, by=SON), nothing_booked(SON, LI)),
+         setup=proxy_accepted(agent=SON, principal=LI)),
+    Conv("proxy-of-two-names-the-one", SON, ["给李建国订明天午饭一份在食堂吃", "1"],
+         {0: ("李建国", READBACK), -1: "订好了"},
+         both(booked(LI, delivery=False, payable=600, by=SON), nothing_booked(SON, WANG)),
+         setup=proxy_accepted(agent=SON, principal=LI)),
+]
+
+
 
 @cases(STRAIGHT + SLOT_BY_SLOT + CORRECTIONS + NEW_INTENT_AT_READBACK + ABANDON + FOR_A_PARENT
-       + VOICE_AND_DIALECT + NEWCOMERS_AND_REPEATS)
+       + VOICE_AND_DIALECT + NEWCOMERS_AND_REPEATS + DATES_AND_REFUSALS + SEVERAL_PRINCIPALS)
 def test_booking_a_meal(chat, conv):  # type: ignore[no-untyped-def]
     run(chat, conv)

@@ -102,6 +102,8 @@ CHECK_IN_OUT = [
          {-1: "签退成功"}, records(("pending_confirmation", True))),
     Conv("checkout-with-nothing-open", ZHANG, ["签退", "1"], {}, records(), never=("签退成功",)),
     Conv("checkin-abandoned", ZHANG, ["签到", "算了"], {-1: ABANDONED}, records()),
+    Conv("checkin-readback-then-asks-points", ZHANG, ["签到", "我的积分还有多少"],
+         {-1: "积分"}, records(), never=("签到成功",)),
     Conv("checkin-by-a-resident", LI, ["签到"], {0: "还不是志愿者"}),
 ]
 
