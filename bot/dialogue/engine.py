@@ -32,7 +32,8 @@ STRONG_CONFIDENCE = 0.7  # enough to leave a question unanswered for a new inten
 COMMAND_CONFIDENCE = 0.9  # a menu word or a known phrasing (intent_of)
 MAX_TEXT = 500
 PICK_INTENT = "pick_intent"
-YES = {"1", "是", "是的", "好", "好的", "确认", "确定", "对", "对的", "可以", "行", "嗯"}
+YES = {"1", "是", "是的", "好", "好的", "确认", "确定", "对", "对的", "可以", "行", "嗯",
+       "中", "成", "要得", "好嘞", "没问题", "就这样", "对头", "没错"}
 REDO = {"2", "重新填写", "重填", "修改"}
 NO = {"3", "不", "不是", "不对", "不用", "不用了", "否"}
 CANCEL = {"取消", "退出", "不办了", "算了", "结束"}
@@ -62,6 +63,7 @@ PHRASES = (
 )
 NOT_NEW = {"unknown", "affirm", "deny", "smalltalk", "human_agent"}
 _PUNCT = re.compile(r"[\s。，,.!！?？~～、]+")
+_CORRECTING = re.compile(r"^(?:不对|不是|错了|搞错了|说错了|等一下|等等)[\s，,。.!！]*(?:是|应该是|要)?")
 _ASIDE = re.compile(r"（([^）]+)）")  # 11月29日（今天）: "今天" picks it
 # "算了，不要了", "算了吧，先不订", "那就不用了": each clause only an abandon word and fillers.
 _ABANDON = re.compile(
@@ -298,7 +300,9 @@ def _fill(turn: Turn, flow: Flow, step: Step, text: str) -> None:
 
 
 def _reparse(turn: Turn, flow: Flow, text: str) -> nlp.Parse:
-    return nlp.parse(f"{flow.cue} {text}", local_now(turn))
+    """Read an answer as if it came with the flow's request ("订餐 改成晚饭")."""
+    said = _CORRECTING.sub("", text) or text  # "不对，是三个小时": the facts, not the no
+    return nlp.parse(f"{flow.cue} {said}", local_now(turn))
 
 
 def _confirm(turn: Turn, flow: Flow, text: str, parse: nlp.Parse) -> str:

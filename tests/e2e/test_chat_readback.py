@@ -264,3 +264,19 @@ def test_the_welcome_says_what_to_reply_and_that_reply_is_received(wechat):
     welcome = wechat.event(NEWCOMER, "subscribe").content
     assert "回复“登记”" in welcome
     assert "同意吗" in wechat.say(NEWCOMER, "登记").content
+
+
+@pytest.mark.parametrize(("said", "shown"), [("不对，是三个小时", "服务3小时"),
+                                             ("不对，是昨天", "11月28日")])
+def test_a_correction_that_starts_with_no_reads_back_the_service_again(wechat, said, shown):
+    chat(wechat, ZHANG, "今天帮李奶奶买菜两个小时")
+    again = wechat.say(ZHANG, said).content
+    assert shown in again and "1 确认" in again
+    assert "记好了" in wechat.say(ZHANG, "1").content
+
+
+def test_the_beneficiary_says_why_it_is_not_right(wechat, demo_people):
+    record_id = log_for(demo_people, WANG)
+    assert "工作人员会核实" in wechat.say(WANG, "不对，今天没人来过").content
+    [record] = rows(ServiceRecord, ServiceRecord.id == record_id)
+    assert record.needs_staff and "没人来过" in (record.disputed_reason or "")

@@ -128,3 +128,20 @@ def test_a_day_is_picked_by_the_word_in_its_label():
     choices = [["2026-11-29", "11月29日（今天）"], ["2026-11-28", "11月28日（昨天）"]]
     assert engine.pick(choices, "昨天") == "2026-11-28"
     assert engine.pick(choices, "第一个") == "2026-11-29" and engine.pick(choices, "前天") is None
+
+
+@pytest.mark.parametrize(("said", "answer"), [
+    ("不对，今天没人来过", False), ("没人来过", False), ("对，张芳来过", True),
+])
+def test_a_yes_or_no_with_a_reason(said, answer):
+    assert read_answer(said) is answer
+
+
+def test_a_reward_is_found_by_the_thing_itself():
+    from types import SimpleNamespace
+
+    from bot.dialogue.flows.points import named_reward
+
+    offer = [SimpleNamespace(id=n, name=name) for n, name in
+             enumerate(["大米一袋（5斤）", "食用油一桶", "理发券一张", "毛巾两条"])]
+    assert named_reward(offer, "俺想拿积分换桶油") == 1  # type: ignore[arg-type]

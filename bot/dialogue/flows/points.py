@@ -89,7 +89,10 @@ def named_reward(rewards: list[Reward], text: str) -> int | None:
         if overlap >= min(2, len(key)):
             scored.append((overlap, reward.id))
     scored.sort(reverse=True)
-    if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+    if not scored:  # "换桶油": the thing itself, the last character of 食用油, when only one fits
+        heads = [reward.id for reward in rewards if _key(reward.name)[-1:] in said]
+        return heads[0] if len(heads) == 1 else None
+    if len(scored) > 1 and scored[0][0] == scored[1][0]:
         return None
     return scored[0][1]
 
