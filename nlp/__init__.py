@@ -18,9 +18,9 @@ __all__ = ["Parse", "extract_phone", "parse", "warm_up"]
 
 
 def warm_up() -> None:
-    """Load the private tokenizer, topic table and fallback classifier now rather than
+    """Load the private tokenizer, topic table and learned model now rather than
     on the first message that needs them."""
-    from nlp.fallback import get_model
+    from nlp.model import get_model
     from nlp.topics import load_topics
 
     get_tokenizer()

@@ -182,9 +182,20 @@ def find_dates(text: str, today: dt.date, past: bool = False) -> list[DateHit]:
     return sorted(hits, key=lambda h: h.start)
 
 
+_DAY_WORD = (
+    rf"(?:(?:下下?|上|这|本)个?)?(?:周|星期|礼拜)[一二三四五六日天1-7]|{NUM}(?:号|日)|大?[前后]天|[今明昨]天|明儿个?|今儿个?"
+)
+# 下周一到周五, 3号到5号, 明天起, 从后天开始: a span of days, which LABELS gives no `date`.
+_RANGE_RE = re.compile(
+    rf"(?:{_DAY_WORD})\s?(?:到|至|~|-|—)\s?(?:{_DAY_WORD})|(?:{_DAY_WORD})\s?(?:起|开始)(?!来)|从(?:{_DAY_WORD})"
+)
+
+
 def resolve_date(text: str, today: dt.date, past: bool = False) -> tuple[DateHit | None, bool]:
-    """Return the first date named in text and whether the choice is ambiguous."""
+    """Return the first date named in text and whether the choice is ambiguous (None for a range)."""
     hits = find_dates(text, today, past)
+    if hits and _RANGE_RE.search(text):
+        return None, False
     if not hits:
         return None, False
     first = hits[0]

@@ -150,13 +150,15 @@ def _score_policy(text: str, evidence: Evidence, scores: dict[str, float]) -> No
     if evidence.topic is None:
         return
     score = 1.0 if evidence.topic_score < 1 else 2.0
+    cues = 0.0
     if _ASK_RE.search(text):
-        score += 2.0
+        cues += 2.0
     if _PROCEDURE_RE.search(text):
-        score += 1.5
+        cues += 1.5
     if asking:
-        score += 1.5
-    scores["policy_faq"] += score
+        cues += 1.5
+    # A programme named with no question about it (给低保户送温暖) is not a policy question.
+    scores["policy_faq"] += score + cues if cues else score / 2
 
 
 def rank(scores: dict[str, float]) -> list[tuple[str, float]]:

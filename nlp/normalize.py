@@ -28,10 +28,11 @@ _HOMOPHONES: tuple[tuple[str, str], ...] = (
     (r"[无舞五武]饭", "午饭"),
     (r"[无舞五武]餐", "午餐"),
     (r"午反", "午饭"),
+    (r"中五(?![\d十])", "中午"),
     (r"晚反", "晚饭"),
     (r"早反", "早饭"),
     (r"中反", "中饭"),
-    (r"去消|取销|去销", "取消"),
+    (r"去消|取销|去销|去晓|取晓", "取消"),
     (r"(?<=[医疗临时])就助", "救助"),
     (r"就助(?=[金款])", "救助"),
     (r"低包", "低保"),
@@ -40,27 +41,17 @@ _HOMOPHONES: tuple[tuple[str, str], ...] = (
     (r"自愿者|志原者", "志愿者"),
     (r"(?<=[来人帮])休(?=一下|理|好)", "修"),
     (r"(?<![吃做订弄煮忙用搞])完(?=饭|餐)", "晚"),
-    (r"签[道倒]", "签到"),
+    (r"签[道倒刀]", "签到"),
     (r"签推", "签退"),
     (r"积份", "积分"),
     (r"残积人|惨疾人", "残疾人"),
     (r"转人[空公]|专人工", "转人工"),
     (r"[灵零林](?=时救助|时救济|时补助)", "临"),
 )
-# Code-switching: a few English words people type into a Chinese sentence.
-_ENGLISH = {"breakfast": "早饭", "lunch": "午饭", "dinner": "晚饭", "supper": "晚饭", "cancel": "取消"}
-_ENGLISH_RE = re.compile(r"(?<![a-z])(" + "|".join(_ENGLISH) + r")(?![a-z])")
 # Each fix runs only if the text holds a character its pattern can start with (see gates.py).
-
-def _english(m: re.Match[str]) -> str:
-    return _ENGLISH[m.group(1)]
-
-
+# English and pinyin words are folded with the other variants (variants.fold_latin).
 _Fix = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], frozenset[str] | None]
-_HOMOPHONE_RES: tuple[_Fix, ...] = (
-    *((re.compile(p), r, first_chars(p)) for p, r in _HOMOPHONES),
-    (_ENGLISH_RE, _english, first_chars(_ENGLISH_RE.pattern)),
-)
+_HOMOPHONE_RES: tuple[_Fix, ...] = tuple((re.compile(p), r, first_chars(p)) for p, r in _HOMOPHONES)
 
 
 def clean(text: str) -> str:

@@ -7,13 +7,13 @@ import re
 
 from nlp.dates import bare_clock_time, resolve_date
 from nlp.durations import find_hours
-from nlp.emergency import emergency_category
-from nlp.fallback import guess_intent
+from nlp.emergency import EMERGENCY, Danger, assess, time_discounted
 from nlp.help_category import help_category
 from nlp.intents import Evidence, confidence, rank, score_intents
 from nlp.meals import find_count, find_delivery, find_meal
 from nlp.normalize import drop_contradicted, normalize
-from nlp.result import Parse, SlotValue
+from nlp.model import EMERGENCY_LABEL, get_model
+from nlp.result import DANGER_ASK, Parse, SlotValue
 from nlp.tokenizer import tokens
 from nlp.topics import find_topic, may_name_topic
 
@@ -28,7 +28,26 @@ SLOTS_BY_INTENT: dict[str, tuple[str, ...]] = {
 }
 MAX_ALTERNATIVES = 3
 _POINTS_RE = re.compile(r"积分|时间银行")
-FALLBACK_CONFIDENCE = 0.5  # a guess from the classifier is never as sure as a rule
+# The learned model votes beside the rules: its probability for an intent above
+# MODEL_FLOOR, scaled to MODEL_WEIGHT at certainty, is added to that intent's rule
+# score (a decisive rule is worth 3–4). Tuned leave-one-writer-out (nlp/train.py).
+MODEL_WEIGHT = 4.0
+MODEL_FLOOR = 0.3
+# The model makes an emergency when it is MODEL_EMERGENCY sure and the lexicons saw at
+# least a sign (danger >= MODEL_SIGN), or MODEL_EMERGENCY_ALONE sure with no sign at all.
+MODEL_EMERGENCY = 0.7
+MODEL_SIGN = 0.2
+MODEL_EMERGENCY_ALONE = 0.9
+
+
+def _fuse(rule_scores: dict[str, float], learned: dict[str, float]) -> dict[str, float]:
+    fused = dict(rule_scores)
+    for label, p in learned.items():
+        if p > MODEL_FLOOR:
+            intent = "help_request" if label == EMERGENCY_LABEL else label
+            vote = MODEL_WEIGHT * (p - MODEL_FLOOR) / (1 - MODEL_FLOOR)
+            fused[intent] = fused.get(intent, 0.0) + vote
+    return fused
 
 
 def parse(text: str, now: dt.datetime) -> Parse:
@@ -38,27 +57,52 @@ def parse(text: str, now: dt.datetime) -> Parse:
     full = normalize(text if isinstance(text, str) else str(text))
     body = drop_contradicted(full)
     evidence = _evidence(full, body)
-    scores = score_intents(body, evidence)
+    rule_scores = score_intents(body, evidence)
+    learned = get_model().predict(body)
+    scores = _fuse(rule_scores, learned)
     ranked = rank(scores)
-    emergency = emergency_category(body)
-    if emergency is not None:
+    danger = _danger(body, ranked, learned.get(EMERGENCY_LABEL, 0.0))
+    if danger.score >= EMERGENCY:
         others = [(i, s) for i, s in ranked if i not in ("help_request", "unknown")]
         slots: dict[str, SlotValue] = {"urgency": "emergency"}
-        if emergency:  # 救命 / 快来人 alone state no need: no category
-            slots["category"] = emergency
-        return Parse("help_request", slots, 1.0, _alternatives([("help_request", 1.0), *others]))
+        if danger.category:  # 救命 / 快来人 alone state no need: no category
+            slots["category"] = danger.category
+        return Parse(
+            "help_request", slots, 1.0, _alternatives([("help_request", 1.0), *others]),
+            danger=danger.score,
+        )
     intent, sure = ranked[0][0], confidence(ranked)
-    if (
-        intent == "unknown"
-        and scores.get("unknown", 0.0) == 0.0  # no out-of-scope cue (天气, 股票) fired
-        and (guess := guess_intent(body)) is not None
-        and guess[0] != "unknown"
-    ):
-        # No rule found enough evidence: the learned fallback proposes an intent.
-        intent, sure = guess[0], round(FALLBACK_CONFIDENCE * guess[1], 3)
-        ranked = [(intent, guess[1]), *ranked]
     slots, ambiguous = _read_slots(intent, body, now.date(), evidence.topic)
-    return Parse(intent, slots, sure, _alternatives(ranked), ambiguous)
+    return Parse(intent, slots, sure, _alternatives(ranked), ambiguous, danger.score)
+
+
+# A message whose rules clearly name a purpose about the past (a service log, a
+# policy question, a status check) mentions a danger as its reason, not as news —
+# unless something says it is happening now (刚, 突然, 救命).
+_PURPOSES = frozenset({"service_log", "policy_faq", "help_status"})
+PURPOSE_SCORE = 3.0
+PURPOSE_FACTOR = 0.6
+
+
+def _danger(body: str, ranked: list[tuple[str, float]], learned: float) -> Danger:
+    danger = assess(body)
+    if danger.discounted or (danger.score == 0.0 and time_discounted(body)):
+        pass  # past, resolved or hypothetical: the model's ear does not override the time
+    elif danger.score < EMERGENCY and (
+        learned >= MODEL_EMERGENCY_ALONE or (learned >= MODEL_EMERGENCY and danger.score >= MODEL_SIGN)
+    ):
+        danger = Danger(round(max(EMERGENCY, learned), 3), danger.category or "", danger.acute)
+    elif danger.score < EMERGENCY and learned >= DANGER_ASK:
+        # The model hears danger the lexicons do not: the bot asks.
+        danger = Danger(round(max(danger.score, min(learned, EMERGENCY - 0.01)), 3), danger.category)
+    if (
+        danger.score >= EMERGENCY
+        and not danger.acute
+        and ranked[0][0] in _PURPOSES
+        and ranked[0][1] >= PURPOSE_SCORE
+    ):
+        return Danger(round(danger.score * PURPOSE_FACTOR, 3), danger.category)
+    return danger
 
 
 def _evidence(full: str, body: str) -> Evidence:
@@ -76,14 +120,15 @@ def _read_slots(
     wanted = SLOTS_BY_INTENT.get(intent, ())
     found: dict[str, SlotValue] = {}
     unsure: list[str] = []
-    if "date" in wanted or "meal" in wanted:
-        _read_day_and_meal(body, today, intent == "service_log", found, unsure)
-    if "count" in wanted and (count := find_count(body)) is not None:
-        found["count"] = count
-    if "delivery" in wanted and (delivery := find_delivery(body)) is not None:
-        found["delivery"] = delivery
-    if "hours" in wanted and (hours := find_hours(body)) is not None:
-        found["hours"] = hours
+    _read_values(body, today, intent, wanted, found, unsure)
+    corrections = list(_CORRECTION_RE.finditer(body))
+    if corrections and (after := body[corrections[-1].end() :].strip()):
+        # 明天 不对 后天 / 订一份…哦不对 两份: what follows the last correction wins.
+        fixed: dict[str, SlotValue] = {}
+        fixed_unsure: list[str] = []
+        _read_values(after, today, intent, wanted, fixed, fixed_unsure)
+        found.update(fixed)
+        unsure = [u for u in unsure if u not in fixed] + fixed_unsure
     if intent == "help_request":
         found["urgency"] = "normal"
         if (category := help_category(body)) is not None:
@@ -95,6 +140,27 @@ def _read_slots(
         unsure.append("time")
     slots = {k: v for k, v in found.items() if k in wanted}
     return slots, tuple(u for u in unsure if u in slots or u == "time")
+
+
+# A speaker correcting themself: LABELS takes the later value.
+_CORRECTION_RE = re.compile(
+    r"(?:[哦噢]不(?![要用是想行能会好]))|(?:哦|噢|啊|呃|哎)?(?:不对不对|不对|不是不是|说错了|搞错了|弄错了|记错了|改成|改为|应该是|我是说)"
+)
+
+
+def _read_values(
+    text: str, today: dt.date, intent: str, wanted: tuple[str, ...],
+    found: dict[str, SlotValue], unsure: list[str],
+) -> None:
+    """Read date, meal, count, delivery and hours from text into found."""
+    if "date" in wanted or "meal" in wanted:
+        _read_day_and_meal(text, today, intent == "service_log", found, unsure)
+    if "count" in wanted and (count := find_count(text)) is not None:
+        found["count"] = count
+    if "delivery" in wanted and (delivery := find_delivery(text)) is not None:
+        found["delivery"] = delivery
+    if "hours" in wanted and (hours := find_hours(text)) is not None:
+        found["hours"] = hours
 
 
 def _read_day_and_meal(

@@ -9,6 +9,12 @@ Two general layers, both data, not sentences:
 2. Regional and colloquial words → the standard word the rules know
    (粤 聽日/嘅/冇/唔該, 川渝 啥子/莫得, 吴 阿拉/明朝/伐, 东北 嘎哈/咋整). One
    alternation, longest phrase first, gated by its first characters.
+3. English and toneless pinyin words typed into (or instead of) Chinese
+   (``lunch tomorrow``, ``dingcan houtian wufan``) → their Chinese word. A
+   run of mapped Latin words is joined without spaces so the Chinese rules
+   read it as one phrase (``wo shangci qiuzhu de shi`` → 我上次求助的事).
+   One-syllable pinyin (wo, de, le …) is mapped only in a message that also
+   holds a longer pinyin word, so English "de" or "a" stays English.
 """
 
 from __future__ import annotations
@@ -68,6 +74,13 @@ _REGIONAL: dict[str, str] = {
     "佢": "他", "屋企": "家里", "餸": "菜", "食饭": "吃饭", "食咗": "吃了", "跌亲": "摔倒了",
     "揾": "找", "睇": "看", "畀": "给", "攞": "拿", "啲": "些", "嘢": "东西", "呢个": "这个",
     "系咪": "是不是", "得唔得": "行不行", "好唔好": "好不好", "要唔要": "要不要",
+    "后日": "后天", "前日": "前天", "晏昼": "中午", "下昼": "下午", "朝早": "早上", "过嚟": "过来",
+    "冇得": "没有",
+    # 闽 (Hokkien written as Mandarin)
+    "明仔载": "明天", "今仔日": "今天", "中昼顿": "午饭", "中昼": "中午", "暗顿": "晚饭", "呷饭": "吃饭",
+    "厝里": "家里", "家己": "自己", "毋免": "不用", "按呢": "这样",
+    # 北方: 后晌 (afternoon / evening meal), 中顿
+    "后晌": "晚上", "中顿": "午饭",
     # 川渝
     "啥子": "什么", "莫得": "没有", "没得": "没有", "啷个": "怎么", "咋个": "怎么", "屋头": "家里",
     "娃娃": "孩子", "娃儿": "孩子", "晓得": "知道", "摆龙门阵": "聊天",
@@ -83,6 +96,12 @@ _REGIONAL: dict[str, str] = {
 _REGIONAL_RE = re.compile("|".join(sorted(map(re.escape, _REGIONAL), key=len, reverse=True)))
 _REGIONAL_GATE = frozenset(key[0] for key in _REGIONAL)
 # 整 as a verb of ordering (东北): 整两份 / 整一份饭 / 整个饭 → 要.
+# Cantonese 食 = 吃 (过来食, 食乜嘢), never inside 食堂 / 伙食 / 粮食 / 零食.
+_SHI_RE = re.compile(r"(?<![伙粮饮零主美熟肉素])食(?![堂物品谱材欲量疗补])")
+# Shanghainese 客 as a portion: 两客 → 两份.
+# Symbols people tap instead of words.
+_EMOJI = str.maketrans({"🆘": " 救命 ", "🍚": "饭", "🍱": "饭", "🙏": " 谢谢 ", "👌": " 好的 ", "✅": " 好的 ", "❌": " 不要 "})
+_KE_RE = re.compile(r"(?<=[一二两俩三四五六七八九十\d])客")
 _ZHENG_RE = re.compile(r"整(?=[一二两俩三四五六七八九十\d]份|个饭|点饭|(?:一|两|俩)?个?(?:午饭|晚饭|早饭))")
 
 
@@ -92,9 +111,123 @@ def _regional(m: re.Match[str]) -> str:
 
 def fold_variants(text: str) -> str:
     """Return text with traditional characters and regional words in standard simplified form."""
-    text = text.translate(_T2S)
+    text = text.translate(_T2S).translate(_EMOJI)
     if not _REGIONAL_GATE.isdisjoint(text):
         text = _REGIONAL_RE.sub(_regional, text)
     if "整" in text:
         text = _ZHENG_RE.sub("要", text)
-    return text
+    if "食" in text:
+        text = _SHI_RE.sub("吃", text)
+    if "客" in text:
+        text = _KE_RE.sub("份", text)
+    return fold_latin(text)
+
+
+# English words and phrases (lower case; matched on word boundaries).
+_ENGLISH: dict[str, str] = {
+    "breakfast": "早饭", "lunch": "午饭", "dinner": "晚饭", "supper": "晚饭",
+    "cancel": "取消", "book": "订", "booking": "订餐", "bookings": "订单", "order": "订", "orders": "订单",
+    "my": "我的", "i": "我", "me": "我", "menu": "菜单", "today": "今天", "tomorrow": "明天",
+    "yesterday": "昨天", "tonight": "今晚", "deliver": "送到家", "delivery": "送到家",
+    "pls": "请", "please": "请", "human": "人工", "agent": "人工", "staff": "工作人员",
+    "social worker": "社工", "check in": "签到", "check-in": "签到", "checkin": "签到",
+    "sign in": "签到", "check out": "签退", "check-out": "签退", "checkout": "签退",
+    "sign out": "签退", "start service": "开始服务", "end service": "服务结束",
+    "i'm here": "我到了", "im here": "我到了", "status": "进度", "request": "求助",
+    "where is": "在哪", "where's": "在哪", "where": "哪里", "canteen": "食堂", "the": "",
+    "points": "积分", "point": "积分", "volunteer": "志愿者", "register": "注册",
+    "sign up": "报名", "signup": "报名", "activity": "活动", "activities": "活动",
+    "event": "活动", "events": "活动", "help me": "帮帮我", "thanks": "谢谢", "thank you": "谢谢",
+    "eat in": "堂食", "dine in": "堂食", "pick up": "自取", "pickup": "自取", "takeaway": "自取",
+    "tmr": "明天", "tmrw": "明天", "tomorow": "明天", "thx": "谢谢", "follow up": "进度", "any news": "有消息吗",
+    "for my": "给我", "mom": "妈", "mum": "妈", "mother": "妈", "dad": "爸", "father": "爸", "grandma": "奶奶",
+    "grandpa": "爷爷", "groceries": "买菜", "buy": "买", "heater": "暖气", "broken": "坏了", "fix": "修",
+    "list": "查", "meals": "订餐", "meal": "饭", "this week": "这周", "what's for": "吃什么", "whats for": "吃什么",
+    "discount": "优惠", "seniors": "老人", "help": "帮助", "urgent": "急", "pain": "疼",
+    "sos": "救命", "thank u": "谢谢", "thank you": "谢谢", "bye": "再见", "nah": "不要", "redeem": "兑换",
+    "fell": "摔倒了", "fall": "摔倒", "fire": "着火", "ambulance": "救护车",
+}
+# How-is-X-going questions: the frame, not the sentence.
+_GOING_RE = re.compile(r"how(?:'s| is| are)\s+(.+?)\s+going")
+# Toneless pinyin, several syllables (unambiguous) and single syllables (only with others).
+_PINYIN: dict[str, str] = {
+    "dingcan": "订餐", "dingfan": "订饭", "quxiao": "取消", "tuiding": "退订",
+    "mingtian": "明天", "jintian": "今天", "zuotian": "昨天", "houtian": "后天", "qiantian": "前天",
+    "dahoutian": "大后天", "mingr": "明儿", "zaofan": "早饭", "wufan": "午饭", "zhongfan": "中饭",
+    "wanfan": "晚饭", "zaocan": "早餐", "wucan": "午餐", "wancan": "晚餐", "zhongwu": "中午",
+    "wanshang": "晚上", "zaoshang": "早上", "yifen": "一份", "liangfen": "两份", "sanfen": "三份",
+    "songdaojia": "送到家", "songcan": "送餐", "songfan": "送饭", "tangshi": "堂食", "ziqu": "自取",
+    "caidan": "菜单", "chisha": "吃啥", "shenme": "什么", "chishenme": "吃什么",
+    "qiandao": "签到", "qiantui": "签退", "jifen": "积分", "chaxun": "查询", "duihuan": "兑换",
+    "zhiyuanzhe": "志愿者", "baoming": "报名", "zhuce": "注册", "dengji": "登记", "qiuzhu": "求助",
+    "jiuming": "救命", "bangmang": "帮忙", "rengong": "人工", "zhuanrengong": "转人工",
+    "shegong": "社工", "huodong": "活动", "dibao": "低保", "butie": "补贴", "shitang": "食堂",
+    "zhucandian": "助餐点", "nali": "哪里", "fujin": "附近", "shangci": "上次", "zenmeyang": "怎么样",
+    "xiexie": "谢谢", "haode": "好的", "buyong": "不用", "buyao": "不要", "shuaidao": "摔倒",
+    "zhaohuo": "着火", "meiqi": "煤气", "jinzhang": "紧张", "yiyuan": "医院", "kanbing": "看病",
+    "fuwu": "服务", "xiaoshi": "小时", "zhouyi": "周一", "zhouer": "周二", "zhousan": "周三",
+    "zhousi": "周四", "zhouwu": "周五", "zhouliu": "周六", "zhouri": "周日", "xiazhou": "下周",
+    "jindu": "进度", "jiuwo": "救我", "zaima": "在吗", "nihao": "你好", "bangzhu": "帮助", "dingdan": "订单", "linshi": "临时", "jiuzhu": "救助", "yixia": "一下", "woma": "我妈", "woba": "我爸",
+    "laoban": "老伴", "nainai": "奶奶", "yeye": "爷爷", "xiongkou": "胸口", "teng": "疼", "chuhan": "出汗",
+    "shuaile": "摔了", "qilai": "起来", "buliao": "不了", "zhaohuole": "着火了", "dingyixia": "订一下", "shenqing": "申请", "bangwo": "帮我", "woyao": "我要", "woxiang": "我想",
+}
+_PINYIN_SHORT: dict[str, str] = {
+    "wo": "我", "de": "的", "le": "了", "shi": "事", "yao": "要", "ding": "订", "fen": "份",
+    "yi": "一", "liang": "两", "san": "三", "si": "四", "chi": "吃", "sha": "啥", "song": "送",
+    "ma": "吗", "ne": "呢", "zai": "在", "na": "哪", "bu": "不", "mei": "没", "you": "有",
+    "jia": "家", "fan": "饭", "can": "餐", "jiu": "救", "cha": "查", "ba": "爸", "han": "汗", "dao": "到", "qu": "去", "lai": "来", "hao": "好", "ge": "个", "ni": "你",
+}
+_LATIN_RE = re.compile(
+    "|".join(sorted((re.escape(k) for k in _ENGLISH if " " in k or "-" in k or "'" in k), key=len, reverse=True))
+    + r"|[a-z]+"
+)
+_HAS_LATIN_RE = re.compile(r"[a-z]{2}|(?<![a-z])i(?![a-z])")
+
+
+_SYLLABLE_RUN_RE = re.compile(r"[a-z]+(?: [a-z]+)+")
+
+
+def _join_syllables(m: re.Match[str]) -> str:
+    """shang ci de qiu zhu → shangci de qiuzhu: join syllables that spell a known word."""
+    words, out, i = m.group(0).split(), [], 0
+    while i < len(words):
+        for n in (4, 3, 2):
+            if i + n <= len(words) and "".join(words[i : i + n]) in _PINYIN:
+                out.append("".join(words[i : i + n]))
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out)
+
+
+def fold_latin(text: str) -> str:
+    """Return text with known English and pinyin words as Chinese (lower-case input)."""
+    if not _HAS_LATIN_RE.search(text):
+        return text
+    text = _SYLLABLE_RUN_RE.sub(_join_syllables, text)
+    text = _GOING_RE.sub(lambda m: f"{m.group(1)} 进展怎么样", text)
+    words = re.findall(r"[a-z]+", text)
+    long_pinyin = any(w in _PINYIN for w in words) or (
+        len(words) >= 3 and all(w in _PINYIN_SHORT for w in words)
+    )
+    out: list[str] = []
+    last = 0
+    joined_prev = False
+    for m in _LATIN_RE.finditer(text):
+        word = m.group(0)
+        chinese = _ENGLISH[word] if word in _ENGLISH else _PINYIN.get(word)
+        if chinese is None and long_pinyin:
+            chinese = _PINYIN_SHORT.get(word)
+        if chinese is None:
+            joined_prev = False
+            continue
+        gap = text[last : m.start()]
+        if joined_prev and not gap.strip():
+            gap = ""  # a run of mapped words reads as one phrase
+        out.append(gap + chinese)
+        last = m.end()
+        joined_prev = True
+    out.append(text[last:])
+    return "".join(out)

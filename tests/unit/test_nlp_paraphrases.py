@@ -20,7 +20,7 @@ CASES: list[tuple[str, str, dict[str, object]]] = [
     ("帮我妈订个明天的晚饭，一份就行，她腿不好要送上门", "meal_book", {"date": "2026-12-03", "meal": "dinner", "count": 1, "delivery": True}),
     ("后天早上给我来两份早餐 我去食堂吃", "meal_book", {"date": "2026-12-04", "meal": "breakfast", "count": 2, "delivery": False}),
     ("周五中午我要订三份 送家里", "meal_book", {"date": "2026-12-04", "meal": "lunch", "count": 3, "delivery": True}),
-    ("想定个午饭", "meal_book", {"meal": "lunch"}),
+    ("想定个午饭", "meal_book", {"meal": "lunch", "count": 1}),  # 个 is one portion (订个饭)
     ("订两份明天的夜饭", "meal_book", {"date": "2026-12-03", "meal": "dinner", "count": 2}),
     ("明天中饭 俩人的 送到家", "meal_book", {"date": "2026-12-03", "meal": "lunch", "count": 2, "delivery": True}),
     ("我要报餐 下周一午餐一份", "meal_book", {"date": "2026-12-07", "meal": "lunch", "count": 1}),

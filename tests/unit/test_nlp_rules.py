@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import nlp
+import nlp.normalize
 from nlp import Parse, extract_phone, parse
 from nlp.__main__ import main as cli_main
 from nlp.durations import find_hours
@@ -157,3 +158,95 @@ def test_topics_table_is_well_formed() -> None:
 def test_warm_up_and_public_api() -> None:
     nlp.warm_up()
     assert set(nlp.__all__) == {"Parse", "extract_phone", "parse", "warm_up"}
+
+
+# --- danger: concept lexicons, time and mood (sentences written for these tests) ---------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我爸嘴角往一边耷拉 右手拿不住筷子",  # two stroke signs
+        "老太太突然说话含含糊糊的",  # one sign, said to be sudden
+        "心口疼得厉害 一身冷汗",
+        "孩子吃果冻噎住了",
+        "我妈躺在地上 推她也没反应",
+        "手上划了个大口子 血一直往外冒",
+        "他把半瓶安眠药吞了",
+        "厨房冒黑烟了",
+        "屋里一股臭鸡蛋味",
+        "地下室进水了 水到腰了",
+        "楼下那老头三天没下楼了 敲门也没人应",
+        "我不想拖累孩子们了 对不起",
+        "有人在撬我家的门",
+    ],
+)
+def test_danger_concepts_make_an_emergency(text: str) -> None:
+    result = parse(text, NOW)
+    assert result.slots.get("urgency") == "emergency", result
+    assert result.danger >= 0.7
+    assert not result.danger_unsure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "去年摔了一跤 现在早好了 想问问复查能报销吗",  # past and resolved
+        "万一家里着火了怎么办",  # hypothetical
+        "想给我妈装个防走失的手环",  # prevention
+        "我报名急救培训 学怎么救噎着的人",  # training
+        "他没摔倒 就是腿有点软",  # negated
+        "上回说的煤气味 燃气公司来看过了说没事",  # resolved
+        "前天帮李奶奶打扫卫生 两个小时",
+    ],
+)
+def test_danger_in_the_past_or_hypothetical_is_not_an_emergency(text: str) -> None:
+    assert parse(text, NOW).slots.get("urgency") != "emergency"
+
+
+def test_one_sign_alone_makes_the_bot_ask() -> None:
+    result = parse("活着真累", NOW)
+    assert result.slots.get("urgency") != "emergency"
+    assert result.danger_unsure
+
+
+def test_ordinary_messages_carry_no_danger() -> None:
+    for text in ["明天午饭订两份", "积分还有多少", "你好"]:
+        result = parse(text, NOW)
+        assert result.danger < 0.35 and not result.danger_unsure
+
+
+# --- counts, delivery, durations, ranges, English and pinyin ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        ("明天午饭 ×3 送到家", {"date": "2026-11-30", "meal": "lunch", "count": 3, "delivery": True}),
+        ("后天晚饭x1 堂吃", {"date": "2026-12-01", "meal": "dinner", "count": 1, "delivery": False}),
+        ("订俩明晚的", {"date": "2026-11-30", "meal": "dinner", "count": 2}),
+        ("下周一到周五的午饭都订一份", {"meal": "lunch", "count": 1}),
+        ("dinner tomorrow x2", {"date": "2026-11-30", "meal": "dinner", "count": 2}),
+        ("ding mingtian wanfan liang fen", {"date": "2026-11-30", "meal": "dinner", "count": 2}),
+    ],
+)
+def test_booking_forms(text: str, slots: dict[str, object]) -> None:
+    result = parse(text, NOW)
+    assert (result.intent, result.slots) == ("meal_book", slots)
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [("1h45m", 1.75), ("三个钟头零两刻", 3.5), ("五十来分钟", 0.833), ("从下午一点半一直忙到三点", 1.5)],
+)
+def test_more_duration_forms(text: str, hours: float) -> None:
+    assert find_hours(nlp.normalize.normalize(text)) == pytest.approx(hours, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("qiandao", "service_checkin"), ("check out please", "service_checkout"),
+     ("zhuan rengong", "human_agent"), ("how is my request going", "help_status")],
+)
+def test_english_and_pinyin_words(text: str, expected: str) -> None:
+    assert intent(text) == expected

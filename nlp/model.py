@@ -1,0 +1,118 @@
+"""The learned intent model: a linear classifier over character n-grams, scored with dict lookups.
+
+`python -m nlp.train` fits it on the project's corpus (``data/corpus/*.jsonl``,
+the older held-out sets, augmentation in code) and writes
+``data/intent_model.json``: the labels (the LABELS.md intents, with
+``help_request`` split into ``help_request`` and ``emergency``), a bias per
+label and, per feature, the labels it moves as a flat ``[label, weight, …]``
+list. Scoring a message is one pass over its n-grams and a softmax — no
+numpy, no scikit-learn, ~60 µs for a chat-length message.
+
+Features (`features`) are read from the normalized text (variants folded,
+homophones fixed, pinyin and English words mapped): character 1-, 2- and
+3-grams inside each space-separated chunk, with ``^`` / ``$`` marking the
+chunk's edges, so 不要 at the start of a reply and 不要 inside 要不要 differ.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+MODEL_FILE = Path(__file__).parent / "data" / "intent_model.json"
+EMERGENCY_LABEL = "emergency"
+MAX_FEATURE_CHARS = 300  # a long voice message is read by its first 300 characters
+
+
+def features(text: str) -> list[str]:
+    """Return the character 1–3-grams of normalized text, chunk edges marked."""
+    out: list[str] = []
+    append = out.append
+    for chunk in text[:MAX_FEATURE_CHARS].split():
+        padded = f"^{chunk}$"
+        n = len(padded)
+        for i in range(1, n - 1):
+            append(padded[i])
+        for i in range(n - 1):
+            append(padded[i : i + 2])
+        for i in range(n - 2):
+            append(padded[i : i + 3])
+    return out
+
+
+@dataclass(frozen=True)
+class Model:
+    """Labels, biases and sparse per-feature weights of the linear model."""
+
+    labels: tuple[str, ...]
+    bias: tuple[float, ...]
+    weights: dict[str, tuple[tuple[int, float], ...]]
+
+    def scores(self, text: str) -> list[float]:
+        """Return the raw score of each label."""
+        scores = list(self.bias)
+        get = self.weights.get
+        for f in features(text):
+            row = get(f)
+            if row:
+                for i, w in row:
+                    scores[i] += w
+        return scores
+
+    def predict(self, text: str) -> dict[str, float]:
+        """Return the softmax probability of each label."""
+        scores = self.scores(text)
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return {label: e / total for label, e in zip(self.labels, exps, strict=True)}
+
+    def to_json(self) -> str:
+        """Return the model as compact JSON (weights rounded to 3 decimals)."""
+        return json.dumps(
+            {
+                "labels": list(self.labels),
+                "bias": [round(b, 3) for b in self.bias],
+                "weights": {
+                    f: [x for i, w in row for x in (i, round(w, 3))]
+                    for f, row in sorted(self.weights.items())
+                },
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, raw: str) -> Model:
+        data = json.loads(raw)
+        weights = {
+            f: tuple(zip(flat[::2], flat[1::2], strict=True)) for f, flat in data["weights"].items()
+        }
+        return cls(tuple(data["labels"]), tuple(data["bias"]), weights)
+
+
+_lock = threading.Lock()
+_model: Model | None = None
+EMPTY = Model(("unknown",), (0.0,), {})
+
+
+def get_model() -> Model:
+    """Return the shared model, loading it on first use (an empty model if the file is missing)."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                try:
+                    _model = Model.from_json(MODEL_FILE.read_text(encoding="utf-8"))
+                except (OSError, ValueError, KeyError):
+                    _model = EMPTY
+    return _model
+
+
+def use_model(model: Model | None) -> None:
+    """Replace the shared model (training and cross-validation); None reloads the file."""
+    global _model
+    _model = model
