@@ -287,7 +287,7 @@ def test_bookings_and_points_queries(wechat):
 
 
 def test_low_confidence_offers_the_parse_alternatives_as_numbers(wechat):
-    offer = wechat.say(ZHANG, "活动积分").content
+    offer = wechat.say(ZHANG, "积分活动").content
     assert offer.startswith("您是想：") and "1 报名活动" in offer
     assert "报名哪个活动" in wechat.say(ZHANG, "1").content
 
