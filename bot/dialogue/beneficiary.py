@@ -31,6 +31,8 @@ _KIN_GROUPS = (
 )
 _KIN = [(re.compile(words), re.compile(fits)) for words, fits in _KIN_GROUPS]
 _KNOWN_RELATION = re.compile("|".join(fits for _, fits in _KIN_GROUPS) + "|邻居|朋友|志愿")
+# "家里老人" fits whomever the sender acts for.
+_KIN.append((re.compile("家里(?:的)?老人|家中老人|我家(?:的)?老人|家里(?:的)?长辈|老人家"), re.compile("")))
 # "给王秀英订 / 帮王秀英取消 / 替… / 王秀英的订餐": the message may name someone.
 _NAMED = re.compile(r"(?:给|帮|替|为|查)(?![我你您])[\u4e00-\u9fa5]{2}|[\u4e00-\u9fa5]{2}的(?:饭|餐|订|求助)")
 _SELF = re.compile(r"(?:给|帮|替|为)?(?:我自己|自己)")

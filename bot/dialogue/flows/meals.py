@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.dialogue import beneficiary
 from bot.dialogue.answers import FlowEnds
 from bot.dialogue.beneficiary import FOR, accept_whom, ask_whom, needs_whom, person_for, read_whom
-from bot.dialogue.flow import Flow, Question, Step, copy_slots
+from bot.dialogue.flow import CONFIRM, Flow, Question, Step, copy_slots
 from bot.dialogue.flows.common import ask_day, said_day, slot_day
 from bot.turn import Turn
 from models.meals import MEAL_NAMES
@@ -38,9 +38,16 @@ def _for_someone(turn: Turn) -> None:
         turn.state.slots.pop("canteen", None)
 
 
+def _another_intent(turn: Turn, parse: Parse, own: str) -> bool:
+    """At the read-back, "今天吃什么" asks something else: its date is not a correction."""
+    return (turn.state.step == CONFIRM and parse.intent not in (own, "unknown", "affirm", "deny")
+            and parse.confidence >= 0.5)
+
+
 def _prefill_canteen(turn: Turn, parse: Parse) -> None:
     _for_someone(turn)
-    copy_slots("date", "meal", "count", "delivery")(turn, parse)
+    if not _another_intent(turn, parse, "meal_book"):
+        copy_slots("date", "meal", "count", "delivery")(turn, parse)
     _fill_canteen(turn)
 
 
@@ -142,7 +149,8 @@ def _booking(turn: Turn):  # type: ignore[no-untyped-def]
 
 def _prefill_cancel(turn: Turn, parse: Parse) -> None:
     beneficiary.take(turn, turn.text, required=True)
-    copy_slots("date", "meal")(turn, parse)
+    if not _another_intent(turn, parse, "meal_cancel"):
+        copy_slots("date", "meal")(turn, parse)
 
 
 def cancel_summary(turn: Turn) -> str:
