@@ -16,6 +16,7 @@ chunk's edges, so 不要 at the start of a reply and 不要 inside 要不要 dif
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import threading
@@ -87,10 +88,16 @@ class Model:
 
     @classmethod
     def from_json(cls, raw: str) -> Model:
-        data = json.loads(raw)
-        weights = {
-            f: tuple(zip(flat[::2], flat[1::2], strict=True)) for f, flat in data["weights"].items()
-        }
+        enabled = gc.isenabled()
+        gc.disable()  # ~100k small tuples: collecting while building them only costs time
+        try:
+            data = json.loads(raw)
+            weights = {
+                f: tuple(zip(flat[::2], flat[1::2], strict=True)) for f, flat in data["weights"].items()
+            }
+        finally:
+            if enabled:
+                gc.enable()
         return cls(tuple(data["labels"]), tuple(data["bias"]), weights)
 
 

@@ -86,13 +86,15 @@ PURPOSE_FACTOR = 0.6
 
 def _danger(body: str, ranked: list[tuple[str, float]], learned: float) -> Danger:
     danger = assess(body)
-    if danger.discounted or (danger.score == 0.0 and time_discounted(body)):
+    if danger.score >= EMERGENCY or learned < DANGER_ASK:
+        pass  # the lexicons decided, or the model hears nothing either
+    elif danger.discounted or (danger.score == 0.0 and time_discounted(body)):
         pass  # past, resolved or hypothetical: the model's ear does not override the time
-    elif danger.score < EMERGENCY and (
+    elif (
         learned >= MODEL_EMERGENCY_ALONE or (learned >= MODEL_EMERGENCY and danger.score >= MODEL_SIGN)
     ):
         danger = Danger(round(max(EMERGENCY, learned), 3), danger.category or "", danger.acute)
-    elif danger.score < EMERGENCY and learned >= DANGER_ASK:
+    else:
         # The model hears danger the lexicons do not: the bot asks.
         danger = Danger(round(max(danger.score, min(learned, EMERGENCY - 0.01)), 3), danger.category)
     if (
