@@ -73,7 +73,7 @@ def raise_emergency(turn: Turn, text: str, parse: nlp.Parse) -> str:
 def _ask_where(home: str | None) -> str:
     if home:
         return f"人现在在哪里？\n1 在家（{home}）\n不在家，请直接说地方，如“菜市场门口”。"
-    return "人现在在哪里？请说详细地方（小区、楼号、门牌，或者附近的地方）。"
+    return "人现在在哪里？请说详细地址（小区、楼号、门牌），或者附近的地方。"
 
 
 def ask_danger(turn: Turn, text: str, parse: nlp.Parse) -> str:

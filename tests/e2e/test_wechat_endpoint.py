@@ -177,7 +177,7 @@ def test_emergency_with_unknown_address_asks_for_it_and_records_it(wechat):
     assert "幸福街道阳光社区5号楼302" in follow.content
     with session_scope() as s:
         request = s.scalars(select(HelpRequest)).one()
-        assert "阳光社区5号楼302" in request.description
+        assert request.place == "幸福街道阳光社区5号楼302"  # where the need is, kept apart
     assert count(RiskAlert) == 1
 
 
