@@ -30,6 +30,63 @@ DAY_AFTER = date(2026, 12, 1)  # Tuesday
 YESTERDAY = date(2026, 11, 28)
 
 
+@dataclass(frozen=True)
+class Voice:
+    """A voice message: WeChat sends its own recognition text (often ending in "。")."""
+
+    recognition: str
+
+    def __str__(self) -> str:
+        return f"[语音] {self.recognition}"
+
+
+@dataclass(frozen=True)
+class Tap:
+    """A tap on the official account's custom menu (a CLICK event with its key)."""
+
+    key: str
+
+    def __str__(self) -> str:
+        return f"[菜单] {self.key}"
+
+
+@dataclass(frozen=True)
+class Where:
+    """A location message sent with the chat's “+” → 位置."""
+
+    lat: float
+    lng: float
+    label: str
+
+    def __str__(self) -> str:
+        return f"[位置] {self.label}"
+
+
+Step = str | Voice | Tap | Where
+
+
+def _voice_xml(openid: str, recognition: str) -> str:
+    from bot.reply import cdata
+    from bot.simulator import _ids
+    from core import clock
+
+    return (f"<xml><ToUserName>{cdata('gh_linli')}</ToUserName><FromUserName>{cdata(openid)}</FromUserName>"
+            f"<CreateTime>{int(clock.now().timestamp())}</CreateTime><MsgType>{cdata('voice')}</MsgType>"
+            f"<MediaId>{cdata('media_conv')}</MediaId><Format>{cdata('amr')}</Format>"
+            f"<Recognition>{cdata(recognition)}</Recognition><MsgId>{next(_ids)}</MsgId></xml>")
+
+
+def _location_xml(openid: str, where: Where) -> str:
+    from bot.reply import cdata
+    from bot.simulator import _ids
+    from core import clock
+
+    return (f"<xml><ToUserName>{cdata('gh_linli')}</ToUserName><FromUserName>{cdata(openid)}</FromUserName>"
+            f"<CreateTime>{int(clock.now().timestamp())}</CreateTime><MsgType>{cdata('location')}</MsgType>"
+            f"<Location_X>{where.lat}</Location_X><Location_Y>{where.lng}</Location_Y><Scale>15</Scale>"
+            f"<Label>{cdata(where.label)}</Label><MsgId>{next(_ids)}</MsgId></xml>")
+
+
 @dataclass
 class Chat:
     """A phone in each hand: send lines as a person, read the bot's replies."""
@@ -37,11 +94,21 @@ class Chat:
     sim: WeChatSimulator
     ids: dict[str, int]
 
-    def say(self, who: str, *lines: str) -> list[str]:
-        """Send each line in turn; return every reply."""
-        return [self.sim.say(who, line).content for line in lines]
+    def say(self, who: str, *lines: Step) -> list[str]:
+        """Send each step in turn (typed text, or a voice / tap / location step); return every reply."""
+        return [self.send(who, line) for line in lines]
 
-    def last(self, who: str, *lines: str) -> str:
+    def send(self, who: str, step: Step) -> str:
+        """Send one step as WeChat would and return the reply text."""
+        if isinstance(step, str):
+            return self.sim.say(who, step).content
+        if isinstance(step, Voice):
+            return self.sim.post(_voice_xml(who, step.recognition)).content
+        if isinstance(step, Tap):
+            return self.sim.event(who, "CLICK", step.key).content
+        return self.sim.post(_location_xml(who, step)).content
+
+    def last(self, who: str, *lines: Step) -> str:
         """Send the lines; return the last reply."""
         return self.say(who, *lines)[-1]
 
@@ -115,7 +182,7 @@ class Conv:
 
     id: str
     who: str
-    lines: list[str]
+    lines: list[Step]
     says: dict[int, tuple[str, ...] | str]
     then: Check | None = None
     never: tuple[str, ...] = ()
@@ -147,7 +214,10 @@ def run(chat: Chat, conv: Conv) -> list[str]:
             assert not any(o in reply for o in phrase.split("|")), (
                 f"no reply should say {phrase!r}\n--- transcript\n{transcript}")
     if conv.then is not None:
-        conv.then(chat)
+        try:
+            conv.then(chat)
+        except AssertionError as error:
+            raise AssertionError(f"{error}\n--- transcript\n{transcript}") from error
     return replies
 
 
