@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
@@ -173,6 +174,23 @@ def kv(request: pytest.FixtureRequest) -> KV:
 # fixtures are set up before the others of their scope, so demo data, factories and tokens are
 # dated from DEFAULT_NOW whatever order a test names its fixtures in. A process a test starts
 # (gunicorn, the scheduler) gets the same calendar through the CLOCK_START setting.
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Move the machine's clock for this process when LINLI_TEST_CALENDAR names a moment.
+
+    The calendar check (`.ci/run`): every real-time read (`datetime.now()`, `date.today()`,
+    `time.time()`) starts at that moment and runs on, so a test that leans on the machine's
+    date fails there. time-machine rather than libfaketime: the latter breaks Python's timed
+    thread waits (docs/decisions.md).
+    """
+    moment = os.environ.get("LINLI_TEST_CALENDAR")
+    if moment:
+        import time_machine
+
+        travel = time_machine.travel(datetime.fromisoformat(moment), tick=True)
+        travel.start()
+        config.add_cleanup(travel.stop)
 
 
 @pytest.fixture(scope="session", autouse=True)
