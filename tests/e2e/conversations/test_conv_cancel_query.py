@@ -16,6 +16,7 @@ from .talk import (
     both,
     cases,
     has_bookings,
+    proxy_accepted,
     run,
     setups,
 )
@@ -70,6 +71,9 @@ CANCEL_FOR_A_PARENT = [
          {0: "王秀英", -1: DONE},
          both(GONE, has_bookings(SON, (*LUNCH, "booked"))),
          setup=setups(book_for(SON, delivery=False), WANG_LUNCH)),
+    Conv("proxy-of-two-asked-whose-meal", SON, ["帮家里老人取消明天的午饭", "1", "1"],
+         {0: ("1 王秀英", "2 李建国"), 1: "取消的是", -1: DONE}, GONE,
+         setup=setups(WANG_LUNCH, proxy_accepted(agent=SON, principal=LI))),
     Conv("not-a-proxy-cannot-cancel-hers", LI, ["王秀英明天的午饭不要了", "1"],
          {}, KEPT, setup=WANG_LUNCH, never=("已取消",)),
 ]

@@ -110,6 +110,10 @@ def test_help_restart_and_a_person_work_in_every_state(chat, conv):  # type: ign
     run(chat, conv)
 
 
+def one_booking(chat: Chat) -> None:
+    assert len(bookings(chat.id(WANG))) == 1
+
+
 MISSES = [
     Conv("two-misses-in-a-flow-offer-a-person", WANG, ["订餐", "嗯这个那个", "哦哦哦"],
          {1: ("没听明白", "订哪天"), -1: "转人工"}, nothing_booked()),
@@ -124,6 +128,9 @@ MISSES = [
          {-1: ("没听明白", "哪一顿")}, says_not={-1: "转人工"}),
     Conv("the-offer-taken-reaches-a-person", WANG, ["嗯这个那个", "哦哦哦", "转人工"],
          {-1: "已经通知社区工作人员"}, asked_for_a_person(WANG)),
+    Conv("a-miss-at-the-readback-then-yes-books", WANG, ["订明天午饭一份送到家", "嗯这个那个", "1"],
+         {1: "1 确认", -1: "订好了"}, one_booking),
+    Conv("restart-outside-any-flow-shows-the-menu", WANG, ["重新开始"], {0: "我能帮您"}),
     Conv("a-number-answering-nothing-is-said-so", WANG, ["2"], {0: "没有要您回复数字|没听明白|您是想"}),
 ]
 

@@ -72,6 +72,8 @@ FOR_A_PARENT = [
     Conv("proxy-son-slot-by-slot", SON, ["帮我妈申请帮助", "3", "她腿脚不便，想找人每周帮她买菜", "1"],
          {2: ("王秀英", "买菜"), -1: SUBMITTED},
          help_saved(SON, category="care", contains=("买菜",), for_whom=WANG, where=(WANG_HOME,))),
+    Conv("proxy-son-asks-about-mother-with-nothing-filed", SON, ["我妈的求助怎么样了"],
+         {0: "没有在办"}, no_help_saved(SON), says_not={0: "哪方面"}),
     Conv("proxy-son-asks-how-mothers-request-is-going", SON, ["我妈的求助怎么样了"],
          {0: ("QZ-", "现在：")}, no_help_saved(SON),
          setup=help_filed(SON, for_whom=WANG), says_not={0: "没有在办"}),
