@@ -280,3 +280,15 @@ def test_the_beneficiary_says_why_it_is_not_right(wechat, demo_people):
     assert "工作人员会核实" in wechat.say(WANG, "不对，今天没人来过").content
     [record] = rows(ServiceRecord, ServiceRecord.id == record_id)
     assert record.needs_staff and "没人来过" in (record.disputed_reason or "")
+
+
+def test_registration_keeps_what_each_message_says_and_takes_a_corrected_phone(wechat):
+    asks = chat(wechat, NEWCOMER, "我要登记，我叫赵大妈，电话13812345678", "同意", "1948年3月8日",
+                "阳光社区7号楼101")
+    assert "哪年出生" in asks[1] and "哪个社区" in asks[2]
+    assert "赵大妈" in asks[3] and "阳光社区7号楼101" in asks[3] and "138****5678" in asks[3]
+    again = wechat.say(NEWCOMER, "不对，电话是13912345678").content
+    assert "139****5678" in again and "1 确认" in again
+    assert "登记好了" in wechat.say(NEWCOMER, "1").content
+    [person] = rows(Person, Person.oa_openid == NEWCOMER)
+    assert (person.name, person.phone, person.address) == ("赵大妈", "13912345678", "阳光社区7号楼101")

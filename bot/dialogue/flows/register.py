@@ -15,6 +15,11 @@ from nlp import Parse
 
 _NAME_PREFIX = re.compile(r"^(我叫|我是|名字是|姓名是|叫)")
 _BIRTH = re.compile(r"((?:19|20)\d{2})(?:[年./-](\d{1,2})(?:[月./-](\d{1,2}))?)?")
+_SAID_NAME = re.compile(
+    r"(?:我叫|我是|名字是|名字叫|姓名是?)\s*([\u4e00-\u9fa5·]{2,4}?)(?=[，,。.\s]|电话|手机|今年|出生|住|$)")
+_ADDRESS = re.compile(r"\d+\s*(?:号楼|栋|幢|单元|室)|(?:小区|社区|村|路|街|巷|弄|苑|园)\S*\d")
+_ADDRESS_LEAD = re.compile(
+    r"^(?:不对|错了)?[，,\s]*(?:我的)?(?:地址|住址)?(?:错了|不对|写错了)?[，,\s]*(?:是|应该是|改成|改为)?[：:\s]*")
 _NAME = re.compile(r"^[\u4e00-\u9fa5·]{2,10}$|^[A-Za-z][A-Za-z .]{1,30}$")
 CONSENT_TEXT = (
     "登记前请您知道：\n我们会保存您的姓名、电话和住址，\n只用于社区联系您、为您服务，不会给别人。\n"
@@ -100,9 +105,27 @@ def commit(turn: Turn) -> str:
 
 
 def _prefill(turn: Turn, parse: Parse) -> None:
-    phone = nlp.extract_phone(turn.text)
-    if phone and "phone" not in turn.state.slots:
-        turn.state.slots["phone"] = phone
+    """Keep every fact a message gives, whichever question it answers (or corrects)."""
+    slots, text = turn.state.slots, turn.text
+    if phone := nlp.extract_phone(text):
+        slots["phone"] = phone
+    if said := _SAID_NAME.search(text):
+        slots["name"] = said.group(1)
+    if ("年" in text or "出生" in text) and (born := read_birth(turn, text, parse)):
+        slots["birth"] = born
+    if (community := _community_in(turn, text)) is not None:
+        slots["community"] = community
+    if _ADDRESS.search(text) and not phone:
+        slots["address"] = _ADDRESS_LEAD.sub("", text.strip())[:200]
+
+
+def _community_in(turn: Turn, text: str) -> int | None:
+    from services.residents import list_communities
+
+    if "社区" not in text and "村" not in text:
+        return None
+    named = [c.id for c in list_communities(turn.session) if c.name in text]
+    return named[0] if len(named) == 1 else None
 
 
 def _consent_choice(turn: Turn) -> Question:
