@@ -36,6 +36,8 @@ _KIN.append((re.compile("家里(?:的)?老人|家中老人|我家(?:的)?老人|
 # "给王秀英订 / 帮王秀英取消 / 替… / 王秀英的订餐": the message may name someone.
 _NAMED = re.compile(r"(?:给|帮|替|为|查)(?![我你您])[\u4e00-\u9fa5]{2}|[\u4e00-\u9fa5]{2}的(?:饭|餐|订|求助)")
 _SELF = re.compile(r"(?:给|帮|替|为)?(?:我自己|自己)")
+# "我和老伴订两份", "给我们俩订": the sender books for themselves (and company).
+_TOGETHER = re.compile(r"我(?:和|跟|与|同)|我们|咱们|咱俩|我俩|两口子|一家")
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def meant(turn: Turn, text: str) -> Meant | None:
     """Return whom a message names, or None when it names nobody but the sender."""
     if _SELF.search(text) and not any(kin.search(text) for kin, _ in _KIN):
         return Meant(mine=True, fits=[])
-    if not mention(text):
+    if not mention(text) or _TOGETHER.search(text):
         return None
     from services.proxies import list_principals
 

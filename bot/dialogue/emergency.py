@@ -13,7 +13,7 @@ import re
 
 import nlp
 from bot.dialogue import beneficiary
-from bot.dialogue.place import at_home, said_place
+from bot.dialogue.place import at_home, said_place, specific
 from bot.turn import Turn
 
 FLOW = "emergency"
@@ -62,11 +62,13 @@ def raise_emergency(turn: Turn, text: str, parse: nlp.Parse) -> str:
         )
     lines = [what_to_do(text, category), f"已经通知社区工作人员，马上处理（编号{request.code}）。"]
     turn.state.reset()
-    if place is None or (at_home(place) and not request.address):
+    vague = place is not None and not at_home(place) and not specific(place)
+    if place is None or vague or (at_home(place) and not request.address):
         turn.state.flow, turn.state.step = FLOW, STEP_ADDRESS
         turn.state.slots = {"category": category, "request": request.id,
                             "home": request.address or ""}
-        lines.append(_ask_where(request.address))
+        lines.append(f"记下了地点：{place}。\n能说得再具体些吗？（哪个门、哪栋楼）" if vague
+                     else _ask_where(request.address))
     return "\n".join(lines)
 
 

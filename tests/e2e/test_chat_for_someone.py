@@ -183,3 +183,19 @@ def test_for_myself_after_all(wechat, demo_people):
         son.birth_date = date(1975, 5, 20)
     again = wechat.say(SON, "给我自己订").content
     assert "给王秀英" not in again and "1 确认" in again
+
+
+def test_an_elder_booking_for_herself_and_her_husband_books_for_herself(wechat, demo_people):
+    readback = wechat.say(WANG, "我和老伴订明天午饭两份送到家").content
+    assert "2份" in readback and "给" not in readback.splitlines()[0]
+    wechat.say(WANG, "1")
+    [booking] = rows(MealBooking)
+    assert booking.person_id == demo_people[WANG] == booking.booked_by_id
+
+
+def test_a_sons_emergency_for_his_mother_keeps_where_she_is(wechat, demo_people):
+    alerted = wechat.say(SON, "我妈在菜市场门口晕倒了").content
+    assert "120" in alerted and "人现在在哪里" not in alerted
+    [request] = rows(HelpRequest, HelpRequest.requester_id == demo_people[SON])
+    assert request.urgency == "emergency" and request.on_behalf_of_id == demo_people[WANG]
+    assert request.place == "菜市场门口" and request.address == "阳光社区3号楼2单元101"

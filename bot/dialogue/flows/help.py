@@ -12,7 +12,7 @@ import re
 from bot.dialogue import beneficiary
 from bot.dialogue.beneficiary import FOR, accept_whom, ask_whom, needs_whom, read_whom
 from bot.dialogue.flow import CONFIRM, Flow, Question, Step
-from bot.dialogue.place import said_place
+from bot.dialogue.place import at_home, said_place
 from bot.turn import Turn
 from nlp import Parse
 
@@ -59,7 +59,7 @@ def _prefill(turn: Turn, parse: Parse) -> None:
         if parse.slots.get("urgency") in ("normal", "emergency"):
             slots["urgency"] = parse.slots["urgency"]
     place = said_place(text)
-    if place:
+    if place and not at_home(place):  # home is the address the request keeps anyway
         slots[PLACE] = place
     only_place = place is not None and not first
     if turn.state.step == CONFIRM and not only_place:
