@@ -15,6 +15,7 @@ from core.db import session_scope
 from models.help_requests import HelpRequest
 from models.messaging import Notification
 from models.person import Person
+from tests.console_client import login
 
 pytestmark = pytest.mark.e2e
 WANG, LI = "demo_elder_wang", "demo_elder_li"
@@ -130,6 +131,9 @@ def test_staff_see_the_place_apart_from_the_home_address(wechat, client, demo_pe
     seen = client.get(f"/api/v1/help-requests/{request.id}", headers=staff)
     body = seen.get_json()
     assert body["place"] == "菜市场门口" and body["address"] == "阳光社区3号楼2单元101"
+    login(client)
+    page = client.get(f"/console/requests/{request.id}").get_data(as_text=True)
+    assert "求助地点：</b>菜市场门口" in page and "住址：</b>阳光社区3号楼2单元101" in page
 
 
 @pytest.fixture
