@@ -24,10 +24,12 @@ _EDGES = "，。！!,.~～ 吧啊呀了的"
 def read_decision(text: str) -> str | None:
     """Return "yes" or "no" for an answer to the invitation, None for anything else."""
     said = text.strip().strip(_EDGES) or text.strip()
-    if _YES.match(said):
-        return "yes"
-    if _NO.match(said):
+    first = re.split(r"[，,。.!！\s]+", said, maxsplit=1)[0].strip(_EDGES)  # "好的，让他帮我办吧"
+    if _NO.match(said) or (first != said and _NO.match(first)) or re.search(r"不让|别让", said):
         return "no"
+    if (_YES.match(said) or (first != said and _YES.match(first))
+            or (len(said) <= 12 and re.search(r"让(?:他|她)(?:帮我|替我|代我)?办", said))):
+        return "yes"
     return None
 
 
