@@ -58,10 +58,11 @@ def parse(text: str, now: dt.datetime) -> Parse:
     body = drop_contradicted(full)
     evidence = _evidence(full, body)
     rule_scores = score_intents(body, evidence)
-    learned = get_model().predict(body)
+    lexical = assess(body)
+    learned = get_model().predict(body) if _model_may_matter(rule_scores, lexical, body) else {}
     scores = _fuse(rule_scores, learned)
     ranked = rank(scores)
-    danger = _danger(body, ranked, learned.get(EMERGENCY_LABEL, 0.0))
+    danger = _danger(body, lexical, ranked, learned.get(EMERGENCY_LABEL, 0.0))
     if danger.score >= EMERGENCY:
         others = [(i, s) for i, s in ranked if i not in ("help_request", "unknown")]
         slots: dict[str, SlotValue] = {"urgency": "emergency"}
@@ -84,8 +85,19 @@ PURPOSE_SCORE = 3.0
 PURPOSE_FACTOR = 0.6
 
 
-def _danger(body: str, ranked: list[tuple[str, float]], learned: float) -> Danger:
-    danger = assess(body)
+# A short message whose rules already decide by more than the model's whole vote, and
+# in which the lexicons see no danger at all, is not sent to the model (speed).
+SHORT_MESSAGE = 12
+
+
+def _model_may_matter(rule_scores: dict[str, float], lexical: Danger, body: str) -> bool:
+    if lexical.score > 0.0 or len(body) > SHORT_MESSAGE:
+        return True
+    top = sorted(rule_scores.values(), reverse=True)[:2]
+    return len(top) < 1 or top[0] - (top[1] if len(top) > 1 else 0.0) <= MODEL_WEIGHT
+
+
+def _danger(body: str, danger: Danger, ranked: list[tuple[str, float]], learned: float) -> Danger:
     if danger.score >= EMERGENCY or learned < DANGER_ASK:
         pass  # the lexicons decided, or the model hears nothing either
     elif danger.discounted or (danger.score == 0.0 and time_discounted(body)):

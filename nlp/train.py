@@ -39,7 +39,7 @@ EPOCHS = 8
 LEARNING_RATE = 0.5
 L2 = 1e-5
 ACTIVE_PROB = 0.01
-PRUNE = 0.02  # weights smaller than this are dropped from the file
+PRUNE = 0.04  # smaller weights are dropped: -42 % pairs, same leave-one-writer-out scores
 MIN_FEATURE_COUNT = 2  # an n-gram seen once in training carries no weight
 AUGMENTED_COPIES = 2
 
