@@ -20,12 +20,13 @@ __all__ = ["Parse", "extract_phone", "parse", "warm_up"]
 def warm_up() -> None:
     """Load the private tokenizer, topic table and learned model now rather than
     on the first message that needs them."""
-    from nlp.model import get_model
+    from nlp.model import get_category_model, get_model
     from nlp.topics import load_topics
 
     get_tokenizer()
     load_topics()
     get_model()
+    get_category_model()
 
 
 def extract_phone(text: str) -> str | None:

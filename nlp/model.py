@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MODEL_FILE = Path(__file__).parent / "data" / "intent_model.json"
+CATEGORY_FILE = Path(__file__).parent / "data" / "category_model.json"
+NO_CATEGORY = "none"  # a help request that states no need (求助, 帮帮我)
 EMERGENCY_LABEL = "emergency"
 MAX_FEATURE_CHARS = 300  # a long voice message is read by its first 300 characters
 
@@ -102,24 +104,39 @@ class Model:
 
 
 _lock = threading.Lock()
-_model: Model | None = None
+_models: dict[Path, Model] = {}
 EMPTY = Model(("unknown",), (0.0,), {})
 
 
-def get_model() -> Model:
-    """Return the shared model, loading it on first use (an empty model if the file is missing)."""
-    global _model
-    if _model is None:
+def _load(path: Path) -> Model:
+    model = _models.get(path)
+    if model is None:
         with _lock:
-            if _model is None:
+            model = _models.get(path)
+            if model is None:
                 try:
-                    _model = Model.from_json(MODEL_FILE.read_text(encoding="utf-8"))
+                    model = Model.from_json(path.read_text(encoding="utf-8"))
                 except (OSError, ValueError, KeyError):
-                    _model = EMPTY
-    return _model
+                    model = EMPTY
+                _models[path] = model
+    return model
 
 
-def use_model(model: Model | None) -> None:
-    """Replace the shared model (training and cross-validation); None reloads the file."""
-    global _model
-    _model = model
+def get_model() -> Model:
+    """Return the shared intent model, loading it on first use (empty if the file is missing)."""
+    return _load(MODEL_FILE)
+
+
+def get_category_model() -> Model:
+    """Return the shared help-category model (labels: LABELS.md categories and `none`)."""
+    return _load(CATEGORY_FILE)
+
+
+def use_model(model: Model | None, category: Model | None = None) -> None:
+    """Replace the shared models (training and cross-validation); None reloads the files."""
+    _models.pop(MODEL_FILE, None)
+    _models.pop(CATEGORY_FILE, None)
+    if model is not None:
+        _models[MODEL_FILE] = model
+    if category is not None:
+        _models[CATEGORY_FILE] = category

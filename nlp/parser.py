@@ -12,7 +12,7 @@ from nlp.help_category import help_category
 from nlp.intents import Evidence, confidence, rank, score_intents
 from nlp.meals import find_count, find_delivery, find_meal
 from nlp.normalize import drop_contradicted, normalize
-from nlp.model import EMERGENCY_LABEL, get_model
+from nlp.model import EMERGENCY_LABEL, NO_CATEGORY, get_category_model, get_model
 from nlp.result import DANGER_ASK, Parse, SlotValue
 from nlp.tokenizer import tokens
 from nlp.topics import find_topic, may_name_topic
@@ -145,7 +145,7 @@ def _read_slots(
         unsure = [u for u in unsure if u not in fixed] + fixed_unsure
     if intent == "help_request":
         found["urgency"] = "normal"
-        if (category := help_category(body)) is not None:
+        if (category := _category(body)) is not None:
             found["category"] = category
     if intent == "policy_faq":
         # A policy question about points names no other programme: it is about volunteer points.
@@ -154,6 +154,23 @@ def _read_slots(
         unsure.append("time")
     slots = {k: v for k, v in found.items() if k in wanted}
     return slots, tuple(u for u in unsure if u in slots or u == "time")
+
+
+# The learned category overrules the keyword lists when it is this sure (tuned leave one
+# writer out); the lists name the need otherwise.
+CATEGORY_SURE = 0.8
+
+
+def _category(body: str) -> str | None:
+    ruled = help_category(body)
+    probs = get_category_model().predict(body)
+    best = max(probs, key=probs.__getitem__)
+    if best == "unknown" or probs[best] < CATEGORY_SURE:
+        return ruled
+    if best == NO_CATEGORY:
+        # "No need stated" may drop a vague `other`, never a need the lists named.
+        return ruled if ruled not in (None, "other") else None
+    return best
 
 
 # A speaker correcting themself: LABELS takes the later value.

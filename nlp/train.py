@@ -29,7 +29,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from nlp.model import EMERGENCY_LABEL, MODEL_FILE, Model, features, use_model
+from nlp.model import (
+    CATEGORY_FILE,
+    EMERGENCY_LABEL,
+    MODEL_FILE,
+    NO_CATEGORY,
+    Model,
+    features,
+    use_model,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_DIR = Path(__file__).parent / "data" / "corpus"
@@ -190,8 +198,23 @@ def fit(data: list[tuple[list[str], str]], epochs: int = EPOCHS) -> Model:
 
 
 def train(records: list[dict[str, Any]]) -> Model:
-    """Return the model fitted on records and their augmented copies."""
+    """Return the intent model fitted on records and their augmented copies."""
     return fit(examples(records))
+
+
+def category_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the non-emergency help requests, labelled by category (`none` when unstated)."""
+    out = []
+    for record in records:
+        slots = record.get("slots", {})
+        if record["intent"] == "help_request" and slots.get("urgency") != "emergency":
+            out.append({**record, "intent": slots.get("category", NO_CATEGORY), "slots": {}})
+    return out
+
+
+def train_category(records: list[dict[str, Any]]) -> Model:
+    """Return the help-category model fitted on the non-emergency help requests."""
+    return fit(examples(category_records(records)))
 
 
 def cross_validate(records: list[dict[str, Any]]) -> None:
@@ -203,7 +226,7 @@ def cross_validate(records: list[dict[str, Any]]) -> None:
         held = [r for r in records if r["writer"] == writer]
         rest = [r for r in records if r["writer"] != writer]
         t0 = time.process_time()
-        use_model(train(rest))
+        use_model(train(rest), train_category(rest))
         fitted = time.process_time() - t0
         rated = [r for r in held if "now" in r]
         print(f"== leave out {writer} ({len(held)} records, trained in {fitted:.0f} s CPU)")
@@ -215,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nlp.train", description=__doc__)
     parser.add_argument("--cv", action="store_true", help="leave-one-writer-out scores, no file written")
     parser.add_argument("--out", type=Path, default=MODEL_FILE)
+    parser.add_argument("--category-out", type=Path, default=CATEGORY_FILE)
     args = parser.parse_args(argv)
     records = training_records()
     print(f"{len(records)} records: " + ", ".join(
@@ -224,10 +248,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     t0 = time.process_time()
     model = train(records)
-    args.out.write_text(model.to_json() + "\n", encoding="utf-8")
-    size = args.out.stat().st_size
-    print(f"wrote {args.out} ({size / 1e6:.1f} MB, {len(model.weights)} features, "
-          f"{len(model.labels)} labels) in {time.process_time() - t0:.0f} s CPU")
+    category = train_category(records)
+    for path, fitted in ((args.out, model), (args.category_out, category)):
+        path.write_text(fitted.to_json() + "\n", encoding="utf-8")
+        print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(fitted.weights)} features, "
+              f"{len(fitted.labels)} labels)")
+    print(f"trained in {time.process_time() - t0:.0f} s CPU")
     return 0
 
 

@@ -65,3 +65,12 @@ def test_training_never_reads_the_shared_measuring_sets() -> None:
 def test_parse_fills_danger() -> None:
     assert parse("我老伴突然倒在地上叫不醒", NOW).danger >= 0.7
     assert parse("明天中午订一份饭", NOW).danger < 0.35
+
+
+def test_the_category_model_names_a_need_or_none() -> None:
+    from nlp.model import NO_CATEGORY, get_category_model
+
+    model = get_category_model()
+    assert set(model.labels) == {"living", "medical", "housing", "education", "employment", "care",
+                                 "other", NO_CATEGORY}
+    assert parse("想找人帮我爸洗个澡", NOW).slots["category"] == "care"
