@@ -39,3 +39,14 @@ def test_said_place(text, place):
 ])
 def test_mention_is_cheap_and_only_for_someone_else(text, about_someone):
     assert mention(text) is about_someone
+
+
+@pytest.mark.parametrize(("text", "decision"), [
+    ("1", "yes"), ("同意", "yes"), ("1 同意", "yes"), ("我同意我儿子替我办", "yes"),
+    ("2", "no"), ("不同意", "no"), ("2 不同意", "no"), ("不同意他代办", "no"), ("不要他代办", "no"),
+    ("谢谢", None), ("订餐", None),
+])
+def test_an_invitation_answer_in_the_elders_words(text, decision):
+    from bot.dialogue.flows.proxy import read_decision
+
+    assert read_decision(text) == decision

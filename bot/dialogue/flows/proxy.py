@@ -16,8 +16,11 @@ from bot.turn import Turn
 
 ASKS = "回复：1 同意 2 不同意"
 ANSWER_WITHIN = timedelta(days=30)
-_YES = re.compile(r"^(?:我)?(?:1|一|同意|同意了|同意的|愿意|答应|可以|好|好的|行)$")
-_NO = re.compile(r"^(?:我)?(?:2|二|不同意|不愿意|不答应|拒绝|不行|不要|不用|不可以|不好)$")
+_YES = re.compile(r"^(?:我)?(?:1|一|同意|同意了|同意的|愿意|答应|可以|好|好的|行|1同意)$")
+_NO = re.compile(r"^(?:我)?(?:2|二|不同意|不愿意|不答应|拒绝|不行|不要|不用|不可以|不好|2不同意)$")
+# "我同意我儿子替我办", "不同意他代办": said in a few more words.
+_SAID_YES = re.compile(r"^[^不]{0,3}同意(?:[^不]{0,10})$")
+_SAID_NO = re.compile(r"(?:不同意|不愿意|不让他|不让她|不要他|不要她|拒绝)")
 _EDGES = "，。！!,.~～ 吧啊呀了的"
 
 
@@ -25,9 +28,10 @@ def read_decision(text: str) -> str | None:
     """Return "yes" or "no" for an answer to the invitation, None for anything else."""
     said = text.strip().strip(_EDGES) or text.strip()
     first = re.split(r"[，,。.!！\s]+", said, maxsplit=1)[0].strip(_EDGES)  # "好的，让他帮我办吧"
-    if _NO.match(said) or (first != said and _NO.match(first)) or re.search(r"不让|别让", said):
+    if (_NO.match(said) or (first != said and _NO.match(first)) or re.search(r"不让|别让", said)
+            or (len(said) <= 14 and _SAID_NO.search(said))):
         return "no"
-    if (_YES.match(said) or (first != said and _YES.match(first))
+    if (_YES.match(said) or (first != said and _YES.match(first)) or _SAID_YES.match(said)
             or (len(said) <= 12 and re.search(r"让(?:他|她)(?:帮我|替我|代我)?办", said))):
         return "yes"
     return None
