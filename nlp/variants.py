@@ -100,7 +100,7 @@ _REGIONAL_GATE = frozenset(key[0] for key in _REGIONAL)
 _SHI_RE = re.compile(r"(?<![伙粮饮零主美熟肉素])食(?![堂物品谱材欲量疗补])")
 # Shanghainese 客 as a portion: 两客 → 两份.
 # Symbols people tap instead of words.
-_EMOJI = str.maketrans({"🆘": " 救命 ", "🍚": "饭", "🍱": "饭", "🙏": " 谢谢 ", "👌": " 好的 ", "✅": " 好的 ", "❌": " 不要 "})
+_EMOJI = str.maketrans({"🙅": " 不要 ", "👍": " 好 ", "🆘": " 救命 ", "🍚": "饭", "🍱": "饭", "🙏": " 谢谢 ", "👌": " 好的 ", "✅": " 好的 ", "❌": " 不要 "})
 _KE_RE = re.compile(r"(?<=[一二两俩三四五六七八九十\d])客")
 _ZHENG_RE = re.compile(r"整(?=[一二两俩三四五六七八九十\d]份|个饭|点饭|(?:一|两|俩)?个?(?:午饭|晚饭|早饭))")
 
