@@ -19,6 +19,7 @@ from models.person import Person
 FOR = "for"  # slot: the principal's person id
 FOR_NAME = "for_name"  # slot: their name, for the read-back
 WHOM = "_whom"  # slot: [[id, name], ...] when the message fits several (or none)
+KEPT = (FOR, FOR_NAME)  # what 重新填写 keeps
 HOW_TO_PROXY = ("您还不能替家人办。请在小程序“我的—家人代办”里邀请老人，"
                 "老人回复“同意”后就能替他办了。")
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import nlp
 from bot import texts
-from bot.dialogue import answers, emergency
+from bot.dialogue import answers, beneficiary, emergency
 from bot.dialogue.flow import CONFIRM, Flow, Step
 from bot.dialogue.flows import ASKED, FLOWS
 from bot.turn import Turn
@@ -209,8 +209,15 @@ def start_flow(turn: Turn, flow: Flow, parse: nlp.Parse) -> str:
 
 
 def begin(turn: Turn, flow: Flow, parse: nlp.Parse | None = None) -> None:
-    """Put the flow in its first state, with what the message (if any) already said."""
+    """Put the flow in its first state, with what the message (if any) already said.
+
+    Whom the flow acts for (给我妈) survives 重新填写 / 重新开始 of the same flow.
+    """
+    kept = {k: v for k, v in turn.state.slots.items() if k in beneficiary.KEPT}
+    same = turn.state.flow == flow.name
     turn.state.start(flow.name)
+    if same:
+        turn.state.slots.update(kept)
     flow.prefill(turn, parse or nlp.Parse(flow.name))
 
 

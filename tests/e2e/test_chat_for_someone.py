@@ -199,3 +199,14 @@ def test_a_sons_emergency_for_his_mother_keeps_where_she_is(wechat, demo_people)
     [request] = rows(HelpRequest, HelpRequest.requester_id == demo_people[SON])
     assert request.urgency == "emergency" and request.on_behalf_of_id == demo_people[WANG]
     assert request.place == "菜市场门口" and request.address == "阳光社区3号楼2单元101"
+
+
+def test_starting_over_at_the_readback_still_books_for_mother(wechat, demo_people):
+    chat(wechat, SON, "帮我妈订明天的晚饭一份送到家")
+    again = wechat.say(SON, "2").content
+    assert "订哪天" in again
+    readback = chat(wechat, SON, "2", "3", "1", "1")[-1]
+    assert "给王秀英订" in readback and "晚餐 1份 送餐上门" in readback
+    wechat.say(SON, "1")
+    [booking] = rows(MealBooking)
+    assert booking.person_id == demo_people[WANG]
