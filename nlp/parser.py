@@ -80,8 +80,14 @@ def parse(text: str, now: dt.datetime) -> Parse:
 # A message whose rules clearly name a purpose about the past (a service log, a
 # policy question, a status check) mentions a danger as its reason, not as news —
 # unless something says it is happening now (刚, 突然, 救命).
-_PURPOSES = frozenset({"service_log", "policy_faq", "help_status"})
 PURPOSE_SCORE = 3.0
+# A booking or a cancel is such a purpose too when it is stated in full (a meal with a
+# count or a delivery wish scores this much): 老头子腿摔了 这礼拜天晚饭订两份送上来.
+MEAL_PURPOSE_SCORE = 7.0
+_PURPOSES = {
+    "service_log": PURPOSE_SCORE, "policy_faq": PURPOSE_SCORE, "help_status": PURPOSE_SCORE,
+    "meal_book": MEAL_PURPOSE_SCORE, "meal_cancel": MEAL_PURPOSE_SCORE,
+}
 PURPOSE_FACTOR = 0.6
 
 
@@ -112,8 +118,7 @@ def _danger(body: str, danger: Danger, ranked: list[tuple[str, float]], learned:
     if (
         danger.score >= EMERGENCY
         and not danger.acute
-        and ranked[0][0] in _PURPOSES
-        and ranked[0][1] >= PURPOSE_SCORE
+        and ranked[0][1] >= _PURPOSES.get(ranked[0][0], float("inf"))
     ):
         return Danger(round(danger.score * PURPOSE_FACTOR, 3), danger.category)
     return danger
