@@ -25,7 +25,9 @@ _FIRE = re.compile(r"火|烟|煤气|燃气|天然气")
 _POLICE = re.compile(r"打人|被打|挨打|家暴|闯|小偷|偷|抢|骗|走丢|走失|找不到|被困|困在|想死|自杀|不想活|轻生")
 _YES = re.compile(r"^(?:1|一|是|是的|是啊|有|有危险|是有危险|对|对的|嗯|救命|快来|危险)$")
 _NO = re.compile(r"^(?:2|二|不是|没有|没有危险|没危险|没事|没事了|不用|还好|没有没有)$")
-_FILLER = re.compile(r"^(?:好|好的|嗯|嗯嗯|谢谢|谢谢你|知道了|收到|行|快点|快点来|快来|麻烦了)$")
+# Words that say no place: asked once more ("快点来人啊"), or the need is over ("没事了").
+_FILLER = re.compile(r"快|赶紧|麻烦|谢谢|好的|知道|收到|嗯|救命|求求|^好$|^行$")
+_OVER = re.compile(r"^(?:没事|没事了|没事没事|不用|不用了|不用来了|好了|已经好了|醒了|人醒了|不要了)$")
 _EDGES = "，。！!,.~～ 吧啊呀了的"
 
 
@@ -146,7 +148,11 @@ def _take_place(turn: Turn, text: str) -> str:
         return other
     if said in ("1", "一") or at_home(place):
         place = home or "家里"
-    elif place is None and _FILLER.match(said) and not slots.get("asked_again"):
+    elif place is None and _OVER.match(said):
+        turn.state.reset()
+        return "好的。工作人员还会打电话问问情况。\n再有危险，马上打120或110。"
+    elif (place is None and len(said) <= 8 and _FILLER.search(said)
+            and not slots.get("asked_again")):
         slots["asked_again"] = True
         return f"好的，工作人员马上联系您。\n{_ask_where(home)}"
     place = (place or text.strip())[:200]

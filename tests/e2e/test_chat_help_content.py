@@ -192,3 +192,20 @@ def test_a_clear_new_request_after_an_emergency_is_answered_not_taken_as_the_pla
     assert "QZ-" in status and "收到，人在" not in status
     [request] = requests_of(WANG)
     assert request.place is None
+
+
+def test_after_an_emergency_a_plea_is_asked_again_and_the_next_answer_is_the_place(wechat):
+    wechat.say(LI, "我老伴晕倒了，叫不醒")
+    again = wechat.say(LI, "快点来人啊").content
+    assert "人现在在哪里" in again
+    wechat.say(LI, "在小区南门")
+    [request] = requests_of(LI)
+    assert request.place == "小区南门"
+
+
+def test_after_an_emergency_no_need_any_more_stores_no_place(wechat):
+    wechat.say(LI, "我老伴晕倒了，叫不醒")
+    said = wechat.say(LI, "没事了").content
+    assert "没听明白" not in said and "收到，人在" not in said
+    [request] = requests_of(LI)
+    assert request.place is None
