@@ -65,6 +65,8 @@ CANCEL = [
 CANCEL_FOR_A_PARENT = [
     Conv("proxy-son-cancels-mothers-lunch", SON, ["我妈明天的午饭不要了", "1"],
          {0: ("取消的是", "王秀英"), -1: DONE}, GONE, setup=WANG_LUNCH),
+    Conv("proxy-son-voice-mother-eats-out", SON, ["我妈明天中午不在家吃了", "1"],
+         {0: ("取消的是", "王秀英"), -1: DONE}, GONE, setup=WANG_LUNCH),
     Conv("proxy-son-cancels-by-her-name", SON, ["帮王秀英取消明天的午饭", "1"],
          {0: "取消的是", -1: DONE}, GONE, setup=WANG_LUNCH),
     Conv("proxy-cancels-hers-not-his-own", SON, ["我妈明天的午饭不要了", "1"],
@@ -81,6 +83,8 @@ CANCEL_FOR_A_PARENT = [
 MY_BOOKINGS = [
     Conv("query-after-booking", WANG, ["我订了哪几顿"],
          {0: ("您订的餐", "11月30日（明天）午餐 1份")}, KEPT, setup=WANG_LUNCH),
+    Conv("query-the-meal-her-son-booked", WANG, ["我儿子帮我订的饭是哪天的"],
+         {0: "11月30日（明天）午餐"}, KEPT, setup=book_for(WANG, by=SON)),
     Conv("query-nothing-booked", WANG, ["查一下我的订餐"], {0: "没有订餐"}),
     Conv("query-voice-did-i-book", WANG, ["我明天有没有订饭啊"],
          {0: "11月30日（明天）午餐"}, KEPT, setup=WANG_LUNCH),

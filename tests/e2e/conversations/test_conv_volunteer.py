@@ -3,6 +3,8 @@ person confirming a service — each as the volunteer (or the old person) would 
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from models.activities import Activity, ActivitySignup
@@ -123,6 +125,11 @@ SERVICE_LOG = [
          {3: "11月28日", -1: "记好了"}, logged(YESTERDAY, 120)),
     Conv("log-voice-yesterday-afternoon", ZHANG, ["昨天下午陪王奶奶去医院三个小时", "1"],
          {0: ("11月28日", "服务3小时"), -1: "记好了"}, logged(YESTERDAY, 180)),
+    Conv("log-day-before-yesterday-an-hour-and-a-half", ZHANG,
+         ["我要记录志愿服务", "前天", "一个半小时", "陪刘奶奶聊天", "1"],
+         {3: ("11月27日", "1.5小时"), -1: "记好了"}, logged(date(2026, 11, 27), 90)),
+    Conv("log-from-eight-to-half-past-eleven", ZHANG, ["今天上午八点到十一点半帮孙奶奶打扫卫生", "1"],
+         {0: "3.5小时", -1: "记好了"}, logged(TODAY, 210)),
     Conv("log-hours-corrected-at-readback", ZHANG, ["今天帮李奶奶买菜两个小时", "不对，是三个小时", "1"],
          {1: "服务3小时", -1: "记好了"}, logged(TODAY, 180)),
     Conv("log-day-corrected-at-readback", ZHANG, ["今天帮李奶奶买菜两个小时", "不对，是昨天", "1"],
