@@ -210,3 +210,16 @@ def test_starting_over_at_the_readback_still_books_for_mother(wechat, demo_peopl
     wechat.say(SON, "1")
     [booking] = rows(MealBooking)
     assert booking.person_id == demo_people[WANG]
+
+
+def test_help_for_one_of_two_parents_is_asked_by_number(wechat, demo_people):
+    also_proxy_for(demo_people, LI, SON)
+    ask = say(wechat, SON, "我爸家里没米了")
+    assert "替哪一位办" in ask and "2 李建国" in ask
+    readback = wechat.say(SON, "李建国").content
+    assert "替李建国求助" in readback and "情况：我爸家里没米了" in readback
+    wechat.say(SON, "1")
+    [request] = rows(HelpRequest, HelpRequest.requester_id == demo_people[SON])
+    assert request.on_behalf_of_id == demo_people[LI] and request.address == "和睦社区5号楼301"
+    both = wechat.say(SON, "家里老人的求助怎么样了").content
+    assert request.code in both and "王秀英现在没有在办的求助" in both
