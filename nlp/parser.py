@@ -7,7 +7,7 @@ import re
 
 from nlp.dates import bare_clock_time, resolve_date
 from nlp.durations import find_hours
-from nlp.emergency import EMERGENCY, Danger, assess, time_discounted
+from nlp.emergency import EMERGENCY, Danger, assess, hyperbole, time_discounted
 from nlp.help_category import help_category
 from nlp.intents import Evidence, confidence, rank, score_intents
 from nlp.meals import find_count, find_delivery, find_meal
@@ -106,11 +106,9 @@ def _model_may_matter(rule_scores: dict[str, float], lexical: Danger, body: str)
 def _danger(body: str, danger: Danger, ranked: list[tuple[str, float]], learned: float) -> Danger:
     if danger.score >= EMERGENCY or learned < DANGER_ASK:
         pass  # the lexicons decided, or the model hears nothing either
-    elif danger.discounted or (danger.score == 0.0 and time_discounted(body)):
-        pass  # past, resolved or hypothetical: the model's ear does not override the time
-    elif (
-        learned >= MODEL_EMERGENCY_ALONE or (learned >= MODEL_EMERGENCY and danger.score >= MODEL_SIGN)
-    ):
+    elif danger.discounted or (danger.score == 0.0 and (time_discounted(body) or hyperbole(body))):
+        pass  # past, resolved, hypothetical or 想死你们了: the model's ear does not override it
+    elif learned >= MODEL_EMERGENCY_ALONE or (learned >= MODEL_EMERGENCY and danger.score >= MODEL_SIGN):
         danger = Danger(round(max(EMERGENCY, learned), 3), danger.category or "", danger.acute)
     else:
         # The model hears danger the lexicons do not: the bot asks.

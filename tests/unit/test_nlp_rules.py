@@ -250,3 +250,13 @@ def test_more_duration_forms(text: str, hours: float) -> None:
 )
 def test_english_and_pinyin_words(text: str, expected: str) -> None:
     assert intent(text) == expected
+
+
+@pytest.mark.parametrize("text", ["我想死你们了", "热死了 今天中午吃啥"])
+def test_everyday_words_of_death_are_not_danger(text: str) -> None:
+    result = parse(text, NOW)
+    assert result.slots.get("urgency") != "emergency" and not result.danger_unsure
+
+
+def test_tiredness_alone_is_not_an_emergency() -> None:
+    assert parse("我好累啊 今天干了一天活", NOW).slots.get("urgency") != "emergency"
