@@ -70,6 +70,8 @@ CALLS = [
     Conv("proxy-son-mother-fell-in-the-park", SON, ["我妈在公园摔倒了起不来", "在人民公园东门"],
          {0: "120", -1: "人民公园东门"},
          emergency(SON, for_whom=WANG, where=("人民公园东门",)), never=NOT_REGISTRATION),
+    Conv("a-meal-booked-after-an-emergency", WANG, ["我老伴晕倒了，叫不醒", "订明天午饭一份送到家"],
+         {-1: ("11月30日（明天）", "1 确认")}, emergency(WANG), says_not={-1: "收到，人在"}),
     Conv("status-after-an-emergency", WANG, ["我老伴晕倒了，叫不醒", "我的求助"],
          {-1: ("QZ-", "马上")}, emergency(WANG), says_not={-1: "哪方面"}),
     Conv("a-sore-leg-is-not-an-emergency", WANG, ["我腿有点疼想找人陪我去医院", "1"],

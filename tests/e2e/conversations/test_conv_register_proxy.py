@@ -61,6 +61,7 @@ REGISTER = [
     Conv("register-birth-in-chinese-numerals-and-short-community", NEWCOMER,
          ["我要登记", "1", "赵大妈", "1948年三月八号", "138 1234 5678", "阳光", "阳光社区7号楼101", "1"],
          {3: "手机号", 5: "住址", 6: "1948年3月8日", -1: "登记好了"}, registered()),
+    Conv("register-consent-given-with-haode", NEWCOMER, ["我要登记", "好的"], {-1: "名字"}),
     Conv("register-consent-refused-by-number", NEWCOMER, ["我要登记", "2"], {-1: "没有登记"}, not_registered),
     Conv("register-consent-refused-in-words", NEWCOMER, ["我要登记", "不同意"], {-1: "没有登记"}, not_registered),
     Conv("register-abandoned-after-the-name", NEWCOMER, ["我要登记", "1", "我叫赵大妈", "算了"],

@@ -104,6 +104,7 @@ CHECK_IN_OUT = [
          {1: "签到成功", -1: "签退成功"}, records(("pending_confirmation", True))),
     Conv("checkout-said-at-the-checkin-readback", ZHANG, ["签到", "签退", "1"],
          {}, no_open_record, says_not={-1: "签到成功"}),
+    Conv("checkin-yes-in-words", ZHANG, ["签到", "好的"], {-1: "签到成功"}, records(("open", False))),
     Conv("checkin-voice-arrived", ZHANG, ["我到张奶奶家了，开始服务", "1"],
          {0: "现在签到", -1: "签到成功"}, records(("open", False))),
     Conv("checkout-voice-finished", ZHANG, ["签到", "1", "服务结束了", "1"],
