@@ -233,3 +233,28 @@ SEVERAL_PRINCIPALS = [
        + VOICE_AND_DIALECT + NEWCOMERS_AND_REPEATS + DATES_AND_REFUSALS + SEVERAL_PRINCIPALS)
 def test_booking_a_meal(chat, conv):  # type: ignore[no-untyped-def]
     run(chat, conv)
+
+
+def test_a_son_booking_for_his_mother_tells_her(chat):  # type: ignore[no-untyped-def]
+    from models.messaging import Notification
+
+    from .talk import rows
+
+    assert "订好了" in chat.last(SON, "帮我妈订明天午饭一份送到家", "1")
+    told = [n for n in rows(Notification, Notification.person_id == chat.id(WANG))
+            if n.template == "meal_booking"]
+    assert len(told) == 1 and "11月30日" in told[0].text and "午餐" in told[0].text
+
+
+def test_a_retried_answer_is_taken_once(chat):  # type: ignore[no-untyped-def]
+    """WeChat resends a message it got no answer to: the retry must not answer the next question."""
+    from bot.simulator import text_xml
+    from core import clock
+
+    chat.say(WANG, "订餐")
+    tomorrow = text_xml(WANG, "2", msg_id="7300000000000000001", create_time=int(clock.now().timestamp()))
+    first, retry = chat.sim.post(tomorrow), chat.sim.post(tomorrow)
+    assert "订哪一顿" in first.content and retry.body == first.body
+    replies = chat.say(WANG, "2", "1", "1", "1")
+    assert "要几份" in replies[0] and "订好了" in replies[-1]
+    booked(WANG, delivery=True)(chat)
