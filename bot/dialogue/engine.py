@@ -33,11 +33,13 @@ COMMAND_CONFIDENCE = 0.9  # a menu word or a known phrasing (intent_of)
 MAX_TEXT = 500
 PICK_INTENT = "pick_intent"
 YES = {"1", "是", "是的", "好", "好的", "确认", "确定", "对", "对的", "可以", "行", "嗯",
-       "中", "成", "要得", "好嘞", "没问题", "就这样", "对头", "没错"}
+       "中", "成", "要得", "好嘞", "没问题", "就这样", "对头", "没错", "ok"}
+# "确认订餐", "好的，就这样": a yes in front, no 不 anywhere.
+_LEADING_YES = re.compile(r"^(?:确认|确定|好的|对的|是的|可以|没问题|没错)")
 REDO = {"2", "重新填写", "重填", "修改"}
 NO = {"3", "不", "不是", "不对", "不用", "不用了", "否"}
 CANCEL = {"取消", "退出", "不办了", "算了", "结束"}
-RESTART = {"重新开始", "重来", "从头开始"}
+RESTART = {"重新开始", "重来", "从头开始", "重新来", "再来一遍", "从头来"}
 HELP = {"帮助", "菜单", "help", "?", "？", "怎么用"}
 HUMAN = {"转人工", "人工", "人工服务", "找人工", "找社工"}
 INTENT_LABELS = {
@@ -69,7 +71,8 @@ _ASIDE = re.compile(r"（([^）]+)）")  # 11月29日（今天）: "今天" pick
 _ABANDON = re.compile(
     r"^(?:(?:那|那就|那我|我|就|还是|先|暂时)*"
     r"(?:算了|不要了|不用了|不订了|不办了|不弄了|不需要了|不想要了|不想订了|不想办了|不了"
-    r"|不要|不用|不订|不办|不需要|取消|退出|结束|放弃)"
+    r"|不要|不用|不订|不办|不需要|取消|退出|结束|放弃|没事了|没事|不麻烦了|不用麻烦了"
+    r"|以后再说|下次再说|回头再说|改天再说|再说)"
     r"(?:吧|了|啦|呀|啊|哈|嘛|呢|谢谢|谢谢你|谢谢啊)*)+$")
 _POLITE = {"谢谢", "谢谢你", "谢谢啊", "谢了", "好吧", "那好吧", "哦", "嗯", "唉", "哎"}
 
@@ -137,7 +140,8 @@ def _answer(turn: Turn, text: str, parse: nlp.Parse) -> str:
     if parse.slots.get("urgency") == "emergency":
         return emergency.raise_emergency(turn, text, parse)
     word = bare(text)
-    if word in CANCEL or is_abandon(text):
+    # At the emergency's questions "没事" / "不用" answer them (no danger), not leave.
+    if word in CANCEL or (is_abandon(text) and turn.state.flow != emergency.FLOW):
         return cancel(turn)
     if word in RESTART:
         return restart(turn)
@@ -327,7 +331,7 @@ def _confirm(turn: Turn, flow: Flow, text: str, parse: nlp.Parse) -> str:
     if turn.state.slots != before:  # a correction ("不对，改成晚饭"): read back again
         turn.state.misses = 0
         return advance(turn, flow)
-    if parse.intent == "affirm":
+    if parse.intent == "affirm" or (_LEADING_YES.match(word) and "不" not in word):
         return commit(turn, flow)
     if parse.intent == "deny":
         turn.state.reset()

@@ -292,3 +292,10 @@ def test_registration_keeps_what_each_message_says_and_takes_a_corrected_phone(w
     assert "登记好了" in wechat.say(NEWCOMER, "1").content
     [person] = rows(Person, Person.oa_openid == NEWCOMER)
     assert (person.name, person.phone, person.address) == ("赵大妈", "13912345678", "阳光社区7号楼101")
+
+
+@pytest.mark.parametrize("said", ["确认订餐", "好的，就这样", "可以的", "中"])
+def test_yes_in_many_words_books_at_the_readback(wechat, said):
+    chat(wechat, WANG, "订明天午饭一份送到家")
+    assert "订好了" in wechat.say(WANG, said).content
+    assert len(rows(MealBooking)) == 1

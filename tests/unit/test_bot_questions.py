@@ -145,3 +145,8 @@ def test_a_reward_is_found_by_the_thing_itself():
     offer = [SimpleNamespace(id=n, name=name) for n, name in
              enumerate(["大米一袋（5斤）", "食用油一桶", "理发券一张", "毛巾两条"])]
     assert named_reward(offer, "俺想拿积分换桶油") == 1  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("said", ["没事了", "以后再说吧", "算了，改天再说"])
+def test_never_mind_is_a_way_out(said):
+    assert engine.is_abandon(said)
