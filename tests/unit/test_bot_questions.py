@@ -82,8 +82,8 @@ def test_every_command_the_bot_tells_people_to_send_is_understood():
 @pytest.mark.parametrize(("said", "score"), [
     ("5", 5), ("5分", 5), ("五分", 5), ("打5分", 5), ("给4星", 4), ("1", 1), ("很满意", 5),
     ("非常满意！", 5), ("满意", 4), ("挺好的", 4), ("一般", 3), ("还行吧", 3), ("不满意", 2),
-    ("很不满意", 1), ("太差了", 1),
-    ("6", None), ("谢谢", None), ("不好意思", None), ("差不多", None), ("今天天气怎么样", None),
+    ("很不满意", 1), ("太差了", 1), ("服务挺好的，给5分", 5), ("打五星", 5),
+    ("6", None), ("等了5分钟", None), ("谢谢", None), ("不好意思", None), ("差不多", None), ("今天天气怎么样", None),
     ("满意是满意，就是来得太晚了，下次早点", None),
 ])
 def test_ratings_are_read_from_numbers_and_words(said, score):
@@ -147,6 +147,7 @@ def test_a_reward_is_found_by_the_thing_itself():
     assert named_reward(offer, "俺想拿积分换桶油") == 1  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("said", ["没事了", "以后再说吧", "算了，改天再说"])
+@pytest.mark.parametrize("said", ["没事了", "以后再说吧", "算了，改天再说", "算了不换了", "我不去了",
+                                  "不参加了"])
 def test_never_mind_is_a_way_out(said):
     assert engine.is_abandon(said)

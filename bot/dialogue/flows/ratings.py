@@ -25,6 +25,7 @@ WORDS = (  # longest first: 很不满意 before 不满意 before 满意
     ("非常满意", 5), ("很满意", 5), ("特别满意", 5), ("太好了", 5), ("很好", 5), ("非常好", 5),
 )
 _SCORE = re.compile(r"^(?:我)?(?:打|给|评)?([1-5一二两三四五])(?:分|星|颗星)?(?:吧|了)?$")
+_SCORE_INSIDE = re.compile(r"(?:打|给|评)\s*([1-5一二两三四五])\s*(?:分|星|颗星)(?!钟)")
 _EDGES = "，。！!,.~～ 吧啊呀了的"
 
 
@@ -32,6 +33,8 @@ def read_rating(text: str) -> int | None:
     """Return the 1–5 score a message gives ("5", "五分", "很满意"), or None."""
     said = text.strip().strip(_EDGES)
     if m := _SCORE.match(said):
+        return cn_to_int(m.group(1))
+    if len(said) <= 15 and (m := _SCORE_INSIDE.search(said)):  # "服务挺好的，给5分"
         return cn_to_int(m.group(1))
     best = max((words for words, _ in WORDS if words in said), key=len, default=None)
     if best is None or len(said) > len(best) + 4:  # a longer message says more than a score
