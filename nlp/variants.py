@@ -145,7 +145,10 @@ _ENGLISH: dict[str, str] = {
     "list": "查", "meals": "订餐", "meal": "饭", "this week": "这周", "what's for": "吃什么", "whats for": "吃什么",
     "discount": "优惠", "seniors": "老人", "help": "帮助", "urgent": "急", "pain": "疼",
     "sos": "救命", "thank u": "谢谢", "thank you": "谢谢", "bye": "再见", "nah": "不要", "redeem": "兑换",
-    "fell": "摔倒了", "fall": "摔倒", "fire": "着火", "ambulance": "救护车",
+    "fell": "摔倒了", "fallen": "摔倒了", "can't get up": "起不来", "cant get up": "起不来", "chest pain": "胸口疼",
+    "can't breathe": "喘不上气", "cant breathe": "喘不上气", "bleeding": "流血不止", "unconscious": "昏迷",
+    "stroke": "中风", "heart attack": "心梗", "gas leak": "煤气泄漏", "emergency": "救命", "choking": "噎住了",
+    "overdose": "吃了一把药", "suicide": "自杀", "passed out": "晕倒了", "fall": "摔倒", "fire": "着火", "ambulance": "救护车",
 }
 # How-is-X-going questions: the frame, not the sentence.
 _GOING_RE = re.compile(r"how(?:'s| is| are)\s+(.+?)\s+going")
@@ -167,7 +170,9 @@ _PINYIN: dict[str, str] = {
     "zhaohuo": "着火", "meiqi": "煤气", "jinzhang": "紧张", "yiyuan": "医院", "kanbing": "看病",
     "fuwu": "服务", "xiaoshi": "小时", "zhouyi": "周一", "zhouer": "周二", "zhousan": "周三",
     "zhousi": "周四", "zhouwu": "周五", "zhouliu": "周六", "zhouri": "周日", "xiazhou": "下周",
-    "jindu": "进度", "jiuwo": "救我", "zaima": "在吗", "nihao": "你好", "bangzhu": "帮助", "dingdan": "订单", "linshi": "临时", "jiuzhu": "救助", "yixia": "一下", "woma": "我妈", "woba": "我爸",
+    "jindu": "进度", "jiuwo": "救我", "yundao": "晕倒", "yundaole": "晕倒了", "hunmi": "昏迷", "liuxue": "流血",
+    "chuanbushangqi": "喘不上气", "zoudiu": "走丢", "zoudiule": "走丢了", "shuaidaole": "摔倒了", "xinzang": "心脏",
+    "qibulai": "起不来", "jiaobuxing": "叫不醒", "zisha": "自杀", "buxianghuo": "不想活", "zaima": "在吗", "nihao": "你好", "bangzhu": "帮助", "dingdan": "订单", "linshi": "临时", "jiuzhu": "救助", "yixia": "一下", "woma": "我妈", "woba": "我爸",
     "laoban": "老伴", "nainai": "奶奶", "yeye": "爷爷", "xiongkou": "胸口", "teng": "疼", "chuhan": "出汗",
     "shuaile": "摔了", "qilai": "起来", "buliao": "不了", "zhaohuole": "着火了", "dingyixia": "订一下", "shenqing": "申请", "bangwo": "帮我", "woyao": "我要", "woxiang": "我想",
 }

@@ -260,3 +260,8 @@ def test_everyday_words_of_death_are_not_danger(text: str) -> None:
 
 def test_tiredness_alone_is_not_an_emergency() -> None:
     assert parse("我好累啊 今天干了一天活", NOW).slots.get("urgency") != "emergency"
+
+
+@pytest.mark.parametrize("text", ["wo ma yun dao le", "my dad fell and cant get up", "chest pain, can't breathe"])
+def test_emergencies_in_pinyin_and_english(text: str) -> None:
+    assert parse(text, NOW).slots.get("urgency") == "emergency"
