@@ -12,36 +12,38 @@ a refused one is rolled back, so a refused booking leaves nothing behind.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from typing import Any
 
 import nlp
 from bot import texts
 from bot.dialogue import answers, beneficiary, emergency
 from bot.dialogue.flow import CONFIRM, Flow, Step
 from bot.dialogue.flows import ASKED, FLOWS
+from bot.dialogue.words import (
+    CANCEL,
+    HELP,
+    HUMAN,
+    NO,
+    REDO,
+    RESTART,
+    YES,
+    bare,
+    intent_of,
+    is_abandon,
+    pick,
+    says_yes_first,
+    without_correction,
+)
 from bot.turn import Turn
 from core import clock
 from core.db import session_wrote
 from core.errors import LinliError
-from nlp.numbers import cn_to_int
 
 LOW_CONFIDENCE = 0.45
 STRONG_CONFIDENCE = 0.7  # enough to leave a question unanswered for a new intent
 COMMAND_CONFIDENCE = 0.9  # a menu word or a known phrasing (intent_of)
 MAX_TEXT = 500
 PICK_INTENT = "pick_intent"
-YES = {"1", "是", "是的", "好", "好的", "确认", "确定", "对", "对的", "可以", "行", "嗯",
-       "中", "成", "要得", "好嘞", "没问题", "就这样", "对头", "没错", "ok"}
-# "确认订餐", "好的，就这样": a yes in front, no 不 anywhere.
-_LEADING_YES = re.compile(r"^(?:确认|确定|好的|对的|是的|可以|没问题|没错)")
-REDO = {"2", "重新填写", "重填", "修改"}
-NO = {"3", "不", "不是", "不对", "不用", "不用了", "否"}
-CANCEL = {"取消", "退出", "不办了", "算了", "结束"}
-RESTART = {"重新开始", "重来", "从头开始", "重新来", "再来一遍", "从头来"}
-HELP = {"帮助", "菜单", "help", "?", "？", "怎么用"}
-HUMAN = {"转人工", "人工", "人工服务", "找人工", "找社工"}
 INTENT_LABELS = {
     "meal_book": "订餐", "meal_cancel": "取消订餐", "meal_query": "查我的订餐",
     "meal_menu": "看菜单", "canteen_nearby": "找附近的助餐点", "help_request": "求助",
@@ -51,58 +53,12 @@ INTENT_LABELS = {
     "points_query": "查积分", "points_redeem": "积分兑换", "activity_list": "看活动",
     "activity_signup": "报名活动", "human_agent": "转人工", "menu_help": "看看能做什么",
 }
-# Bare menu words the welcome and menu tell people to send.
-KEYWORDS = {"登记": "register", "订餐": "meal_book", "求助": "help_request",
-            "签到": "service_checkin", "签退": "service_checkout", "报名活动": "activity_signup",
-            "求助进度": "help_status", "积分兑换": "points_redeem", "取消订餐": "meal_cancel"}
-# What people say (typed or by voice) meaning "what I asked for", whatever nlp guesses.
-PHRASES = (
-    (re.compile(r"记录.{0,4}服务|补记.{0,4}服务|服务.{0,2}记录一下"), "service_log"),
-    (re.compile(r"^(?:查|查查|看看|查一下)?我的求助(?:呢|进度|怎么样了?)?$|求助.{0,4}(?:进度|怎么样|到哪|办好了?没|有消息)"),
-     "help_status"),
-    (re.compile(r"(?:积分|分)[^兑换]{0,3}(?:还有|剩|有)(?:下)?(?:几|多少)|(?:还有|剩下?)(?:几|多少)(?:个)?(?:积)?分"),
-     "points_query"),
-)
 NOT_NEW = {"unknown", "affirm", "deny", "smalltalk", "human_agent"}
-_PUNCT = re.compile(r"[\s。，,.!！?？~～、]+")
-_CORRECTING = re.compile(r"^(?:不对|不是|错了|搞错了|说错了|等一下|等等)[\s，,。.!！]*(?:是|应该是|要)?")
-_ASIDE = re.compile(r"（([^）]+)）")  # 11月29日（今天）: "今天" picks it
-# "算了，不要了", "算了吧，先不订", "那就不用了": each clause only an abandon word and fillers.
-_ABANDON = re.compile(
-    r"^(?:(?:那|那就|那我|我|就|还是|先|暂时)*"
-    r"(?:算了|不了|不(?:想|再)?(?:要|用|订|办|弄|换|兑换|报|报名|签|记|去|参加|登记|需要|麻烦)了?"
-    r"|取消|退出|结束|放弃|没事了|没事|不用麻烦了"
-    r"|以后再说|下次再说|回头再说|改天再说|再说)"
-    r"(?:吧|了|啦|呀|啊|哈|嘛|呢|谢谢|谢谢你|谢谢啊)*)+$")
-_POLITE = {"谢谢", "谢谢你", "谢谢啊", "谢了", "好吧", "那好吧", "哦", "嗯", "唉", "哎"}
 
 
 def local_now(turn: Turn) -> datetime:
     """Return the turn's moment in Asia/Shanghai (nlp resolves dates against it)."""
     return turn.now.astimezone(clock.LOCAL_TZ)
-
-
-def bare(text: str) -> str:
-    """Strip spaces and punctuation so commands match however they are typed."""
-    return _PUNCT.sub("", text).lower() or text.strip()
-
-
-def is_abandon(text: str) -> bool:
-    """Tell whether a message only says "stop" (算了，不要了 / 那就不用了), in any state."""
-    clauses = [c for c in _PUNCT.split(text) if c]
-    said = [c for c in clauses if c not in _POLITE]
-    return bool(said) and all(_ABANDON.match(c) for c in said)
-
-
-def intent_of(text: str, parse: nlp.Parse) -> tuple[str, float]:
-    """Return what a message asks for: a menu word, a known phrasing, or nlp's guess."""
-    word = bare(text)
-    if word in KEYWORDS:
-        return KEYWORDS[word], 1.0
-    for pattern, intent in PHRASES:
-        if pattern.search(word):
-            return intent, 0.9
-    return parse.intent, parse.confidence
 
 
 def converse(turn: Turn, text: str) -> str:
@@ -188,19 +144,6 @@ def take_answer(turn: Turn, text: str) -> str | None:
         turn.state.reset()
         return end.message
     return advance(turn, flow)
-
-
-def pick(choices: list[list[Any]], word: str) -> Any:
-    """Return the value of a numbered choice ("2", "第2个", "第二个", "今天" for "11月29日（今天）")."""
-    digits = word.removeprefix("第").removesuffix("个")
-    number = int(digits) if digits.isdigit() else cn_to_int(digits) if len(digits) == 1 else None
-    if number is not None and 1 <= number <= len(choices):
-        return choices[number - 1][0]
-    for value, label in choices:
-        aside = _ASIDE.search(str(label))
-        if word and (word == bare(str(label)) or (aside is not None and word == aside.group(1))):
-            return value
-    return None
 
 
 def start_flow(turn: Turn, flow: Flow, parse: nlp.Parse) -> str:
@@ -312,7 +255,7 @@ def _fill(turn: Turn, flow: Flow, step: Step, text: str) -> None:
 
 def _reparse(turn: Turn, flow: Flow, text: str) -> nlp.Parse:
     """Read an answer as if it came with the flow's request ("订餐 改成晚饭")."""
-    said = _CORRECTING.sub("", text) or text  # "不对，是三个小时": the facts, not the no
+    said = without_correction(text)  # "不对，是三个小时": the facts, not the no
     return nlp.parse(f"{flow.cue} {said}", local_now(turn))
 
 
@@ -331,7 +274,7 @@ def _confirm(turn: Turn, flow: Flow, text: str, parse: nlp.Parse) -> str:
     if turn.state.slots != before:  # a correction ("不对，改成晚饭"): read back again
         turn.state.misses = 0
         return advance(turn, flow)
-    if parse.intent == "affirm" or (_LEADING_YES.match(word) and "不" not in word):
+    if parse.intent == "affirm" or says_yes_first(word):
         return commit(turn, flow)
     if parse.intent == "deny":
         turn.state.reset()
