@@ -32,7 +32,7 @@ from nlp.gates import first_chars
 
 EMERGENCY = 0.7  # at or above: urgency emergency
 SIGN_ALONE = 0.45  # one sign, nothing else: the bot asks (result.DANGER_ASK is 0.35)
-PAST_FACTOR = 0.4  # a decisive cue placed in the past (it still makes the bot ask)
+PAST_FACTOR = 0.3  # a decisive cue placed in the past: below an emergency and below asking
 SETTLED_FACTOR = 0.25  # resolved, hypothetical, preventive: not a danger now
 
 P = r"(?:我|俺|他|她|人|老伴儿?|老头子?|老太太?|老爷子|爸|妈|爹|娘|爷爷|奶奶|姥姥|姥爷|外公|外婆|孙子|孙女|儿子|闺女|女儿|媳妇|邻居|大爷|大妈|大娘|阿姨|叔|婆婆|公公|老人|孩子)"
@@ -171,7 +171,7 @@ _NOW_RE = re.compile(
 )
 # PAST: the sign belongs to an earlier time (read in the sign's own clause).
 _PAST_RE = re.compile(
-    r"上个?月|去年|前年|上个?(?:礼拜|星期|周)|上上|上回|上次|以前|那会儿|那次|当时|那天|之前|前阵子|前些天|前些日子|前几天|好几天了"
+    r"上个?月|去年|前年|上个?(?:礼拜|星期|周)|上上|上回|上次|以前|那会儿|那次|当时|那天|之前|前阵子|前些天|前些日子|前几天"
     r"|那年|小时候|过一回|过一次|过[两三几]次|过两回|老毛病|多年|[一二两三四五六七八九十几\d]年(?:前|了)"
     r"|前(?:几|两|三|些)年|(?:梗|摔|晕|倒|风|犯|中毒)过(?!去|来)|(?:天|月|年|节|旦|周|拜)前|经常|老是|总是|每次|常常|(?<!一)动不动|一直有"
 )
@@ -185,11 +185,13 @@ _SETTLED_RE = re.compile(
     r"|修好了|不疼了|缓过来|(?:来看过|检查过|看过)了?\S{0,6}没事|(?:倒|人|都)没事|没出事|扑灭|灭火了|处理好了|处理完|送医院了|送到医院|在医院|住院|住几天"
     r"|自己爬起来|消防来了|已经到了|原来|还以为|康复了|医生说"
 )
+# Said to be fine, which a "now" cue overrides (当时没事 现在说话颠三倒四); 说没事 is a claim.
+_SETTLED_WEAK_RE = re.compile(r"(?<!说)没事(?!吧|吗|么|儿吧)|没大事|破了?点皮")
 # HYPOTHETICAL: a worry, a plan, news about others, a lesson (anywhere in the message).
 _HYPOTHETICAL_RE = re.compile(
     r"万一|(?<!恐)怕(?!是)\S{0,4}(?:摔|着火|出事|噎|走丢|触电|中毒)|预防|防(?:止|范|摔|火|走失|诈|滑)|如果|要是|假如|以防|差点|差一点|险些"
     r"|讲座|培训|演练|知识|课程|上课|宣传|学(?:习)?\S{0,4}急救|怎么(?:预防|防)|报警器\S{0,10}(?:没电|电池|老是|误报|装)"
-    r"|装\S{0,6}(?:报警器|扶手|呼叫器|手环)|打不着火|点不着火|着火点|防走失|听说|新闻|注意啥|要注意|跟你说说|隔壁市|笑死|哈哈|😂|🤣|这题|太难了|(?:那个|那首|的)(?:歌|电视剧|电影|节目|小说)|电视剧|球赛|比赛|游戏"
+    r"|装\S{0,6}(?:报警器|扶手|呼叫器|手环)|打不着火|点不着火|着火点|防走失|听说|新闻|注意啥|要注意|跟你说说|隔壁市|做梦|梦见|梦到|电视(?:里|上)|防\S{0,4}(?:中毒|煤气)|(?:120|110|119|报警|救护车)\S{0,6}(?:要钱|收费|多少钱|电话是|号码|怎么打|报销|费用)|笑死|哈哈|😂|🤣|这题|太难了|(?:那个|那首|的)(?:歌|电视剧|电影|节目|小说)|电视剧|球赛|比赛|游戏"
 )
 
 
@@ -238,7 +240,7 @@ _PAIRS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"no_answer", "not_back"}), "other"),
 )
 # Signs that alone make the bot ask.
-_ASKING_SIGNS = frozenset({"farewell", "burden", "no_answer", "cold_env", "threat", "dementia", "means"})
+_ASKING_SIGNS = frozenset({"farewell", "burden", "no_answer", "threat", "means"})
 
 
 def _hits(text: str, chars: frozenset[str], table: _Table) -> list[tuple[int, str, str]]:
@@ -319,10 +321,11 @@ def _time_factor(text: str, clauses: list[tuple[int, int]], start: int, category
     nxt = text[clauses[index + 1][0] : clauses[index + 1][1]] if index + 1 < len(clauses) else ""
     if _SETTLED_RE.search(own) or _SETTLED_RE.search(nxt):
         return SETTLED_FACTOR
+    if not _NOW_RE.search(text) and (_SETTLED_WEAK_RE.search(own) or _SETTLED_WEAK_RE.search(nxt)):
+        return SETTLED_FACTOR  # 没事 / 破了点皮, unless something is happening now
     if _NOW_RE.search(own):
         return 1.0
-    before = text[clauses[index - 1][0] : clauses[index - 1][1]] if index else ""
-    if _PAST_RE.search(own) or _PAST_RE.search(before):
+    if _PAST_RE.search(own):
         return PAST_FACTOR
     if category == "medical" and (_ONGOING_RE.search(own) or _ONGOING_RE.search(nxt)):
         return PAST_FACTOR
