@@ -265,3 +265,13 @@ def test_tiredness_alone_is_not_an_emergency() -> None:
 @pytest.mark.parametrize("text", ["wo ma yun dao le", "my dad fell and cant get up", "chest pain, can't breathe"])
 def test_emergencies_in_pinyin_and_english(text: str) -> None:
     assert parse(text, NOW).slots.get("urgency") == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["孙子摔了一跤 膝盖破了点皮 没事", "打120要钱吗", "报警电话是多少", "昨晚做梦梦见着火了",
+     "电视里说冬天要防煤气中毒", "我刚摔了个碗", "我家煤气灶打不着火了 能找人修吗", "心梗康复期间能吃啥"],
+)
+def test_near_misses_are_neither_emergencies_nor_questions(text: str) -> None:
+    result = parse(text, NOW)
+    assert result.slots.get("urgency") != "emergency" and not result.danger_unsure, result
