@@ -299,3 +299,11 @@ def test_yes_in_many_words_books_at_the_readback(wechat, said):
     chat(wechat, WANG, "订明天午饭一份送到家")
     assert "订好了" in wechat.say(WANG, said).content
     assert len(rows(MealBooking)) == 1
+
+
+def test_a_volunteer_in_review_is_told_so_not_asked_to_register_again(wechat, demo_people):
+    assert "报名成功" in chat(wechat, LI, "我想当志愿者", "陪伴聊天", "1")[-1]
+    assert "正在审核" in wechat.say(LI, "签到").content
+    assert "正在审核" in wechat.say(LI, "我想当志愿者").content
+    [profile] = rows(VolunteerProfile, VolunteerProfile.person_id == demo_people[LI])
+    assert profile.skills == ["陪伴聊天"]

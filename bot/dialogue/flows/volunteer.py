@@ -26,7 +26,9 @@ IN_REVIEW = "您已经报名了，社区工作人员正在审核，通过后会�
 
 
 def _volunteers_only(turn: Turn) -> str | None:
-    return None if turn.person.has_role("volunteer") else NOT_VOLUNTEER
+    if turn.person.has_role("volunteer"):
+        return None
+    return _not_yet_volunteer(turn) or NOT_VOLUNTEER  # registered and in review: say so
 
 
 def _not_yet_volunteer(turn: Turn) -> str | None:
