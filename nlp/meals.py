@@ -74,8 +74,8 @@ def find_count(text: str) -> int | None:
             if _PAIR_RE.search(text):
                 return 2
             return 1 if _ONE_RE.search(text) else None
-        value = cn_to_int(next(g for g in times.groups() if g)) or 0
-        return value if 1 <= value <= MAX_PORTIONS else None
+        typed = cn_to_int(next(g for g in times.groups() if g)) or 0
+        return typed if 1 <= typed <= MAX_PORTIONS else None
     value = cn_to_int(m.group(1))
     if value is None or not 1 <= value <= MAX_PORTIONS:
         return None

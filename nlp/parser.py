@@ -11,8 +11,8 @@ from nlp.emergency import EMERGENCY, Danger, assess, hyperbole, time_discounted
 from nlp.help_category import help_category
 from nlp.intents import Evidence, confidence, rank, score_intents
 from nlp.meals import find_count, find_delivery, find_meal
-from nlp.normalize import drop_contradicted, normalize
 from nlp.model import EMERGENCY_LABEL, NO_CATEGORY, get_category_model, get_model
+from nlp.normalize import drop_contradicted, normalize
 from nlp.result import DANGER_ASK, Parse, SlotValue
 from nlp.tokenizer import tokens
 from nlp.topics import find_topic, may_name_topic

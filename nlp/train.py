@@ -128,9 +128,9 @@ def augment(text: str, rng: random.Random) -> str:
                 choices = [w for w in _SYNONYM_OF[word] if w != word]
                 text = text.replace(word, rng.choice(choices), 1)
         elif op == "slip":
-            present = [pair for pair in SLIPS if pair[0] in text]
-            if present:
-                right, wrong = rng.choice(present)
+            slips = [pair for pair in SLIPS if pair[0] in text]
+            if slips:
+                right, wrong = rng.choice(slips)
                 text = text.replace(right, wrong, 1)
         elif rng.random() < 0.5:
             text = "".join(ch for ch in text if ch not in " ，。,.!?！？、")

@@ -144,7 +144,7 @@ _ENGLISH: dict[str, str] = {
     "grandpa": "爷爷", "groceries": "买菜", "buy": "买", "heater": "暖气", "broken": "坏了", "fix": "修",
     "list": "查", "meals": "订餐", "meal": "饭", "this week": "这周", "what's for": "吃什么", "whats for": "吃什么",
     "discount": "优惠", "seniors": "老人", "help": "帮助", "urgent": "急", "pain": "疼",
-    "sos": "救命", "thank u": "谢谢", "thank you": "谢谢", "bye": "再见", "nah": "不要", "redeem": "兑换",
+    "sos": "救命", "thank u": "谢谢", "bye": "再见", "nah": "不要", "redeem": "兑换",
     "fell": "摔倒了", "fallen": "摔倒了", "can't get up": "起不来", "cant get up": "起不来", "chest pain": "胸口疼",
     "can't breathe": "喘不上气", "cant breathe": "喘不上气", "bleeding": "流血不止", "unconscious": "昏迷",
     "stroke": "中风", "heart attack": "心梗", "gas leak": "煤气泄漏", "emergency": "救命", "choking": "噎住了",
