@@ -261,7 +261,7 @@ def _reparse(turn: Turn, flow: Flow, text: str) -> nlp.Parse:
 
 def _confirm(turn: Turn, flow: Flow, text: str, parse: nlp.Parse) -> str:
     word = bare(text)
-    if word in YES:
+    if word in YES or says_yes_first(word, plainly=True):  # "是的，麻烦你们了"
         return commit(turn, flow)
     if word in REDO:
         begin(turn, flow)

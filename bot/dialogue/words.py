@@ -35,6 +35,7 @@ PHRASES = (
 )
 _PUNCT = re.compile(r"[\s。，,.!！?？~～、]+")
 _CORRECTING = re.compile(r"^(?:不对|不是|错了|搞错了|说错了|等一下|等等)[\s，,。.!！]*(?:是|应该是|要)?")
+_CHANGING = re.compile(r"改|换|但是|可是|不过|错|还是|再|加|减|\d|[一两二三四五六七八九十]份")
 _ASIDE = re.compile(r"（([^）]+)）")  # 11月29日（今天）: "今天" picks it
 # "算了，不要了", "算了吧，先不订", "那就不用了": each clause only an abandon word and fillers.
 _ABANDON = re.compile(
@@ -79,12 +80,21 @@ def pick(choices: list[list[Any]], word: str) -> Any:
         aside = _ASIDE.search(str(label))
         if word and (word == bare(str(label)) or (aside is not None and word == aside.group(1))):
             return value
+    if len(word) >= 2:  # "阳光" for 阳光社区, when only one label has it
+        inside = [value for value, label in choices if word in bare(str(label))]
+        if len(inside) == 1:
+            return inside[0]
     return None
 
 
-def says_yes_first(word: str) -> bool:
-    """Tell whether a read-back answer starts with a yes and has no 不 ("确认订餐", "好的就这样")."""
-    return bool(_LEADING_YES.match(word)) and "不" not in word
+def says_yes_first(word: str, *, plainly: bool = False) -> bool:
+    """Tell whether a read-back answer starts with a yes and has no 不 ("确认订餐", "好的就这样").
+
+    `plainly`: and changes nothing either ("好的，改成晚饭" is a correction).
+    """
+    if not _LEADING_YES.match(word) or "不" in word:
+        return False
+    return not (plainly and _CHANGING.search(word))
 
 
 def without_correction(text: str) -> str:

@@ -151,3 +151,28 @@ def test_a_reward_is_found_by_the_thing_itself():
                                   "不参加了"])
 def test_never_mind_is_a_way_out(said):
     assert engine.is_abandon(said)
+
+
+def test_a_score_first_then_a_comment():
+    from bot.dialogue.flows.ratings import _comment
+
+    assert read_rating("5分，小王很耐心") == 5 and _comment("5分，小王很耐心") == "小王很耐心"
+    assert read_rating("1分，根本没人来") == 1
+
+
+def test_a_plain_yes_and_a_yes_with_a_change():
+    from bot.dialogue.words import says_yes_first
+
+    assert says_yes_first("是的麻烦你们了", plainly=True)
+    assert not says_yes_first("好的改成晚饭", plainly=True) and says_yes_first("好的改成晚饭")
+
+
+def test_a_choice_is_picked_by_part_of_its_label_when_only_one_has_it():
+    choices = [[1, "阳光社区"], [2, "和睦社区"]]
+    assert engine.pick(choices, "阳光") == 1 and engine.pick(choices, "社区") is None
+
+
+def test_a_birth_date_in_chinese_numerals():
+    from bot.dialogue.flows.register import read_birth
+
+    assert read_birth(None, "1948年三月八号", None) == "1948-03-08"  # type: ignore[arg-type]

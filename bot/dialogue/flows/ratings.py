@@ -26,6 +26,7 @@ WORDS = (  # longest first: 很不满意 before 不满意 before 满意
 )
 _SCORE = re.compile(r"^(?:我)?(?:打|给|评)?([1-5一二两三四五])(?:分|星|颗星)?(?:吧|了)?$")
 _SCORE_INSIDE = re.compile(r"(?:打|给|评)\s*([1-5一二两三四五])\s*(?:分|星|颗星)(?!钟)")
+_SCORE_FIRST = re.compile(r"^(?:打|给|评)?([1-5一二两三四五])\s*(?:分|星|颗星)(?!钟)[，,。.!！\s]")
 _EDGES = "，。！!,.~～ 吧啊呀了的"
 
 
@@ -33,6 +34,8 @@ def read_rating(text: str) -> int | None:
     """Return the 1–5 score a message gives ("5", "五分", "很满意"), or None."""
     said = text.strip().strip(_EDGES)
     if m := _SCORE.match(said):
+        return cn_to_int(m.group(1))
+    if m := _SCORE_FIRST.match(said):  # "5分，小王很耐心": the score, then a comment
         return cn_to_int(m.group(1))
     if len(said) <= 15 and (m := _SCORE_INSIDE.search(said)):  # "服务挺好的，给5分"
         return cn_to_int(m.group(1))
@@ -58,14 +61,24 @@ def _accept_rating(turn: Turn, value: object) -> int:
     return int(str(value))
 
 
+def _comment(text: str) -> str | None:
+    """Return what a rating message says besides the score ("小王很耐心"), or None."""
+    rest = _SCORE_FIRST.sub("", text.strip(), count=1) if _SCORE_FIRST.match(text.strip()) else ""
+    rest = rest.strip(_EDGES + "，,")
+    return rest[:200] if len(rest) >= 2 else None
+
+
 def commit(turn: Turn) -> str:
     from services.help_requests.feedback import rate_help_request
 
     s = turn.state.slots
+    comment = _comment(turn.text)
     rated = rate_help_request(turn.session, actor=turn.person, request_id=int(s["request"]),
-                              rating=int(s["rating"]))
+                              rating=int(s["rating"]), comment=comment)
     thanks = f"谢谢您！求助{rated.code}您打了{rated.rating}分。"
-    if int(s["rating"]) <= 2:
+    if comment:
+        thanks += "\n您说的话也记下了，会转告工作人员。"
+    elif int(s["rating"]) <= 2:
         return f"{thanks}\n哪里不满意，可以直接告诉我，或者回复“转人工”。"
     return thanks
 

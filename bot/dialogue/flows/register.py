@@ -12,9 +12,12 @@ from bot.turn import Turn
 from core import clock
 from core.crypto import mask_phone
 from nlp import Parse
+from nlp.numbers import cn_to_int
 
 _NAME_PREFIX = re.compile(r"^(我叫|我是|名字是|姓名是|叫)")
-_BIRTH = re.compile(r"((?:19|20)\d{2})(?:[年./-](\d{1,2})(?:[月./-](\d{1,2}))?)?")
+_CN = "零〇一二两三四五六七八九十"
+_BIRTH = re.compile(rf"((?:19|20)\d{{2}}|[一二][{_CN}]{{3}})(?:[年./-]([\d{_CN}]{{1,3}})"
+                    rf"(?:[月./-]([\d{_CN}]{{1,3}}))?)?")
 _SAID_NAME = re.compile(
     r"(?:我叫|我是|名字是|名字叫|姓名是?)\s*([\u4e00-\u9fa5·]{2,4}?)(?=[，,。.\s]|电话|手机|今年|出生|住|$)")
 _ADDRESS = re.compile(r"\d+\s*(?:号楼|栋|幢|单元|室)|(?:小区|社区|村|路|街|巷|弄|苑|园)\S*\d")
@@ -42,9 +45,9 @@ def read_birth(turn: Turn, text: str, parse: Parse) -> str | None:
     found = _BIRTH.search(text.replace(" ", ""))
     if found is None:
         return None
-    year, month, day = int(found[1]), int(found[2] or 1), int(found[3] or 1)
+    year, month, day = (cn_to_int(part) if part else 1 for part in found.groups())  # 三月八号
     try:
-        born = date(year, month, day)
+        born = date(year or 0, month or 0, day or 0)
     except ValueError:
         return None
     return born.isoformat() if date(1900, 1, 1) <= born <= clock.today() else None
