@@ -38,10 +38,11 @@ DEFAULT_NOW = datetime(2026, 11, 29, 9, 0, tzinfo=SHANGHAI)
 
 @dataclass
 class Database:
-    """A test database: its URL and backend name."""
+    """A test database: its URL, backend name, and the demo people when it starts with them."""
 
     url: str
     backend: str
+    demo_people: dict[str, int] | None = None
 
     def scope(self) -> Session:  # pragma: no cover - convenience for tests
         return session_scope()  # type: ignore[return-value]
@@ -80,12 +81,38 @@ def pg_url() -> Iterator[str | None]:
     services.drop_pg_database(name)
 
 
-def _sqlite(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / f"linli-{uuid.uuid4().hex[:8]}.db"
+@pytest.fixture(scope="session")
+def sqlite_demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory,
+                         _run_clock: clock.FrozenClock) -> tuple[Path, dict[str, int]]:
+    """A migrated SQLite file with the demo data loaded at DEFAULT_NOW, and openid → id."""
+    from services.demo import load_demo_data
+
+    path = tmp_path_factory.mktemp("sqlite-demo") / "demo.db"
     shutil.copyfile(sqlite_template, path)
     url = f"sqlite:///{path}"
     configure_database(url)
-    yield Database(url=url, backend="sqlite")
+    with clock.frozen(DEFAULT_NOW), session_scope() as s:
+        load_demo_data(s)
+        people = _people_by_openid(s)
+    dispose_database(url)
+    refcache.clear()
+    return path, people
+
+
+def _wants_demo(request: pytest.FixtureRequest) -> bool:
+    return "demo_people" in request.fixturenames
+
+
+def _sqlite(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
+    # A test that asks for demo_people starts from a copy of the demo template: loading the
+    # demo costs a second a test, copying a file a millisecond.
+    template, people = (request.getfixturevalue("sqlite_demo_template") if _wants_demo(request)
+                        else (sqlite_template, None))
+    path = tmp_path / f"linli-{uuid.uuid4().hex[:8]}.db"
+    shutil.copyfile(template, path)
+    url = f"sqlite:///{path}"
+    configure_database(url)
+    yield Database(url=url, backend="sqlite", demo_people=dict(people) if people else None)
     dispose_database(url)
 
 
@@ -112,14 +139,14 @@ def _postgres(pg_url: str | None) -> Iterator[Database]:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
     if request.param == "sqlite":
-        yield from _sqlite(sqlite_template, tmp_path)
+        yield from _sqlite(request, sqlite_template, tmp_path)
     else:
         yield from _postgres(request.getfixturevalue("pg_url"))
 
 
 @pytest.fixture
-def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
-    yield from _sqlite(sqlite_template, tmp_path)
+def sqlite_db(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
+    yield from _sqlite(request, sqlite_template, tmp_path)
 
 
 @pytest.fixture
@@ -246,15 +273,29 @@ def client(app: Flask):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def demo_people(request: pytest.FixtureRequest) -> dict[str, int]:
-    """Load the demo data into whichever database the test uses; return openid → id."""
+    """Give whichever database the test uses the demo data; return openid → id.
+
+    A SQLite database asked for beside this fixture starts as a copy of the demo template;
+    any other gets the demo loaded now (at DEFAULT_NOW, like the template).
+    """
+    from services.demo import load_demo_data
+
+    for name in ("sqlite_db", "db", "pg_db"):
+        if name in request.fixturenames:
+            database = request.getfixturevalue(name)
+            if database.demo_people is not None:
+                return database.demo_people
+    with session_scope() as s:
+        load_demo_data(s)
+        return _people_by_openid(s)
+
+
+def _people_by_openid(s: Session) -> dict[str, int]:
     from sqlalchemy import select
 
     from models.person import Person
-    from services.demo import load_demo_data
 
-    with session_scope() as s:
-        load_demo_data(s)
-        return {p.oa_openid: p.id for p in s.scalars(select(Person)) if p.oa_openid}
+    return {p.oa_openid: p.id for p in s.scalars(select(Person)) if p.oa_openid}
 
 
 @pytest.fixture
