@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot import location, texts
+from bot.dialogue import emergency
 from bot.dialogue.engine import converse, converse_intent, note_timeout
 from bot.menu import intent_for_click
 from bot.router import Handler, Router
@@ -28,12 +29,13 @@ def on_voice(turn: Turn) -> str | None:
 
 
 def on_location(turn: Turn) -> str | None:
-    """Remember where the person is and list the meal points near there."""
+    """Take a location as an emergency's place when asked; else list the meal points near it."""
     message = turn.message
     if message.latitude is None or message.longitude is None:
         return texts.LOCATION_UNREADABLE
     location.remember(turn.kv, message.openid, message.latitude, message.longitude)
-    return location.nearby_canteens_text(turn)
+    place = emergency.take_location(turn, message.content, message.latitude, message.longitude)
+    return place if place is not None else location.nearby_canteens_text(turn)
 
 
 def on_media(turn: Turn) -> str | None:

@@ -138,7 +138,6 @@ def _new_intent(turn: Turn, text: str) -> str | None:
 
 
 def _take_place(turn: Turn, text: str) -> str:
-    from services.help_requests.intake import set_help_place, submit_help_request
 
     slots = turn.state.slots
     said = text.strip().strip(_EDGES) or text.strip()
@@ -155,7 +154,22 @@ def _take_place(turn: Turn, text: str) -> str:
             and not slots.get("asked_again")):
         slots["asked_again"] = True
         return f"好的，工作人员马上联系您。\n{_ask_where(home)}"
-    place = (place or text.strip())[:200]
+    return _save_place(turn, (place or text.strip())[:200])
+
+
+def take_location(turn: Turn, label: str, latitude: float, longitude: float) -> str | None:
+    """Take a WeChat location sent at "人现在在哪里？" as the place; None when not asked."""
+    if turn.state.flow != FLOW or turn.state.step == STEP_DANGER:
+        return None
+    where = f"{label.strip()}（位置 {latitude:.5f},{longitude:.5f}）" if label.strip() else \
+        f"位置 {latitude:.5f},{longitude:.5f}"
+    return _save_place(turn, where[:200])
+
+
+def _save_place(turn: Turn, place: str) -> str:
+    from services.help_requests.intake import set_help_place, submit_help_request
+
+    slots = turn.state.slots
     request_id = slots.get("request")
     with turn.session.begin_nested():
         if request_id is not None:
