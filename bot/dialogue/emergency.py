@@ -14,6 +14,7 @@ import re
 import nlp
 from bot.dialogue import beneficiary
 from bot.dialogue.place import at_home, said_place, specific
+from bot.dialogue.words import trimmed
 from bot.turn import Turn
 
 FLOW = "emergency"
@@ -28,7 +29,6 @@ _NO = re.compile(r"^(?:2|二|不是|没有|没有危险|没危险|没事|没事�
 # Words that say no place: asked once more ("快点来人啊"), or the need is over ("没事了").
 _FILLER = re.compile(r"快|赶紧|麻烦|谢谢|好的|知道|收到|嗯|救命|求求|^好$|^行$")
 _OVER = re.compile(r"^(?:没事|没事了|没事没事|不用|不用了|不用来了|好了|已经好了|醒了|人醒了|不要了)$")
-_EDGES = "，。！!,.~～ 吧啊呀了的"
 
 
 def what_to_do(text: str, category: str) -> str:
@@ -96,7 +96,7 @@ def take_address(turn: Turn, text: str) -> str:
 
 
 def _take_danger(turn: Turn, text: str) -> str:
-    said = text.strip().strip(_EDGES) or text.strip()
+    said = trimmed(text)
     slots = dict(turn.state.slots)
     if _YES.match(said):
         first = str(slots.get("text") or "紧急求助")
@@ -140,7 +140,7 @@ def _new_intent(turn: Turn, text: str) -> str | None:
 def _take_place(turn: Turn, text: str) -> str:
 
     slots = turn.state.slots
-    said = text.strip().strip(_EDGES) or text.strip()
+    said = trimmed(text)
     home = str(slots.get("home") or "")
     place = said_place(text)
     if place is None and (other := _new_intent(turn, text)) is not None:

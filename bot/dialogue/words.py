@@ -47,6 +47,21 @@ _ABANDON = re.compile(
 _POLITE = {"谢谢", "谢谢你", "谢谢啊", "谢了", "好吧", "那好吧", "哦", "嗯", "唉", "哎"}
 
 
+# Punctuation and particles around a short answer ("好的吧。", "对啊！").
+EDGES = "，。！!,.~～ 吧啊呀了的"
+_CLAUSE = re.compile(r"[，,。.!！\s]+")
+
+
+def trimmed(text: str) -> str:
+    """Strip the punctuation and particles around a short answer; keep it if nothing is left."""
+    return text.strip().strip(EDGES) or text.strip()
+
+
+def first_clause(said: str) -> str:
+    """Return the first clause of an answer ("不对，今天没人来过" → "不对")."""
+    return _CLAUSE.split(said, maxsplit=1)[0].strip(EDGES)
+
+
 def bare(text: str) -> str:
     """Strip spaces and punctuation so commands match however they are typed."""
     return _PUNCT.sub("", text).lower() or text.strip()

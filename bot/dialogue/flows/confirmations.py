@@ -12,20 +12,19 @@ from __future__ import annotations
 import re
 
 from bot.dialogue.flow import AskedQuestion, Flow, Pending, Question, Step
+from bot.dialogue.words import first_clause, trimmed
 from bot.turn import Turn
 
 ASKS = "回复1确认，2不对"
 _YES = re.compile(r"^(?:1|一|确认|对|对的|对啊|是|是的|是啊|没错|有|有的|嗯|嗯嗯|好|好的)$")
 _NO = re.compile(r"^(?:2|二|不对|不是|没有|没有的事|没这回事|不确认|错了|不对的)$")
 _NOBODY_CAME = re.compile(r"没(?:有)?人?来(?:过)?|没见(?:过|到)|没这(?:回)?事")
-_CLAUSE = re.compile(r"[，,。.!！\s]+")
-_EDGES = "，。！!,.~～ 吧啊呀了的"
 
 
 def read_answer(text: str) -> bool | None:
     """Return True for a yes, False for a no, None for anything else."""
-    said = text.strip().strip(_EDGES) or text.strip()
-    first = _CLAUSE.split(said, maxsplit=1)[0].strip(_EDGES)  # "不对，今天没人来过"
+    said = trimmed(text)
+    first = first_clause(said)  # "不对，今天没人来过"
     if len(said) <= 20 and _NOBODY_CAME.search(said):
         return False
     if _YES.match(said) or (first != said and _YES.match(first)):

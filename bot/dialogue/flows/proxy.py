@@ -12,6 +12,7 @@ import re
 from datetime import timedelta
 
 from bot.dialogue.flow import AskedQuestion, Flow, Pending, Question, Step
+from bot.dialogue.words import first_clause, trimmed
 from bot.turn import Turn
 
 ASKS = "回复：1 同意 2 不同意"
@@ -21,13 +22,12 @@ _NO = re.compile(r"^(?:我)?(?:2|二|不同意|不愿意|不答应|拒绝|不行
 # "我同意我儿子替我办", "不同意他代办": said in a few more words.
 _SAID_YES = re.compile(r"^[^不]{0,3}同意(?:[^不]{0,10})$")
 _SAID_NO = re.compile(r"(?:不同意|不愿意|不让他|不让她|不要他|不要她|拒绝)")
-_EDGES = "，。！!,.~～ 吧啊呀了的"
 
 
 def read_decision(text: str) -> str | None:
     """Return "yes" or "no" for an answer to the invitation, None for anything else."""
-    said = text.strip().strip(_EDGES) or text.strip()
-    first = re.split(r"[，,。.!！\s]+", said, maxsplit=1)[0].strip(_EDGES)  # "好的，让他帮我办吧"
+    said = trimmed(text)
+    first = first_clause(said)  # "好的，让他帮我办吧"
     if (_NO.match(said) or (first != said and _NO.match(first)) or re.search(r"不让|别让", said)
             or (len(said) <= 14 and _SAID_NO.search(said))):
         return "no"

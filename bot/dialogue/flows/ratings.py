@@ -13,6 +13,7 @@ import re
 from datetime import timedelta
 
 from bot.dialogue.flow import AskedQuestion, Flow, Pending, Question, Step
+from bot.dialogue.words import EDGES
 from bot.turn import Turn
 from nlp.numbers import cn_to_int
 
@@ -27,12 +28,11 @@ WORDS = (  # longest first: 很不满意 before 不满意 before 满意
 _SCORE = re.compile(r"^(?:我)?(?:打|给|评)?([1-5一二两三四五])(?:分|星|颗星)?(?:吧|了)?$")
 _SCORE_INSIDE = re.compile(r"(?:打|给|评)\s*([1-5一二两三四五])\s*(?:分|星|颗星)(?!钟)")
 _SCORE_FIRST = re.compile(r"^(?:打|给|评)?([1-5一二两三四五])\s*(?:分|星|颗星)(?!钟)[，,。.!！\s]")
-_EDGES = "，。！!,.~～ 吧啊呀了的"
 
 
 def read_rating(text: str) -> int | None:
     """Return the 1–5 score a message gives ("5", "五分", "很满意"), or None."""
-    said = text.strip().strip(_EDGES)
+    said = text.strip().strip(EDGES)
     if m := _SCORE.match(said):
         return cn_to_int(m.group(1))
     if m := _SCORE_FIRST.match(said):  # "5分，小王很耐心": the score, then a comment
@@ -64,7 +64,7 @@ def _accept_rating(turn: Turn, value: object) -> int:
 def _comment(text: str) -> str | None:
     """Return what a rating message says besides the score ("小王很耐心"), or None."""
     rest = _SCORE_FIRST.sub("", text.strip(), count=1) if _SCORE_FIRST.match(text.strip()) else ""
-    rest = rest.strip(_EDGES + "，,")
+    rest = rest.strip(EDGES + "，,")
     return rest[:200] if len(rest) >= 2 else None
 
 
