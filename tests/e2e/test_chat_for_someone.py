@@ -9,32 +9,18 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.simulator import WeChatSimulator
 from core import clock
 from core.db import session_scope
 from models.help_requests import HelpRequest
 from models.meals import MealBooking
 from models.messaging import Notification
 from models.person import Person, Proxy
+from tests.e2e.chat import chat, rows
 
 pytestmark = pytest.mark.e2e
 WANG, LI, ZHANG = "demo_elder_wang", "demo_elder_li", "demo_volunteer_zhang"
 SON = "demo_family_wang"  # 王秀英's accepted proxy (子女)
 NEWCOMER = "oBrandNewFamily00000000001"
-
-
-@pytest.fixture
-def wechat(app, frozen_clock, demo_people):
-    return WeChatSimulator(app.test_client(), app.extensions["linli.settings"])
-
-
-def rows(model, *where):
-    with session_scope() as s:
-        return list(s.scalars(select(model).where(*where)))
-
-
-def chat(wechat, openid, *lines):
-    return [wechat.say(openid, line).content for line in lines]
 
 
 def say(wechat, openid, line):

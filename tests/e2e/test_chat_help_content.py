@@ -10,26 +10,16 @@ import pytest
 from sqlalchemy import select
 
 import nlp
-from bot.simulator import WeChatSimulator
 from core.db import session_scope
 from models.help_requests import HelpRequest
 from models.messaging import Notification
 from models.person import Person
 from tests.console_client import login
+from tests.e2e.chat import rows
 
 pytestmark = pytest.mark.e2e
 WANG, LI = "demo_elder_wang", "demo_elder_li"
 NEWCOMER = "oBrandNewHelp0000000000001"
-
-
-@pytest.fixture
-def wechat(app, frozen_clock, demo_people):
-    return WeChatSimulator(app.test_client(), app.extensions["linli.settings"])
-
-
-def rows(model, *where):
-    with session_scope() as s:
-        return list(s.scalars(select(model).where(*where)))
 
 
 def say(wechat, openid, line):

@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.simulator import WeChatSimulator
 from core import clock
 from core.db import session_scope
 from models.help_requests import HelpRequest
@@ -18,24 +17,11 @@ from models.person import Person
 from models.volunteers import ServiceRecord, VolunteerProfile
 from services.help_requests.intake import submit_help_request
 from services.volunteers import get_points_balance, log_service
+from tests.e2e.chat import chat, rows
 
 pytestmark = pytest.mark.e2e
 WANG, LI, ZHANG = "demo_elder_wang", "demo_elder_li", "demo_volunteer_zhang"
 NEWCOMER = "oBrandNewPerson000000000018"
-
-
-@pytest.fixture
-def wechat(app, frozen_clock, demo_people):
-    return WeChatSimulator(app.test_client(), app.extensions["linli.settings"])
-
-
-def rows(model, *where):
-    with session_scope() as s:
-        return list(s.scalars(select(model).where(*where)))
-
-
-def chat(wechat, openid, *lines):
-    return [wechat.say(openid, line).content for line in lines]
 
 
 def person_id(openid):

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.simulator import WeChatSimulator, text_xml
+from bot.simulator import text_xml
 from core import clock
 from core.db import session_scope
 from models.activities import ActivitySignup
@@ -14,25 +14,12 @@ from models.meals import MealBooking
 from models.person import Person
 from models.volunteers import Redemption, Reward, ServiceRecord, VolunteerProfile
 from services.volunteers import get_points_balance
+from tests.e2e.chat import chat, rows
 from tests.volunteer_factories import give_points
 
 pytestmark = pytest.mark.e2e
 FIXTURES = Path(__file__).parent / "fixtures" / "wechat"
 WANG, LI, ZHANG = "demo_elder_wang", "demo_elder_li", "demo_volunteer_zhang"
-
-
-@pytest.fixture
-def wechat(app, frozen_clock, demo_people):
-    return WeChatSimulator(app.test_client(), app.extensions["linli.settings"])
-
-
-def rows(model, *where):
-    with session_scope() as s:
-        return list(s.scalars(select(model).where(*where)))
-
-
-def chat(wechat, openid, *lines):
-    return [wechat.say(openid, line).content for line in lines]
 
 
 def test_one_message_with_every_slot_reads_back_and_books_on_yes(wechat):
