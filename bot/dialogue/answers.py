@@ -10,6 +10,7 @@ from bot import knowledge, location, texts
 from bot.dialogue import beneficiary
 from bot.turn import Turn
 from core import clock
+from models.person import Person
 from services.meals.wording import day_text, meal_text, moment_text, yuan
 
 SMALLTALK = "您好！我是邻里帮。\n有什么事，直接告诉我就行。\n回复“菜单”看看我能做什么。"
@@ -60,16 +61,23 @@ def menu_of_day(turn: Turn, parse: nlp.Parse) -> str:
     return "\n".join([*lines, "想订餐，回复“订餐”。"])
 
 
+def _asked_about(turn: Turn) -> list[tuple[Person, str]] | str:
+    """Return whom the message asks about with how to name them ("您", "王秀英"), or a reply."""
+    people = beneficiary.people_meant(turn, turn.text)
+    if isinstance(people, str):
+        return people
+    return [(p, "您" if p.id == turn.person.id else str(p.name)) for p in people]
+
+
 def my_bookings(turn: Turn, parse: nlp.Parse) -> str:
     """List the coming meals of the person, or of whom they ask about ("我妈订的饭")."""
     from services.meals.bookings import list_my_bookings
 
-    people = beneficiary.people_meant(turn, turn.text)
+    people = _asked_about(turn)
     if isinstance(people, str):
         return people
     said = []
-    for person in people:
-        who = "您" if person.id == turn.person.id else person.name
+    for person, who in people:
         booked = [b for b in list_my_bookings(turn.session, actor=turn.person, person_id=person.id)
                   if b.status == "booked"]
         lines = [f"{who}订的餐：" if booked else f"{who}最近没有订餐。"]
@@ -108,12 +116,11 @@ def help_status(turn: Turn, parse: nlp.Parse) -> str:
     from services.help_requests.queries import list_my_help_requests
     from services.help_requests.views import describe_for_requester
 
-    people = beneficiary.people_meant(turn, turn.text)
+    people = _asked_about(turn)
     if isinstance(people, str):
         return people
     said = []
-    for person in people:
-        who = "您" if person.id == turn.person.id else person.name
+    for person, who in people:
         found = list_my_help_requests(turn.session, actor=turn.person, person_id=person.id)[:3]
         said += [describe_for_requester(r) for r in found] or [f"{who}现在没有在办的求助。"]
     if len(said) == 1 and "没有在办" in said[0]:
