@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 
 from console import bp
 from console.pages import chosen_community, people_by_id
 from console.session import current_staff, staff_page
 from core import clock
+from core.errors import ValidationFailed
+from core.web import attachment
 from miniprogram_api.uow import db
 from models.person import TIER_NAMES
-from services import alerts, monitoring, tiers
+from services import alerts, meals, monitoring, tiers
 from services.audit import record_access
 
 EXPORT_LIMIT = 5000
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 LEVEL_NAMES = {"critical": "紧急", "high": "高", "medium": "中", "low": "低"}
 
 
@@ -36,7 +40,7 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[A
     writer.writerows([_cell(v) for v in row] for row in rows)
     response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
     stamp = clock.local_now().strftime("%Y%m%d")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
+    response.headers["Content-Disposition"] = attachment(f"{filename}-{stamp}.csv")
     return response
 
 
@@ -105,3 +109,18 @@ def export_tiers_due() -> Any:
     _audit("person", None, len(due), ["name_masked", "economic_tier"])
     return csv_response("认定复核名单", ["居民", "认定", "复核日期"], (
         (p.masked_name, TIER_NAMES.get(p.economic_tier or ""), p.tier_review_due) for p in due))
+
+
+@bp.get("/export/meals-settlement.csv")
+@staff_page
+def export_meal_settlement() -> Any:
+    """Export a canteen's monthly settlement (this month unless `month=YYYY-MM`)."""
+    canteen_id = request.args.get("canteen_id", type=int)
+    month = request.args.get("month") or clock.today().strftime("%Y-%m")
+    if canteen_id is None or not MONTH.fullmatch(month):
+        raise ValidationFailed("请选择助餐点和月份（例如 2026-12）。")
+    text = meals.monthly_settlement_csv(db(), actor=current_staff(), canteen_id=canteen_id,
+                                        month=month)
+    response = Response("\ufeff" + text, mimetype="text/csv")
+    response.headers["Content-Disposition"] = attachment(f"助餐结算-{canteen_id}-{month}.csv")
+    return response

@@ -58,7 +58,8 @@ def canteens_page() -> Any:
 
     community = chosen_community()
     found = list_canteens_in_community(db(), community_id=community.id)
-    return render("console/canteens.html", community=community, canteens=found)
+    return render("console/canteens.html", community=community, canteens=found,
+                  month=clock.today().strftime("%Y-%m"))
 
 
 @bp.get("/canteens/<int:canteen_id>")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -12,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from core import clock
 from core.errors import NotFound
+from core.web import attachment
 from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.meals import STATUS_TEXT, BookingOut, BookingStatus, Meal, booking_json
@@ -159,6 +159,5 @@ def export_meal_settlement() -> Any:
     args = parse_query(SettlementQuery)
     text = meals.monthly_settlement_csv(db(), actor=current_person(), canteen_id=args.canteen_id,
                                         month=args.month)
-    filename = re.sub(r"[^0-9A-Za-z_-]", "", f"meals-{args.canteen_id}-{args.month}")
-    return Response(UTF8_BOM + text, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+    return Response(UTF8_BOM + text, mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": attachment(f"助餐结算-{args.canteen_id}-{args.month}.csv")})
