@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,6 +63,22 @@ class EncryptedText(EncryptedString):
 
     impl = Text
     cache_ok = True
+
+
+class EncryptedJSON(TypeDecorator[dict[str, Any]]):
+    """A small JSON object sealed with AES-GCM at rest (a notice's facts: names, places, phones)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: dict[str, Any] | None,
+                           dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return crypto.encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> dict[str, Any] | None:
+        return None if value is None else dict(json.loads(crypto.decrypt(value)))
 
 
 class Timestamped:

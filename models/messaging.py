@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, EncryptedText, Timestamped, UTCDateTime, enum_values
+from models.base import Base, EncryptedJSON, EncryptedText, Timestamped, UTCDateTime, enum_values
 
 NOTIFICATION_STATUSES = ("pending", "sending", "waiting", "sent", "dead", "cancelled")
 PRIORITY_URGENT = 0
@@ -31,6 +31,8 @@ class Notification(Base, Timestamped):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # What the person is told can carry names, dates and needs: sealed at rest.
     text: Mapped[str] = mapped_column(EncryptedText())
+    # The facts a notice carries into WeChat's template fields (who, where, phone…), sealed.
+    facts: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON())
     dedupe_key: Mapped[str] = mapped_column(String(191), unique=True)
     priority: Mapped[int] = mapped_column(default=PRIORITY_NORMAL)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core import crypto
 from models.base import Base, EncryptedString, Timestamped, UTCDateTime, enum_values
 
-ROLES = ("resident", "volunteer", "staff", "supervisor", "charity_admin", "canteen_operator")
+# "duty": the county duty desk (值班), told of every emergency no community staff can take.
+ROLES = ("resident", "volunteer", "staff", "supervisor", "charity_admin", "canteen_operator",
+         "duty")
 ECONOMIC_TIERS = (
     "dibao",  # 低保
     "tekun",  # 特困

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from core.errors import NotAllowed
 from models.person import Person, Proxy
 
-STAFF_ROLES = ("staff", "supervisor")
+STAFF_ROLES = ("staff", "supervisor", "duty")
 
 
 def staff_communities(person: Person) -> set[int] | None:

@@ -35,32 +35,90 @@ class ChannelTemplate:
     page: str | None = None
 
 
+def _layout(kind: str, *fields: Field, page: str | None = None,
+            subscribe: bool = True) -> ChannelTemplate:
+    return ChannelTemplate(f"sub_{kind}" if subscribe else None, f"tpl_{kind}", fields, page=page)
+
+
+# Every message kind Linli sends, with the facts it must carry (docs/notices.md). Each fact
+# has its own field so that WeChat's limits (`thing` ≤ 20 characters) cut nothing that
+# matters: the code is a `character_string` (≤ 32), a phone a `phone_number`, a name a
+# `name`, a status a `phrase` (≤ 5). The customer-service text carries the same facts.
 TEMPLATES: dict[str, ChannelTemplate] = {
-    "meal_reminder": ChannelTemplate(
-        "sub_meal_reminder", "tpl_meal_reminder",
-        (("thing1", "thing", "meal"), ("time2", "time", "due"), ("thing3", "thing", "menu"),
-         ("thing4", "thing", "text")), page="pages/meals/index"),
-    "help_status": ChannelTemplate(
-        "sub_help_status", "tpl_help_status",
-        (("character_string1", "character_string", "code"), ("phrase2", "phrase", "status"),
-         ("thing3", "thing", "text"), ("time4", "time", "due")), page="pages/help/index"),
-    "emergency_alert": ChannelTemplate(
-        "sub_emergency_alert", "tpl_emergency_alert",
-        (("thing1", "thing", "text"), ("name2", "name", "person"), ("time3", "time", "due"))),
-    "service_confirm": ChannelTemplate(
-        "sub_service_confirm", "tpl_service_confirm",
-        (("thing1", "thing", "service"), ("time2", "time", "due"), ("thing3", "thing", "text")),
-        page="pages/volunteer/records"),
-    "activity_reminder": ChannelTemplate(
-        "sub_activity_reminder", "tpl_activity_reminder",
-        (("thing1", "thing", "activity"), ("time2", "time", "due"), ("thing3", "thing", "place"),
-         ("thing4", "thing", "text")), page="pages/activities/index"),
-    "feedback_request": ChannelTemplate(
-        "sub_feedback_request", "tpl_feedback_request",
-        (("thing1", "thing", "subject"), ("thing2", "thing", "text")), page="pages/help/index"),
-    "welfare_check": ChannelTemplate(
-        "sub_welfare_check", "tpl_welfare_check",
-        (("thing1", "thing", "text"), ("time2", "time", "due"))),
+    # To staff and the county duty queue: act now, call back.
+    "help_emergency": _layout(
+        "help_emergency", ("character_string1", "character_string", "code"),
+        ("name2", "name", "who"), ("thing3", "thing", "what"), ("thing4", "thing", "place"),
+        ("phone_number5", "phone_number", "phone"), page="pages/staff/requests"),
+    # To the family members acting for the person.
+    "help_emergency_family": _layout(
+        "help_emergency_family", ("character_string1", "character_string", "code"),
+        ("name2", "name", "who"), ("thing3", "thing", "what"), ("thing4", "thing", "place"),
+        ("thing5", "thing", "next"), page="pages/help/index"),
+    "help_human": _layout(
+        "help_human", ("character_string1", "character_string", "code"),
+        ("name2", "name", "who"), ("thing3", "thing", "what"),
+        ("phone_number4", "phone_number", "phone"), ("time5", "time", "due"),
+        page="pages/staff/requests"),
+    "help_assigned": _layout(
+        "help_assigned", ("character_string1", "character_string", "code"),
+        ("thing2", "thing", "what"), ("name3", "name", "who"), ("time4", "time", "when"),
+        page="pages/staff/requests"),
+    "help_overdue": _layout(
+        "help_overdue", ("character_string1", "character_string", "code"),
+        ("thing2", "thing", "what"), ("time3", "time", "when"), ("name4", "name", "who"),
+        page="pages/staff/requests"),
+    "help_status": _layout(
+        "help_status", ("character_string1", "character_string", "code"),
+        ("phrase2", "phrase", "status"), ("thing3", "thing", "next"), ("time4", "time", "due"),
+        page="pages/help/index"),
+    "help_feedback": _layout(
+        "help_feedback", ("character_string1", "character_string", "code"),
+        ("thing2", "thing", "next"), page="pages/help/index"),
+    "alert_escalated": _layout(
+        "alert_escalated", ("phrase1", "phrase", "level"), ("thing2", "thing", "what"),
+        ("name3", "name", "who"), ("time4", "time", "when"), page="pages/staff/alerts"),
+    "welfare_check": _layout(
+        "welfare_check", ("name1", "name", "who"), ("thing2", "thing", "place"),
+        ("thing3", "thing", "what"), ("time4", "time", "due")),
+    "tier_review_due": _layout(
+        "tier_review_due", ("name1", "name", "who"), ("thing2", "thing", "tier"),
+        ("date3", "date", "when"), page="pages/staff/tiers"),
+    # To residents and the family acting for them.
+    "meal_booking": _layout(
+        "meal_booking", ("thing1", "thing", "meal"), ("thing2", "thing", "canteen"),
+        ("phrase3", "phrase", "how"), ("amount4", "amount", "amount"),
+        ("thing5", "thing", "next"), page="pages/meals/index"),
+    "meal_reminder": _layout(
+        "meal_reminder", ("thing1", "thing", "meal"), ("time2", "time", "due"),
+        ("thing3", "thing", "menu"), ("thing4", "thing", "text"), page="pages/meals/index"),
+    "proxy_invited": _layout(
+        "proxy_invited", ("name1", "name", "who"), ("thing2", "thing", "next")),
+    "service_confirm": _layout(
+        "service_confirm", ("thing1", "thing", "service"), ("name2", "name", "who"),
+        ("time3", "time", "when"), ("thing4", "thing", "next"), page="pages/volunteer/records"),
+    "service_decided": _layout(
+        "service_decided", ("thing1", "thing", "service"), ("phrase2", "phrase", "status"),
+        ("number3", "number", "points"), page="pages/volunteer/records"),
+    "volunteer_verified": _layout(
+        "volunteer_verified", ("phrase1", "phrase", "status"), ("thing2", "thing", "next"),
+        page="pages/volunteer/index"),
+    "activity_reminder": _layout(
+        "activity_reminder", ("thing1", "thing", "activity"), ("time2", "time", "due"),
+        ("thing3", "thing", "place"), ("thing4", "thing", "text"), page="pages/activities/index"),
+    "activity_changed": _layout(
+        "activity_changed", ("thing1", "thing", "activity"), ("time2", "time", "when"),
+        ("thing3", "thing", "place"), page="pages/activities/index"),
+    "activity_cancelled": _layout(
+        "activity_cancelled", ("thing1", "thing", "activity"), ("time2", "time", "when"),
+        ("thing3", "thing", "reason"), page="pages/activities/index"),
+    "reward_redeemed": _layout(
+        "reward_redeemed", ("thing1", "thing", "reward"), ("number2", "number", "points"),
+        ("thing3", "thing", "place"), page="pages/volunteer/points"),
+    # To canteen operators.
+    "kitchen_summary": _layout(
+        "kitchen_summary", ("thing1", "thing", "canteen"), ("thing2", "thing", "meal"),
+        ("number3", "number", "count"), ("thing4", "thing", "what"), subscribe=False),
     # A reply to the person's own question: only inside the 48-hour window.
     "cs_reply": ChannelTemplate(None, None, (("thing1", "thing", "text"),)),
 }

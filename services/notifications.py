@@ -20,10 +20,16 @@ def enqueue_notification(
     text: str,
     dedupe_key: str,
     payload: dict[str, Any] | None = None,
+    facts: dict[str, str] | None = None,
     due_at: datetime | None = None,
     priority: int = PRIORITY_NORMAL,
 ) -> Notification:
-    """Queue one message to a person; the same dedupe key never queues twice."""
+    """Queue one message to a person; the same dedupe key never queues twice.
+
+    `facts` are what the notice must carry into WeChat's template fields (who,
+    where, the code, a phone to call back: services/message_templates.NOTICES);
+    they are stored encrypted, apart from the plain routing `payload`.
+    """
     existing = session.scalar(select(Notification).where(Notification.dedupe_key == dedupe_key))
     if existing is not None:
         return existing
@@ -32,6 +38,7 @@ def enqueue_notification(
         template=template,
         text=text,
         payload=payload or {},
+        facts=facts or None,
         dedupe_key=dedupe_key,
         due_at=due_at or clock.now(),
         priority=priority,

@@ -89,7 +89,8 @@ def claim_due_notifications(
     rows = session.scalars(select(Notification).where(Notification.id.in_(ids))
                            .order_by(Notification.priority, Notification.due_at, Notification.id))
     return [Claim(id=r.id, token=token, until=until, attempts=r.attempts, person_id=r.person_id,
-                  template=r.template, text=r.text, payload=dict(r.payload or {}),
+                  template=r.template, text=r.text,
+                  payload={**(r.payload or {}), **(r.facts or {})},
                   due_at=r.due_at) for r in rows]
 
 

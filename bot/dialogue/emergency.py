@@ -10,6 +10,7 @@ is asked about first: "您是不是遇到危险了？"; a yes raises the emergen
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import nlp
 from bot.dialogue import beneficiary
@@ -62,7 +63,7 @@ def raise_emergency(turn: Turn, text: str, parse: nlp.Parse) -> str:
             description=text or "紧急求助", on_behalf_of_id=_for_whom(turn, text),
             place=None if at_home(place) else place, channel="chat", source_key=turn.source_key,
         )
-    lines = [what_to_do(text, category), f"已经通知社区工作人员，马上处理（编号{request.code}）。"]
+    lines = [what_to_do(text, category), _who_was_told(turn, request)]
     turn.state.reset()
     vague = place is not None and not at_home(place) and not specific(place)
     if place is None or vague or (at_home(place) and not request.address):
@@ -72,6 +73,15 @@ def raise_emergency(turn: Turn, text: str, parse: nlp.Parse) -> str:
         lines.append(f"记下了地点：{place}。\n能说得再具体些吗？（哪个门、哪栋楼）" if vague
                      else _ask_where(request.address))
     return "\n".join(lines)
+
+
+def _who_was_told(turn: Turn, request: Any) -> str:
+    from services.help_requests.intake import emergency_notified
+
+    if emergency_notified(turn.session, help_request_id=request.id):
+        return f"已经通知社区工作人员，马上处理（编号{request.code}）。"
+    return (f"已经记下（编号{request.code}），但现在还没联系上值班人员。"
+            "请马上打120或110！")
 
 
 def _ask_where(home: str | None) -> str:

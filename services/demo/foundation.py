@@ -48,7 +48,7 @@ PEOPLE: list[dict[str, Any]] = [
     {"openid": "demo_staff_chen", "name": "陈社工", "phone": "13800138006", "community": 1,
      "roles": [("staff", "c1")]},
     {"openid": "demo_supervisor_zhao", "name": "赵站长", "phone": "13800138007", "community": 0,
-     "roles": [("supervisor", None)]},
+     "roles": [("supervisor", None), ("duty", None)]},
     {"openid": "demo_charity_zhou", "name": "周慈善", "phone": "13800138008", "community": 0,
      "roles": [("charity_admin", "ORG-CS")]},
     {"openid": "demo_canteen_sun", "name": "孙师傅", "phone": "13800138009", "community": 0,

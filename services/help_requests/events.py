@@ -8,6 +8,7 @@ from core import clock
 from models.help_requests import HelpRequest, HelpRequestEvent
 from models.messaging import PRIORITY_NORMAL
 from services.alerts import people_with_role
+from services.help_requests.views import notice_facts
 from services.notifications import enqueue_notification
 
 
@@ -40,6 +41,8 @@ def notify_requester(
         dedupe_key=f"help:{help_request.id}:event:{event.id}",
         payload={"help_request_id": help_request.id, "code": help_request.code,
                  "status": help_request.status},
+        facts={k: v for k, v in notice_facts(session, help_request=help_request).items()
+               if k in ("code", "status", "next")},
     )
 
 
@@ -57,11 +60,13 @@ def notify_people(
     dedupe_prefix: str,
     payload: dict[str, object],
     priority: int = PRIORITY_NORMAL,
+    facts: dict[str, str] | None = None,
 ) -> int:
     """Queue the same message to several people, once each per dedupe prefix."""
     for person_id in person_ids:
         enqueue_notification(
             session, person_id=person_id, template=template, text=text,
             dedupe_key=f"{dedupe_prefix}:to:{person_id}", payload=dict(payload), priority=priority,
+            facts=facts,
         )
     return len(person_ids)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
@@ -20,9 +21,10 @@ from models.help_requests import (
     HelpRequest,
 )
 from models.messaging import PRIORITY_URGENT
-from models.person import Person
+from models.person import Person, Proxy
+from models.region import Community
 from services.access import require_act_for
-from services.alerts import raise_alert
+from services.alerts import people_with_role, raise_alert
 from services.help_requests.events import (
     community_staff_ids,
     notify_people,
@@ -31,13 +33,15 @@ from services.help_requests.events import (
 )
 from services.help_requests.routing import route_help_request
 from services.help_requests.sla import due_times
-from services.help_requests.views import describe_for_requester
+from services.help_requests.views import describe_for_requester, notice_facts
 
 MAX_DESCRIPTION = 300
 MAX_ADDRESS = 200
 # Supplements from attached repeats stop growing the description past this.
 MAX_MERGED_DESCRIPTION = 900
 ATTACH_WINDOW = timedelta(hours=24)
+# How the bot writes a WeChat location into a place (bot/dialogue/emergency.take_location).
+COORDINATES = re.compile(r"位置 (-?\d+\.\d+),(-?\d+\.\d+)")
 
 
 def _validate(category: str, urgency: str, description: str, channel: str) -> str:
@@ -103,9 +107,15 @@ def _open_duplicate(session: Session, beneficiary: Person, category: str) -> Hel
     return session.scalar(stmt.order_by(HelpRequest.id).limit(1).with_for_update())
 
 
-def raise_emergency(session: Session, *, help_request: HelpRequest, beneficiary: Person) -> None:
-    """Alert the community's staff at top priority, once per request."""
+def raise_emergency(session: Session, *, help_request: HelpRequest, beneficiary: Person) -> int:
+    """Alert a person who can act, at top priority, once per request; return how many were told.
+
+    The community's staff first; with no community (an unregistered sender) or nobody
+    there, the county duty desk and the staff of the nearest community when the
+    place carries a location. Family acting for the person get their own notice.
+    """
     key = f"help:{help_request.id}:emergency"
+    facts = notice_facts(session, help_request=help_request)
     summary = (f"紧急求助{help_request.code}（{CATEGORY_NAMES[help_request.category]}），"
                f"求助人{beneficiary.masked_name}")
     if help_request.place:
@@ -115,11 +125,64 @@ def raise_emergency(session: Session, *, help_request: HelpRequest, beneficiary:
                         community_id=help_request.community_id,
                         subject_type="help_request", subject_id=help_request.id)
     help_request.alert_id = alert.id
-    staff = community_staff_ids(session, community_id=help_request.community_id)
+    staff = emergency_responders(session, help_request=help_request)
     notify_people(session, person_ids=staff, template="help_emergency",
-                  text=f"{summary}，请马上处理。", dedupe_prefix=key,
+                  text=(f"{summary}。{facts['what']}。回电：{facts['phone']}。请马上处理。"),
+                  dedupe_prefix=key,
                   payload={"help_request_id": help_request.id, "alert_id": alert.id},
-                  priority=PRIORITY_URGENT)
+                  priority=PRIORITY_URGENT, facts=facts)
+    _tell_family(session, help_request=help_request, beneficiary=beneficiary, facts=facts)
+    return len(staff)
+
+
+def emergency_responders(session: Session, *, help_request: HelpRequest) -> list[int]:
+    """Who must hear of an emergency now: community staff, else the duty desk and the nearest."""
+    staff = set(community_staff_ids(session, community_id=help_request.community_id)
+                if help_request.community_id is not None else [])
+    if not staff or help_request.community_id is None:
+        staff |= set(people_with_role(session, role="duty", community_id=None))
+        nearest = nearest_community_id(session, place=help_request.place)
+        if nearest is not None:
+            staff |= set(community_staff_ids(session, community_id=nearest))
+    return sorted(staff)
+
+
+def emergency_notified(session: Session, *, help_request_id: int) -> int:
+    """How many people were queued an emergency notice for this request (0: nobody yet)."""
+    from models.messaging import Notification
+
+    prefix = f"help:{help_request_id}:emergency:to:"
+    return int(session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.dedupe_key.startswith(prefix, autoescape=True))) or 0)
+
+
+def nearest_community_id(session: Session, *, place: str | None) -> int | None:
+    """The community closest to a place that carries a WeChat location ("位置 30.27,120.15")."""
+    found = COORDINATES.search(place or "")
+    if found is None:
+        return None
+    lat, lng = float(found.group(1)), float(found.group(2))
+    located = session.execute(select(Community.id, Community.latitude, Community.longitude)
+                              .where(Community.latitude.is_not(None))).all()
+    if not located:
+        return None
+    return min(located, key=lambda c: (c[1] - lat) ** 2 + (c[2] - lng) ** 2)[0]
+
+
+def _tell_family(session: Session, *, help_request: HelpRequest, beneficiary: Person,
+                 facts: dict[str, str]) -> None:
+    agents = session.scalars(select(Proxy.agent_id).where(
+        Proxy.principal_id == beneficiary.id, Proxy.status == "accepted")).all()
+    family = [a for a in agents if a != help_request.requester_id]
+    if not family:
+        return
+    notify_people(session, person_ids=sorted(family), template="help_emergency_family",
+                  text=(f"您的家人{facts['who']}发出了紧急求助（{help_request.code}）："
+                        f"{facts['what']}，地点：{facts['place']}。社区已在处理，"
+                        "请尽快联系家人。"),
+                  dedupe_prefix=f"help:{help_request.id}:emergency:family",
+                  payload={"help_request_id": help_request.id}, priority=PRIORITY_URGENT,
+                  facts={**facts, "next": "社区已在处理，请联系家人"})
 
 
 def _attach(session: Session, existing: HelpRequest, *, actor: Person, description: str,
@@ -153,12 +216,15 @@ def _attach(session: Session, existing: HelpRequest, *, actor: Person, descripti
 
 
 def _tell_staff_where(session: Session, help_request: HelpRequest) -> None:
-    """Tell the community's staff where an emergency is, once the person has said."""
-    staff = community_staff_ids(session, community_id=help_request.community_id)
+    """Tell those alerted where an emergency is, once the person has said."""
+    staff = emergency_responders(session, help_request=help_request)
+    facts = notice_facts(session, help_request=help_request)
     notify_people(session, person_ids=staff, template="help_emergency",
-                  text=f"紧急求助{help_request.code}的地点：{help_request.place}，请马上处理。",
+                  text=(f"紧急求助{help_request.code}的地点：{help_request.place}。"
+                        f"求助人{facts['who']}，回电：{facts['phone']}。请马上处理。"),
                   dedupe_prefix=f"help:{help_request.id}:place:{help_request.place}",
-                  payload={"help_request_id": help_request.id}, priority=PRIORITY_URGENT)
+                  payload={"help_request_id": help_request.id}, priority=PRIORITY_URGENT,
+                  facts=facts)
 
 
 def _says_nothing_new(existing: HelpRequest, *, description: str, urgency: str,
@@ -280,9 +346,11 @@ def request_human_agent(session: Session, *, actor: Person, note: str) -> HelpRe
         return help_request
     help_request.needs_human = True
     staff = community_staff_ids(session, community_id=help_request.community_id)
+    facts = notice_facts(session, help_request=help_request)
     notify_people(session, person_ids=staff, template="help_human",
-                  text=f"有居民请求人工服务，求助编号{help_request.code}，请尽快联系。",
+                  text=(f"有居民请求人工服务，求助编号{help_request.code}。"
+                        f"{facts['who']}，电话{facts['phone']}：{facts['what']}。请尽快联系。"),
                   dedupe_prefix=f"help:{help_request.id}:human",
-                  payload={"help_request_id": help_request.id})
+                  payload={"help_request_id": help_request.id}, facts=facts)
     session.flush()
     return help_request

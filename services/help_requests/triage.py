@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import clock
+from core.clock import LOCAL_TZ
 from core.errors import ConsentRequired, InvalidTransition, NotAllowed, ValidationFailed
 from models.help_requests import STATUSES, HelpRequest
 from models.monitoring import RiskAlert
@@ -21,7 +22,7 @@ from models.person import Consent, Person
 from models.region import Organisation
 from services.help_requests.events import notify_requester, record_event
 from services.help_requests.queries import load_visible
-from services.help_requests.views import describe_for_requester
+from services.help_requests.views import describe_for_requester, notice_facts
 from services.notifications import enqueue_notification
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -155,11 +156,15 @@ def move(session: Session, *, actor: Person, help_request: HelpRequest, to: str,
     notify_requester(session, help_request=help_request, event=event,
                      text=describe_for_requester(help_request))
     if new_assignee is not None and new_assignee != actor.id:
+        facts = notice_facts(session, help_request=help_request)
+        facts["when"] = help_request.resolve_due_at.astimezone(LOCAL_TZ).strftime(
+            "%Y年%m月%d日 %H:%M")
         enqueue_notification(
             session, person_id=new_assignee, template="help_assigned",
-            text=f"有一条求助请您办理：{help_request.code}，请打开小程序查看。",
+            text=(f"有一条求助请您办理：{help_request.code}，{facts['what']}，"
+                  f"求助人{facts['who']}，请在{facts['when']}前办好。请打开小程序查看。"),
             dedupe_key=f"help:{help_request.id}:event:{event.id}:assignee",
-            payload={"help_request_id": help_request.id},
+            payload={"help_request_id": help_request.id}, facts=facts,
         )
     return help_request
 

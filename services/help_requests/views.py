@@ -59,6 +59,34 @@ def _next_step(help_request: HelpRequest) -> str:
     return "如还需要帮助，请再告诉我们。"
 
 
+STATUS_SHORT = {
+    "submitted": "已提交", "accepted": "已受理", "assigned": "已派单", "in_progress": "办理中",
+    "resolved": "已办好", "closed": "已办结", "cancelled": "已取消", "rejected": "不予受理",
+    "referred": "已转介",
+}
+
+
+def notice_facts(session: Session, *, help_request: HelpRequest) -> dict[str, str]:
+    """The facts every notice about a request carries: code, who, what, where, phone, next step.
+
+    For staff and family (who must act or call back); residents' own notices use the
+    code, status and next step only.
+    """
+    person = session.get(Person, help_request.beneficiary_id)
+    first = help_request.description.split("\n")[0].strip()
+    where = help_request.place or help_request.address or (person.address if person else None)
+    return {
+        "code": help_request.code,
+        "who": person.masked_name if person else "未登记的居民",
+        "what": f"{CATEGORY_NAMES[help_request.category]}：{first}",
+        "place": where or "地点未知，请回电问清",
+        "phone": help_request.contact_phone or (person.phone if person and person.phone else "")
+        or "未留电话",
+        "status": STATUS_SHORT[help_request.status],
+        "next": _next_step(help_request),
+    }
+
+
 def describe_for_requester(help_request: HelpRequest) -> str:
     """Say in plain words where a request stands and what happens next."""
     category = CATEGORY_NAMES[help_request.category]
