@@ -14,9 +14,11 @@ from models.messaging import PRIORITY_NORMAL, PRIORITY_URGENT
 from models.monitoring import RiskAlert
 from models.person import Person, PersonRole
 from services.access import require_staff_for
+from services.message_templates import moment_words
 from services.notifications import enqueue_notification
 
 LEVEL_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+LEVEL_WORDS = {"critical": "紧急", "high": "高", "medium": "中", "low": "低"}
 ESCALATE_AFTER = {"critical": timedelta(minutes=10), "high": timedelta(hours=2)}
 # After this many rounds to the supervisors an alert stops escalating on its own.
 MAX_ESCALATION_LEVEL = 3
@@ -115,11 +117,16 @@ def _claim_escalation(session: Session, alert: RiskAlert, now: datetime) -> int 
 def _tell_supervisors(session: Session, alert: RiskAlert, level: int) -> None:
     priority = PRIORITY_URGENT if alert.level == "critical" else PRIORITY_NORMAL
     text = f"预警无人处理，请立即安排：{alert.summary}"
+    who = session.get(Person, alert.person_id) if alert.person_id else None
+    facts = {"level": LEVEL_WORDS.get(alert.level, alert.level), "what": alert.summary,
+             "who": who.masked_name if who else "—",
+             "when": moment_words(alert.created_at)}
     for person_id in people_with_role(session, role="supervisor", community_id=alert.community_id):
         enqueue_notification(
             session, person_id=person_id, template="alert_escalated", text=text,
             dedupe_key=f"alert:{alert.id}:escalate:{level}:to:{person_id}",
             payload={"alert_id": alert.id, "escalation_level": level}, priority=priority,
+            facts=facts,
         )
 
 

@@ -15,6 +15,7 @@ from services.meals.bookings import list_bookings_for_reminder
 from services.meals.kitchen import kitchen_summary
 from services.meals.menus import get_menu
 from services.meals.wording import day_text, meal_text
+from services.message_templates import day_words
 from services.notifications import enqueue_notification
 
 SUMMARY_WINDOW = timedelta(hours=1)  # a summary missed by this much is still worth sending
@@ -42,7 +43,7 @@ def _dishes(session: Session, booking: MealBooking) -> list[str]:
 def _reminder_text(session: Session, booking: MealBooking, *, today: date) -> str:
     canteen = session.get(Canteen, booking.canteen_id)
     where = canteen.name if canteen else "助餐点"
-    how = "会送餐上门" if booking.delivery else f"请到{where}用餐"
+    how = f"{where}会送餐上门" if booking.delivery else f"请到{where}用餐"
     lines = [f"{day_text(booking.day, today=today)}{meal_text(booking.meal)}{booking.count}份，{how}。"]
     dishes = _dishes(session, booking)
     if dishes:
@@ -55,6 +56,8 @@ def _payload(session: Session, booking: MealBooking) -> dict[str, str]:
     canteen = session.get(Canteen, booking.canteen_id)
     return {"meal": f"{meal_text(booking.meal)}·{canteen.name if canteen else '助餐点'}",
             "menu": "、".join(_dishes(session, booking)) or "以当天菜单为准",
+            "when": day_words(booking.day),
+            "how": f"{booking.count}份，" + ("送餐上门" if booking.delivery else "到店用餐"),
             "booking_id": str(booking.id)}
 
 
@@ -82,5 +85,9 @@ def _send_summary(session: Session, *, canteen: Canteen, day: date, meal: str) -
         if summary.dietary_notes:
             text += f"有{len(summary.dietary_notes)}份带忌口备注，请看订单。"
         enqueue_notification(session, person_id=operator.id, template="kitchen_summary", text=text,
-                             dedupe_key=f"kitchen:{canteen.id}:{day}:{meal}:to:{operator.id}")
+                             dedupe_key=f"kitchen:{canteen.id}:{day}:{meal}:to:{operator.id}",
+                             facts={"canteen": canteen.name,
+                                    "meal": f"{day.month}月{day.day}日{meal_text(meal)}",
+                                    "count": str(count.booked),
+                                    "what": f"堂食{count.eat_in}份 送餐{count.delivery}份"})
     return len(operators)

@@ -11,7 +11,7 @@ account sets its own in WECHAT_TEMPLATE_IDS-style configuration later.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from core.clock import LOCAL_TZ, as_aware
@@ -90,10 +90,14 @@ TEMPLATES: dict[str, ChannelTemplate] = {
         ("phrase3", "phrase", "how"), ("amount4", "amount", "amount"),
         ("thing5", "thing", "next"), page="pages/meals/index"),
     "meal_reminder": _layout(
-        "meal_reminder", ("thing1", "thing", "meal"), ("time2", "time", "due"),
-        ("thing3", "thing", "menu"), ("thing4", "thing", "text"), page="pages/meals/index"),
+        "meal_reminder", ("thing1", "thing", "meal"), ("date2", "date", "when"),
+        ("thing3", "thing", "menu"), ("thing4", "thing", "how"), page="pages/meals/index"),
     "proxy_invited": _layout(
         "proxy_invited", ("name1", "name", "who"), ("thing2", "thing", "next")),
+    "proxy_accepted": _layout(
+        "proxy_accepted", ("name1", "name", "who"), ("phrase2", "phrase", "status")),
+    "proxy_declined": _layout(
+        "proxy_declined", ("name1", "name", "who"), ("phrase2", "phrase", "status")),
     "service_confirm": _layout(
         "service_confirm", ("thing1", "thing", "service"), ("name2", "name", "who"),
         ("time3", "time", "when"), ("thing4", "thing", "next"), page="pages/volunteer/records"),
@@ -104,7 +108,7 @@ TEMPLATES: dict[str, ChannelTemplate] = {
         "volunteer_verified", ("phrase1", "phrase", "status"), ("thing2", "thing", "next"),
         page="pages/volunteer/index"),
     "activity_reminder": _layout(
-        "activity_reminder", ("thing1", "thing", "activity"), ("time2", "time", "due"),
+        "activity_reminder", ("thing1", "thing", "activity"), ("time2", "time", "when"),
         ("thing3", "thing", "place"), ("thing4", "thing", "text"), page="pages/activities/index"),
     "activity_changed": _layout(
         "activity_changed", ("thing1", "thing", "activity"), ("time2", "time", "when"),
@@ -135,6 +139,17 @@ STALE_AFTER = {
 }
 
 
+def day_words(day: date) -> str:
+    """A date as a notice says it: 2026年12月9日 (no leading zeros, read aloud easily)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def moment_words(moment: datetime) -> str:
+    """A moment in Shanghai time as a notice says it: 2026年12月9日 09:00."""
+    local = as_aware(moment).astimezone(LOCAL_TZ)
+    return f"{day_words(local.date())} {local:%H:%M}"
+
+
 def is_stale(template: str, due_at: datetime, *, now: datetime) -> bool:
     """Tell whether a notification of this kind is too late to be worth sending."""
     limit = STALE_AFTER.get(template)
@@ -157,7 +172,7 @@ def render_fields(
     layout: ChannelTemplate, *, text: str, payload: dict[str, Any], due_at: datetime
 ) -> dict[str, str]:
     """Fill a layout's fields from a notification, within WeChat's limits."""
-    due = due_at.astimezone(LOCAL_TZ).strftime("%Y年%m月%d日 %H:%M")
+    due = moment_words(due_at)
     data: dict[str, str] = {}
     for key, kind, source in layout.fields:
         if source == "due":

@@ -39,6 +39,7 @@ def invite_proxy(session: Session, *, agent: Person, phone: str, relation: str |
               "在公众号回复：1 同意 2 不同意。也可以在小程序“我的”里确认。"),
         dedupe_key=f"proxy-invited:{proxy.id}:{proxy.created_at.timestamp():.0f}",
         payload={"proxy_id": proxy.id},
+        facts={"who": agent.masked_name or "一位用户", "next": "回复1同意，回复2不同意"},
     )
     return proxy
 
@@ -65,6 +66,7 @@ def _decide(session: Session, *, principal: Person, proxy_id: int, status: str) 
         text=f"{principal.masked_name or '老人'}已{word}您的代办邀请。",
         dedupe_key=f"proxy-{status}:{proxy.id}:{proxy.decided_at.timestamp():.0f}",
         payload={"proxy_id": proxy.id},
+        facts={"who": principal.masked_name or "老人", "status": f"已{word}"},
     )
     return proxy
 

@@ -14,6 +14,7 @@ from models.messaging import Notification
 from models.person import ECONOMIC_TIERS, TIER_NAMES, Person, PersonRole
 from services.access import require_staff_for
 from services.audit import record_access
+from services.message_templates import day_words
 from services.notifications import enqueue_notification
 
 REMIND_BEFORE = timedelta(days=14)
@@ -178,6 +179,9 @@ def remind_tier_reviews(session: Session, *, now: datetime) -> int:
                 session, person_id=staff_id, template="tier_review_due", dedupe_key=key,
                 text=_review_text(person, person.tier_review_due),
                 payload={"person_id": person.id, "review_due": person.tier_review_due.isoformat()},
+                facts={"who": person.masked_name,
+                       "tier": TIER_NAMES.get(person.economic_tier or "", "认定"),
+                       "when": day_words(person.tier_review_due)},
             )
             queued += 1
     return queued

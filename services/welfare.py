@@ -21,6 +21,7 @@ from core.clock import LOCAL_TZ
 from models.meals import MealBooking
 from models.monitoring import RiskAlert
 from models.person import Person, PersonRole, Proxy
+from models.region import Community
 from services.alerts import raise_alert
 from services.notifications import enqueue_notification
 
@@ -113,8 +114,15 @@ def _raise(session: Session, *, person: Person, concern: Concern) -> bool:
     )
     for agent_id, text in _check_in_targets(session, person=person, concern=concern):
         enqueue_notification(session, person_id=agent_id, template="welfare_check", text=text,
-                             dedupe_key=f"{key}:to:{agent_id}", payload={"alert_id": alert.id})
+                             dedupe_key=f"{key}:to:{agent_id}", payload={"alert_id": alert.id},
+                             facts=_welfare_facts(session, person=person, concern=concern))
     return True
+
+
+def _welfare_facts(session: Session, *, person: Person, concern: Concern) -> dict[str, str]:
+    community = session.get(Community, person.community_id) if person.community_id else None
+    return {"who": person.masked_name, "what": concern.summary,
+            "place": community.name if community else "地址请问社工"}
 
 
 def _check_in_targets(session: Session, *, person: Person,

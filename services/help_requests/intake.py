@@ -162,8 +162,9 @@ def nearest_community_id(session: Session, *, place: str | None) -> int | None:
     if found is None:
         return None
     lat, lng = float(found.group(1)), float(found.group(2))
-    located = session.execute(select(Community.id, Community.latitude, Community.longitude)
-                              .where(Community.latitude.is_not(None))).all()
+    located = [(cid, clat, clng) for cid, clat, clng in session.execute(
+        select(Community.id, Community.latitude, Community.longitude))
+        if clat is not None and clng is not None]
     if not located:
         return None
     return min(located, key=lambda c: (c[1] - lat) ** 2 + (c[2] - lng) ** 2)[0]

@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core.clock import LOCAL_TZ
 from core.config import get_settings
 from models.help_requests import CATEGORY_NAMES, HelpRequest
 from models.monitoring import RiskAlert
 from services.alerts import people_with_role, raise_alert
 from services.help_requests.events import notify_people, record_event
 from services.help_requests.views import notice_facts
+from services.message_templates import moment_words
 
 # Minutes allowed, by (urgency, stage); override with settings.extra, e.g.
 # HELP_SLA_EMERGENCY_ACCEPT_MINUTES=5.
@@ -79,7 +79,7 @@ def _escalate(session: Session, help_request: HelpRequest, level: int, now: date
     deadline = help_request.accept_due_at if level == 1 else help_request.resolve_due_at
     facts = notice_facts(session, help_request=help_request)
     facts.update(what=f"{what}：{CATEGORY_NAMES[help_request.category]}",
-                 when=deadline.astimezone(LOCAL_TZ).strftime("%Y年%m月%d日 %H:%M"))
+                 when=moment_words(deadline))
     notify_people(session, person_ids=people, template="help_overdue",
                   text=(f"求助{help_request.code}{what}（期限{facts['when']}）。"
                         f"求助人{facts['who']}，{facts['what']}。请尽快处理。"),

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import clock
-from core.clock import LOCAL_TZ
 from core.errors import ConsentRequired, InvalidTransition, NotAllowed, ValidationFailed
 from models.help_requests import STATUSES, HelpRequest
 from models.monitoring import RiskAlert
@@ -23,6 +22,7 @@ from models.region import Organisation
 from services.help_requests.events import notify_requester, record_event
 from services.help_requests.queries import load_visible
 from services.help_requests.views import describe_for_requester, notice_facts
+from services.message_templates import moment_words
 from services.notifications import enqueue_notification
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -157,8 +157,7 @@ def move(session: Session, *, actor: Person, help_request: HelpRequest, to: str,
                      text=describe_for_requester(help_request))
     if new_assignee is not None and new_assignee != actor.id:
         facts = notice_facts(session, help_request=help_request)
-        facts["when"] = help_request.resolve_due_at.astimezone(LOCAL_TZ).strftime(
-            "%Y年%m月%d日 %H:%M")
+        facts["when"] = moment_words(help_request.resolve_due_at)
         enqueue_notification(
             session, person_id=new_assignee, template="help_assigned",
             text=(f"有一条求助请您办理：{help_request.code}，{facts['what']}，"

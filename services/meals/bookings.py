@@ -227,9 +227,14 @@ def _tell_principal(session: Session, actor: Person, booking: MealBooking, verb:
     what = f"{day_text(booking.day)}{meal_text(booking.meal)}{booking.count}份"
     enqueue_notification(
         session, person_id=booking.person_id, template="meal_booking",
-        text=f"{actor.masked_name}{verb}{what}（{booking.canteen.name}）{tail}。",
+        text=(f"{actor.masked_name}{verb}{what}（{booking.canteen.name}，"
+              f"{'送餐上门' if booking.delivery else '到店自取'}）{tail}。"),
         dedupe_key=f"meal-booking:{booking.id}:{booking.status}",
         payload={"booking_id": booking.id},
+        facts={"meal": what, "canteen": booking.canteen.name,
+               "how": "送餐" if booking.delivery else "自取",
+               "amount": f"{booking.payable_fen / 100:.2f}元",
+               "next": f"{actor.masked_name}{verb.replace('为您', '')}，有疑问请回复人工"},
     )
 
 

@@ -23,6 +23,7 @@ from models.messaging import Notification
 from models.person import Person
 from models.region import Community
 from models.volunteers import ServiceRecord
+from services.message_templates import moment_words
 from services.notifications import enqueue_notification
 from services.volunteers.errors import ActivityFull, SignupClosed, WrongAttendanceCode
 from services.volunteers.ledger import mint_points_for_service
@@ -106,7 +107,9 @@ def update_activity(session: Session, *, actor: Person, activity_id: int, **chan
         enqueue_notification(
             session, person_id=person_id, template="activity_changed",
             text=f"您报名的活动“{activity.title}”有变动：{_label(activity.starts_at)}，{activity.place}。",
-            dedupe_key=f"activity:{activity.id}:v{activity.version}:{person_id}")
+            dedupe_key=f"activity:{activity.id}:v{activity.version}:{person_id}",
+            facts={"activity": activity.title, "when": _label(activity.starts_at),
+                   "place": activity.place})
     session.flush()
     return activity
 
@@ -121,7 +124,9 @@ def cancel_activity(session: Session, *, actor: Person, activity_id: int, reason
         enqueue_notification(
             session, person_id=person_id, template="activity_cancelled",
             text=f"很抱歉，活动“{activity.title}”（{_label(activity.starts_at)}）取消了：{reason}",
-            dedupe_key=f"activity:{activity.id}:cancelled:{person_id}")
+            dedupe_key=f"activity:{activity.id}:cancelled:{person_id}",
+            facts={"activity": activity.title, "when": _label(activity.starts_at),
+                   "reason": reason[:200]})
     session.flush()
     return activity
 
@@ -277,6 +282,8 @@ def remind_upcoming_activities(session: Session, *, now: datetime) -> int:
             enqueue_notification(
                 session, person_id=person_id, template="activity_reminder", dedupe_key=key,
                 text=f"提醒：您报名的“{activity.title}”{_label(activity.starts_at)}开始，"
-                     f"地点：{activity.place}。")
+                     f"地点：{activity.place}。",
+                facts={"activity": activity.title, "place": activity.place,
+                       "when": moment_words(activity.starts_at), "text": "请准时到，不能来请取消"})
             queued += 1
     return queued

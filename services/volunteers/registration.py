@@ -83,7 +83,10 @@ def verify_volunteer(
     text = "您的志愿者登记已通过，可以开始记录服务了。" if approve else (
         f"您的志愿者登记没有通过：{profile.reject_reason}")
     enqueue_notification(session, person_id=volunteer_id, template="volunteer_verified", text=text,
-                         dedupe_key=f"volunteer:{profile.id}:verified:{profile.status}")
+                         dedupe_key=f"volunteer:{profile.id}:verified:{profile.status}",
+                         facts={"status": "已通过" if approve else "未通过",
+                                "next": "可以开始记录服务了" if approve
+                                else f"原因：{profile.reject_reason or '未说明'}"})
     session.flush()
     return profile
 

@@ -84,5 +84,7 @@ def redeem_reward(
     _take_stock(session, reward=reward, quantity=quantity)
     enqueue_notification(session, person_id=actor.id, template="reward_redeemed",
                          text=f"您用{cost}积分兑换了{reward.name}×{quantity}，请到社区服务站领取。",
-                         dedupe_key=f"redemption:{redemption.id}")
+                         dedupe_key=f"redemption:{redemption.id}",
+                         facts={"reward": f"{reward.name}×{quantity}", "points": str(cost),
+                                "place": "社区服务站"})
     return redemption

@@ -19,6 +19,7 @@ from models.person import Person
 from models.volunteers import ServiceRecord
 from services.access import can_act_for, require_staff_for
 from services.alerts import raise_alert
+from services.message_templates import day_words
 from services.notifications import enqueue_notification
 from services.volunteers.ledger import mint_points_for_service, service_points
 
@@ -41,6 +42,15 @@ def confirmation_prompt(record: ServiceRecord) -> str:
             "回复1确认，2不对")
 
 
+def confirmation_facts(record: ServiceRecord) -> dict[str, str]:
+    """What a confirmation notice carries into template fields."""
+    session = object_session(record)
+    volunteer = session.get(Person, record.volunteer_id) if session is not None else None
+    return {"service": f"{record.description or '志愿服务'}（{record.hours:g}小时）",
+            "who": (volunteer.name if volunteer is not None else None) or "志愿者",
+            "when": day_words(record.service_day), "next": "回复1确认，回复2不对"}
+
+
 def request_confirmation(session: Session, *, record: ServiceRecord) -> None:
     """Ask the beneficiary to confirm, or send the record to staff when no one can."""
     if record.beneficiary_id is None or record.flagged:
@@ -50,7 +60,7 @@ def request_confirmation(session: Session, *, record: ServiceRecord) -> None:
     enqueue_notification(
         session, person_id=record.beneficiary_id, template="service_confirm",
         text=confirmation_prompt(record), dedupe_key=f"service:{record.id}:confirm",
-        payload={"service_record_id": record.id},
+        payload={"service_record_id": record.id}, facts=confirmation_facts(record),
     )
 
 
@@ -90,7 +100,10 @@ def _decide(session: Session, record: ServiceRecord, *, actor: Person, via: str,
     else:
         text = f"您{_when(record)}的服务记录没有通过：{record.reject_reason}"
     enqueue_notification(session, person_id=record.volunteer_id, template="service_decided",
-                         text=text, dedupe_key=f"service:{record.id}:decided")
+                         text=text, dedupe_key=f"service:{record.id}:decided",
+                         facts={"service": f"{_when(record)}的服务{record.hours:g}小时",
+                                "status": "已确认" if approve else "未通过",
+                                "points": str(points) if approve else "0"})
     return record
 
 
@@ -155,7 +168,7 @@ def nudge_unconfirmed_service_records(session: Session, *, now: datetime) -> int
             enqueue_notification(
                 session, person_id=record.beneficiary_id, template="service_confirm",
                 text="提醒您：" + confirmation_prompt(record), dedupe_key=f"service:{record.id}:nudge",
-                payload={"service_record_id": record.id})
+                payload={"service_record_id": record.id}, facts=confirmation_facts(record))
             record.nudged_at = now
             acted += 1
         elif record.nudged_at <= now - TO_STAFF_AFTER_NUDGE:

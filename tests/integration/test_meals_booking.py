@@ -100,7 +100,7 @@ def test_proxy_books_for_the_elder_with_the_elders_subsidy_and_the_elder_is_told
         assert (booking.person_id, booking.booked_by_id, booking.subsidy_fen) == (elder.id, son.id, 700)
         assert booking.reason == "老人60岁以上且为特困对象，每餐补贴7元，实付1元。"
         note = s.scalars(select(Notification).where(Notification.person_id == elder.id)).one()
-        assert note.text == f"王**为您订了11月30日（明天）午餐1份（{canteen.name}），实付1元。"
+        assert note.text == f"王**为您订了11月30日（明天）午餐1份（{canteen.name}，到店自取），实付1元。"
 
 
 @pytest.mark.parametrize("status", ["invited", "declined", None])
