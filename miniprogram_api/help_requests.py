@@ -17,7 +17,7 @@ from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.help_requests import HelpRequest
 from services import help_requests as svc
-from services.help_requests.queries import load_visible
+from services.help_requests.queries import relation_to
 from services.help_requests.views import summary_json
 
 Status = Literal[
@@ -118,7 +118,11 @@ class SubmittedOut(HelpDetailOut):
 
 def _detail(help_request: HelpRequest) -> dict[str, Any]:
     actor = current_person()
-    _, relation = load_visible(db(), actor=actor, request_id=help_request.id)
+    relation = relation_to(actor, help_request)
+    if relation is None:  # just handed back (a charity declining a referral): no details left
+        return {**summary_json(help_request), "description": "", "address": None, "place": None,
+                "contact_phone": None, "rejection_reason": None, "feedback_comment": None,
+                "timeline": []}
     return svc.present_help_request(db(), actor=actor, help_request=help_request, relation=relation)
 
 

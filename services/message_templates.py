@@ -64,6 +64,13 @@ TEMPLATES: dict[str, ChannelTemplate] = {
         "help_assigned", ("character_string1", "character_string", "code"),
         ("thing2", "thing", "what"), ("name3", "name", "who"), ("time4", "time", "when"),
         page="pages/staff/requests"),
+    "help_referred": _layout(
+        "help_referred", ("character_string1", "character_string", "code"),
+        ("thing2", "thing", "what"), ("name3", "name", "who"), ("time4", "time", "when"),
+        ("thing5", "thing", "next"), page="pages/staff/requests"),
+    "help_referral_declined": _layout(
+        "help_referral_declined", ("character_string1", "character_string", "code"),
+        ("name2", "name", "who"), ("thing3", "thing", "what"), page="pages/staff/requests"),
     "help_overdue": _layout(
         "help_overdue", ("character_string1", "character_string", "code"),
         ("thing2", "thing", "what"), ("time3", "time", "when"), ("name4", "name", "who"),

@@ -79,9 +79,18 @@ def list_staff_help_requests(
     limit: int = 20,
     cursor: int | None = None,
 ) -> list[HelpRequest]:
-    """Return the staff queue of the actor's communities, newest first (limit + 1 rows)."""
-    communities = require_staff_for(actor, community_id)
-    stmt = select(HelpRequest)
+    """Return the staff queue of the actor's communities, newest first (limit + 1 rows).
+
+    Members of an organisation (a charity taking referrals, a canteen operator) get the
+    requests referred or assigned to their organisation instead.
+    """
+    organisations = {r.organisation_id for r in actor.roles if r.organisation_id is not None}
+    if not is_staff(actor) and organisations:
+        stmt = select(HelpRequest).where(HelpRequest.organisation_id.in_(organisations))
+        communities = None
+    else:
+        communities = require_staff_for(actor, community_id)
+        stmt = select(HelpRequest)
     if communities is not None:
         stmt = stmt.where(HelpRequest.community_id.in_(communities))
     if community_id is not None:

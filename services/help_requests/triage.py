@@ -15,11 +15,16 @@ from sqlalchemy.orm import Session
 
 from core import clock
 from core.errors import ConsentRequired, InvalidTransition, NotAllowed, ValidationFailed
-from models.help_requests import STATUSES, HelpRequest
+from models.help_requests import CATEGORY_NAMES, STATUSES, HelpRequest
 from models.monitoring import RiskAlert
-from models.person import Consent, Person
+from models.person import Consent, Person, PersonRole
 from models.region import Organisation
-from services.help_requests.events import notify_requester, record_event
+from services.help_requests.events import (
+    community_staff_ids,
+    notify_people,
+    notify_requester,
+    record_event,
+)
 from services.help_requests.queries import load_visible
 from services.help_requests.views import describe_for_requester, notice_facts
 from services.message_templates import moment_words
@@ -155,6 +160,8 @@ def move(session: Session, *, actor: Person, help_request: HelpRequest, to: str,
                          from_status=from_status, to_status=to, note=note)
     notify_requester(session, help_request=help_request, event=event,
                      text=describe_for_requester(help_request))
+    if to == "referred":
+        tell_organisation(session, help_request=help_request, event_id=event.id)
     if new_assignee is not None and new_assignee != actor.id:
         facts = notice_facts(session, help_request=help_request)
         facts["when"] = moment_words(help_request.resolve_due_at)
@@ -184,8 +191,59 @@ def transition_help_request(
         raise ValidationFailed(fields={"to": "不是允许的取值"})
     if to not in ALLOWED_MOVES[relation]:
         raise NotAllowed()
+    if relation == "organisation" and to == "rejected" and help_request.status == "referred":
+        return decline_referral(session, actor=actor, help_request=help_request, reason=note)
     return move(session, actor=actor, help_request=help_request, to=to, note=note,
                 assignee=assignee)
+
+
+def decline_referral(session: Session, *, actor: Person, help_request: HelpRequest,
+                     reason: str | None) -> HelpRequest:
+    """A referred organisation cannot take the request: it goes back to the community's staff."""
+    if not (reason or "").strip():
+        raise ValidationFailed("请写明不能接的原因。", fields={"note": "必填"})
+    organisation = (session.get(Organisation, help_request.organisation_id)
+                    if help_request.organisation_id else None)
+    name = organisation.name if organisation else "承办单位"
+    help_request.organisation_id, help_request.assignee_person_id = None, None
+    help_request.status = "accepted"
+    session.flush()
+    note = f"{name}没能接：{reason}"
+    event = record_event(session, help_request=help_request, actor_id=actor.id,
+                         from_status="referred", to_status="accepted", note=note[:500])
+    notify_requester(session, help_request=help_request, event=event,
+                     text=f"{describe_for_requester(help_request)}\n{name}没能接，社区会继续为您办理。")
+    facts = notice_facts(session, help_request=help_request)
+    facts.update(what=f"{name}退回：{reason}")
+    notify_people(session, person_ids=community_staff_ids(
+        session, community_id=help_request.community_id), template="help_referral_declined",
+        text=(f"求助{help_request.code}（{facts['who']}）被{name}退回，原因：{reason}。"
+              "请重新安排。"),
+        dedupe_prefix=f"help:{help_request.id}:event:{event.id}:declined",
+        payload={"help_request_id": help_request.id}, facts=facts)
+    return help_request
+
+
+def tell_organisation(session: Session, *, help_request: HelpRequest, event_id: int) -> int:
+    """Tell the members of the organisation a request was referred to; return how many."""
+    if help_request.organisation_id is None:
+        return 0
+    organisation = session.get(Organisation, help_request.organisation_id)
+    if organisation is None:
+        return 0
+    members = sorted(set(session.scalars(select(PersonRole.person_id).where(
+        PersonRole.organisation_id == organisation.id))))
+    facts = notice_facts(session, help_request=help_request)
+    facts = {"code": facts["code"], "who": facts["who"],
+             "what": CATEGORY_NAMES[help_request.category],
+             "when": moment_words(help_request.resolve_due_at), "next": "请在小程序接单或退回"}
+    notify_people(session, person_ids=members, template="help_referred",
+                  text=(f"社区转来一条求助，请{organisation.name}办理：{help_request.code}，"
+                        f"{facts['what']}，求助人{facts['who']}，请在{facts['when']}前办好。"
+                        "请在小程序“求助”里接单，不能接请写明原因退回。"),
+                  dedupe_prefix=f"help:{help_request.id}:event:{event_id}:referred",
+                  payload={"help_request_id": help_request.id}, facts=facts)
+    return len(members)
 
 
 def cancel_help_request(session: Session, *, actor: Person, request_id: int) -> HelpRequest:

@@ -1,0 +1,96 @@
+"""A referral to a charity end to end: told, listed, read under the consent of the moment, acted on."""
+
+import pytest
+from sqlalchemy import select
+
+from core.db import session_scope
+from models.messaging import Notification
+from tests.help_factories import grant_charity_consent, make_world, submit
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def world(sqlite_db, frozen_clock):
+    with session_scope() as s:
+        w = make_world(s)
+        grant_charity_consent(s, w.resident)
+        return w
+
+
+@pytest.fixture
+def auth(token_for):
+    return lambda person: {"Authorization": f"Bearer {token_for(person.id)}"}
+
+
+def _refer(client, world, auth):
+    with session_scope() as s:
+        made = submit(s, world.resident, category="living", description="冬天没有棉被",
+                      contact_phone="13800138001")
+        made_id, code = made.id, made.code
+    moved = client.post(f"/api/v1/staff/help-requests/{made_id}/transition",
+                        headers=auth(world.staff),
+                        json={"to": "referred", "assignee": {"organisation_id": world.charity.id}})
+    assert moved.status_code == 200, moved.get_json()
+    return made_id, code
+
+
+def _told(person_id, template):
+    with session_scope() as s:
+        return [n.text for n in s.scalars(select(Notification).where(
+            Notification.person_id == person_id, Notification.template == template)
+            .order_by(Notification.id))]
+
+
+def test_the_charity_is_told_sees_the_request_and_reports_the_result(client, world, auth):
+    made_id, code = _refer(client, world, auth)
+    [notice] = _told(world.charity_admin.id, "help_referred")
+    assert code in notice and "王**" in notice and "冬天没有棉被" not in notice
+
+    charity = auth(world.charity_admin)
+    listed = client.get("/api/v1/staff/help-requests", headers=charity)
+    assert listed.status_code == 200
+    assert [i["code"] for i in listed.get_json()["items"]] == [code]
+    detail = client.get(f"/api/v1/help-requests/{made_id}", headers=charity).get_json()
+    assert detail["description"] == "冬天没有棉被" and detail["contact_phone"] == "13800138001"
+
+    for to, note in (("accepted", None), ("in_progress", None), ("resolved", "已送去两床棉被")):
+        moved = client.post(f"/api/v1/staff/help-requests/{made_id}/transition", headers=charity,
+                            json={"to": to, "note": note})
+        assert moved.status_code == 200, moved.get_json()
+    timeline = moved.get_json()["timeline"]
+    assert timeline[-1]["to"] == "resolved" and timeline[-1]["note"] == "已送去两床棉被"
+    told = _told(world.resident.id, "help_status")
+    assert any("已办好" in t for t in told) and any("已转给其他单位办理" in t for t in told)
+
+
+def test_withdrawing_consent_hides_the_details_from_the_charity_at_once(client, world, auth):
+    made_id, _ = _refer(client, world, auth)
+    charity = auth(world.charity_admin)
+    assert client.get(f"/api/v1/help-requests/{made_id}",
+                      headers=charity).get_json()["contact_phone"] == "13800138001"
+    withdrawn = client.delete("/api/v1/me/consents/share_with_charity", headers=auth(world.resident))
+    assert withdrawn.status_code == 204
+    detail = client.get(f"/api/v1/help-requests/{made_id}", headers=charity).get_json()
+    assert detail["contact_phone"] is None and detail["address"] is None
+    assert "冬天没有棉被" not in detail["description"] and "没有同意" in detail["description"]
+    staff_view = client.get(f"/api/v1/help-requests/{made_id}", headers=auth(world.staff)).get_json()
+    assert staff_view["description"] == "冬天没有棉被"
+
+
+def test_a_charity_that_cannot_help_sends_it_back_with_a_reason(client, world, auth):
+    made_id, code = _refer(client, world, auth)
+    charity = auth(world.charity_admin)
+    refused = client.post(f"/api/v1/staff/help-requests/{made_id}/transition", headers=charity,
+                          json={"to": "rejected"})
+    assert refused.status_code == 400 and "原因" in refused.get_json()["message"]
+    back = client.post(f"/api/v1/staff/help-requests/{made_id}/transition", headers=charity,
+                       json={"to": "rejected", "note": "本月物资已发完"})
+    assert back.status_code == 200 and back.get_json()["organisation"] is None
+    assert back.get_json()["description"] == ""  # no longer theirs: back with the community
+    staff_view = client.get(f"/api/v1/help-requests/{made_id}", headers=auth(world.staff)).get_json()
+    assert staff_view["status"] == "accepted" and staff_view["organisation"] is None
+    assert "本月物资已发完" in staff_view["timeline"][-1]["note"]
+    [notice] = _told(world.staff.id, "help_referral_declined")
+    assert code in notice and "本月物资已发完" in notice
+    assert any("社区会继续为您办理" in t for t in _told(world.resident.id, "help_status"))
