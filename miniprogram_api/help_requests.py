@@ -17,6 +17,7 @@ from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.help_requests import HelpRequest
 from services import help_requests as svc
+from services.help_requests import consent
 from services.help_requests.queries import relation_to
 from services.help_requests.views import summary_json
 
@@ -204,3 +205,23 @@ def transition_help_request(request_id: int) -> Any:
     moved = svc.transition_help_request(db(), actor=current_person(), request_id=request_id,
                                         to=body.to, note=body.note, assignee=assignee)
     return jsonify(_detail(moved))
+
+
+class AskConsentBody(Body):
+    organisation_id: int = Field(description="想转给的慈善组织")
+
+
+class AskConsentOut(BaseModel):
+    asked: bool = Field(description="false：求助人已经同意过，可以直接转介")
+
+
+@bp.post("/staff/help-requests/<int:request_id>/ask-consent")
+@api_doc(summary="请求助人同意转给慈善组织（在公众号里回复1或2）", body=AskConsentBody,
+         response=AskConsentOut)
+@login_required
+def ask_charity_consent(request_id: int) -> Any:
+    """Ask the person helped, in chat, whether a charity may see their request."""
+    body = parse_body(AskConsentBody)
+    asked = consent.ask_charity_consent(db(), actor=current_person(), request_id=request_id,
+                                        organisation_id=body.organisation_id)
+    return jsonify({"asked": asked is not None})

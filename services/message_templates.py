@@ -71,6 +71,13 @@ TEMPLATES: dict[str, ChannelTemplate] = {
     "help_referral_declined": _layout(
         "help_referral_declined", ("character_string1", "character_string", "code"),
         ("name2", "name", "who"), ("thing3", "thing", "what"), page="pages/staff/requests"),
+    "charity_consent": _layout(
+        "charity_consent", ("character_string1", "character_string", "code"),
+        ("thing2", "thing", "who"), ("thing3", "thing", "next"), page="pages/help/index"),
+    "help_consent_answered": _layout(
+        "help_consent_answered", ("character_string1", "character_string", "code"),
+        ("phrase2", "phrase", "status"), ("thing3", "thing", "next"),
+        page="pages/staff/requests"),
     "help_overdue": _layout(
         "help_overdue", ("character_string1", "character_string", "code"),
         ("thing2", "thing", "what"), ("time3", "time", "when"), ("name4", "name", "who"),

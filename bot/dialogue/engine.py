@@ -18,7 +18,7 @@ import nlp
 from bot import texts
 from bot.dialogue import answers, beneficiary, emergency
 from bot.dialogue.flow import CONFIRM, Flow, Step
-from bot.dialogue.flows import ASKED, FLOWS
+from bot.dialogue.flows import ASKED, FLOWS, charity_consent
 from bot.dialogue.words import (
     CANCEL,
     HELP,
@@ -105,6 +105,8 @@ def _answer(turn: Turn, text: str, parse: nlp.Parse) -> str:
         return show_help(turn)
     if word in HUMAN or parse.intent == "human_agent":
         return hand_to_human(turn, text)
+    if charity_consent.wants_to_withdraw(text):
+        return start_flow(turn, FLOWS[charity_consent.WITHDRAW.name], parse)
     state = turn.state
     if state.flow == emergency.FLOW:
         return emergency.take_address(turn, text)

@@ -5,6 +5,9 @@ from sqlalchemy import select
 
 from core.db import session_scope
 from models.messaging import Notification
+from models.person import Person
+from models.region import Organisation
+from tests.e2e.chat import chat
 from tests.help_factories import grant_charity_consent, make_world, submit
 
 pytestmark = pytest.mark.e2e
@@ -94,3 +97,59 @@ def test_a_charity_that_cannot_help_sends_it_back_with_a_reason(client, world, a
     [notice] = _told(world.staff.id, "help_referral_declined")
     assert code in notice and "本月物资已发完" in notice
     assert any("社区会继续为您办理" in t for t in _told(world.resident.id, "help_status"))
+
+
+@pytest.fixture
+def demo_request(wechat, demo_people):
+    with session_scope() as s:
+        elder = s.get(Person, demo_people["demo_elder_wang"])
+        made = submit(s, elder, category="living", description="冬天没有棉被")
+        charity = s.scalar(select(Organisation).where(Organisation.kind == "charity"))
+        return made.id, made.code, charity.id
+
+
+def test_the_elder_agrees_in_chat_and_later_takes_it_back(client, wechat, demo_people,
+                                                         demo_request, token_for):
+    made_id, code, charity_id = demo_request
+    staff = {"Authorization": f"Bearer {token_for(demo_people['demo_staff_liu'])}"}
+    refused = client.post(f"/api/v1/staff/help-requests/{made_id}/transition", headers=staff,
+                          json={"to": "referred", "assignee": {"organisation_id": charity_id}})
+    assert refused.status_code == 422 and refused.get_json()["code"] == "CONSENT_REQUIRED"
+    asked = client.post(f"/api/v1/staff/help-requests/{made_id}/ask-consent", headers=staff,
+                        json={"organisation_id": charity_id})
+    assert asked.get_json() == {"asked": True}
+    [question] = _told(demo_people["demo_elder_wang"], "charity_consent")
+    assert code in question and "电话、住址" in question and "1 同意 2 不同意" in question
+
+    [yes] = chat(wechat, "demo_elder_wang", "1")
+    assert yes.startswith("好的，已同意") and "撤回同意" in yes
+    [told] = _told(demo_people["demo_staff_liu"], "help_consent_answered")
+    assert code in told and "同意" in told
+    moved = client.post(f"/api/v1/staff/help-requests/{made_id}/transition", headers=staff,
+                        json={"to": "referred", "assignee": {"organisation_id": charity_id}})
+    assert moved.status_code == 200
+
+    charity = {"Authorization": f"Bearer {token_for(demo_people['demo_charity_zhou'])}"}
+    assert client.get(f"/api/v1/help-requests/{made_id}",
+                      headers=charity).get_json()["description"] == "冬天没有棉被"
+    ask, done = chat(wechat, "demo_elder_wang", "我要撤回同意", "1")
+    assert "看不到您的电话、住址和求助内容" in ask and "1 撤回" in ask
+    assert done.startswith("已撤回")
+    hidden = client.get(f"/api/v1/help-requests/{made_id}", headers=charity).get_json()
+    assert "冬天没有棉被" not in hidden["description"]
+    [again] = chat(wechat, "demo_elder_wang", "撤回同意")
+    assert again == "您没有同意过把求助告诉慈善组织，不用撤回。"
+
+
+def test_the_elder_says_no_and_staff_are_told(client, wechat, demo_people, demo_request,
+                                              token_for):
+    made_id, code, charity_id = demo_request
+    staff = {"Authorization": f"Bearer {token_for(demo_people['demo_staff_liu'])}"}
+    client.post(f"/api/v1/staff/help-requests/{made_id}/ask-consent", headers=staff,
+                json={"organisation_id": charity_id})
+    [no] = chat(wechat, "demo_elder_wang", "不同意")
+    assert no == "好的，不告诉慈善组织。社区会用其他办法帮您。"
+    [told] = _told(demo_people["demo_staff_liu"], "help_consent_answered")
+    assert "不同意" in told
+    [after] = chat(wechat, "demo_elder_wang", "1")  # the question is settled: 1 answers nothing
+    assert "不同意" not in after and "已同意" not in after
