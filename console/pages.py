@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from flask import render_template, request
+from flask import g, render_template, request
 from pydantic import BaseModel
 from sqlalchemy import select
 
@@ -14,6 +14,7 @@ from miniprogram_api.uow import db
 from miniprogram_api.validation import validate
 from models.person import Person
 from models.region import Community
+from services.access import is_staff
 from services.console_stats import list_staff_community_choices, pick_community
 
 M = TypeVar("M", bound=BaseModel)
@@ -21,9 +22,12 @@ M = TypeVar("M", bound=BaseModel)
 
 def render(template: str, **context: Any) -> str:
     """Render a console page with the staff member and their communities."""
+    member = g.get("console_person")
+    if member is not None and not is_staff(member):  # a charity's admin: their referrals only
+        return render_template(template, staff=member, staff_nav=False, **context)
     staff = current_staff()
     context.setdefault("communities", list_staff_community_choices(db(), actor=staff))
-    return render_template(template, staff=staff, **context)
+    return render_template(template, staff=staff, staff_nav=True, **context)
 
 
 def people_by_id(ids: Iterable[int | None]) -> dict[int, Person]:

@@ -150,9 +150,26 @@ def current_staff() -> Person:
     return person
 
 
+def current_member() -> Person:
+    """Return the signed-in charity admin or staff member (the referrals pages)."""
+    sess = load_session()
+    person = db().get(Person, sess.person_id) if sess else None
+    if person is None or not (is_staff(person) or person.has_role("charity_admin")):
+        raise NotAllowed()
+    return person
+
+
 def staff_page(view: F) -> F:
     """Send strangers to the sign-in page; check CSRF on every POST."""
+    return _signed_in(view, staff_only=True)
 
+
+def member_page(view: F) -> F:
+    """Like staff_page, for pages a charity's admins use too (their referrals)."""
+    return _signed_in(view, staff_only=False)
+
+
+def _signed_in(view: F, *, staff_only: bool) -> F:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         sess = load_session()
@@ -160,7 +177,12 @@ def staff_page(view: F) -> F:
             return redirect(url_for("console.login", next=request.full_path.rstrip("?")))
         if request.method == "POST":
             check_csrf()
-        current_staff()
+        if not staff_only:
+            g.console_person = current_member()
+        elif not is_staff(current_member()):
+            return redirect(url_for("console.referrals"))  # a charity's admin: their page
+        else:
+            current_staff()
         return view(*args, **kwargs)
 
     return cast(F, wrapper)

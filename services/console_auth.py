@@ -42,6 +42,11 @@ def _check_password(password: str) -> None:
         raise ValidationFailed(f"密码至少{MIN_PASSWORD}位。", fields={"password": "太短了"})
 
 
+def may_use_console(person: Person) -> bool:
+    """Staff use the whole console; a charity's admins use its referrals page."""
+    return is_staff(person) or person.has_role("charity_admin")
+
+
 def create_staff_account(
     session: Session, *, person_id: int, username: str, password: str
 ) -> StaffAccount:
@@ -49,8 +54,8 @@ def create_staff_account(
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound()
-    if not is_staff(person):
-        raise ValidationFailed("只有社工或站长可以开通工作台账号。")
+    if not may_use_console(person):
+        raise ValidationFailed("只有社工、站长或慈善组织的管理员可以开通工作台账号。")
     name = username.strip().lower()
     if not name or len(name) > 64:
         raise ValidationFailed(fields={"username": "格式不对"})
@@ -106,7 +111,7 @@ def check_staff_login(session: Session, *, username: str, password: str) -> Logi
         session.flush()
         return outcome
     person = session.get(Person, account.person_id)
-    if account.disabled or person is None or not is_staff(person):
+    if account.disabled or person is None or not may_use_console(person):
         return LoginOutcome(None, None, "这个账号已停用，请联系站长。")
     account.failed_attempts, account.locked_until, account.last_login_at = 0, None, now
     session.flush()

@@ -16,6 +16,7 @@ ACCOUNTS = (
     ("demo_staff_liu", "liu", "linli-liu-2026"),
     ("demo_staff_chen", "chen", "linli-chen-2026"),
     ("demo_supervisor_zhao", "zhao", "linli-zhao-2026"),
+    ("demo_charity_zhou", "zhou", "linli-zhou-2026"),  # the charity's referrals page
 )
 RESOURCES = (
     ("ORG-CS", "named_charity_fund", "暖心慈善冠名基金", "大病、意外致困家庭一次性救助，最高5000元",
