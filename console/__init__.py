@@ -32,6 +32,8 @@ VIEW_MODULES = (
     "console.views_service",
     "console.views_resources",
     "console.views_referrals",
+    "console.views_rules",
+    "console.views_households",
     "console.exports",
 )
 

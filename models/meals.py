@@ -150,6 +150,10 @@ class SubsidyRule(Base, Timestamped):
     amount_fen: Mapped[int]
     monthly_cap_fen: Mapped[int]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # In force from / to these days (inclusive; None: open). A change closes a rule and
+    # opens its successor, so bookings priced under the old one keep what they were priced.
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
 
 
 class MealSlot(Base):

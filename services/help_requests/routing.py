@@ -7,8 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.help_requests import CATEGORIES, HelpRoutingRule
-from models.region import Organisation
+from core.errors import NotAllowed, NotFound, ValidationFailed
+from models.help_requests import CATEGORIES, CATEGORY_NAMES, HelpRoutingRule
+from models.person import Person
+from models.region import Community, Organisation
+from services.access import require_staff_for, staff_communities
+from services.audit import record_access
 
 DEFAULT_QUEUE = "default"
 
@@ -66,3 +70,69 @@ def set_routing_rule(
     rule.queue = queue
     session.flush()
     return rule
+
+
+def _may_edit(actor: Person | None, community_id: int | None) -> None:
+    """Staff edit their communities' rules; county-wide rules need county-wide staff."""
+    if actor is None:  # the operator's CLI
+        return
+    require_staff_for(actor, community_id)
+    if community_id is None and staff_communities(actor) is not None:
+        raise NotAllowed("全县通用的规则，只有县级工作人员可以改。")
+
+
+def list_routing_rules(session: Session, *, actor: Person) -> list[HelpRoutingRule]:
+    """Return the rules a staff member can see: their communities' and the county-wide ones."""
+    communities = require_staff_for(actor)
+    stmt = select(HelpRoutingRule)
+    if communities is not None:
+        stmt = stmt.where(HelpRoutingRule.community_id.in_(communities)
+                          | HelpRoutingRule.community_id.is_(None))
+    rules = list(session.scalars(stmt))
+    return sorted(rules, key=lambda r: (r.community_id or 0, r.category or ""))
+
+
+def change_routing_rule(session: Session, *, actor: Person | None, category: str | None,
+                        community_id: int | None, organisation_id: int) -> HelpRoutingRule:
+    """Set who takes a category in a community (None: any), audited; later requests follow it."""
+    if category is not None and category not in CATEGORIES:
+        raise ValidationFailed(fields={"category": "不是允许的取值"})
+    if community_id is not None and session.get(Community, community_id) is None:
+        raise ValidationFailed(fields={"community_id": "没有这个社区"})
+    if session.get(Organisation, organisation_id) is None:
+        raise ValidationFailed(fields={"organisation_id": "没有这个单位"})
+    _may_edit(actor, community_id)
+    before = session.scalar(select(HelpRoutingRule.organisation_id).where(
+        HelpRoutingRule.category.is_(None) if category is None
+        else HelpRoutingRule.category == category,
+        HelpRoutingRule.community_id.is_(None) if community_id is None
+        else HelpRoutingRule.community_id == community_id))
+    rule = set_routing_rule(session, category=category, community_id=community_id,
+                            organisation_id=organisation_id)
+    record_access(session, actor_id=actor.id if actor else None, action="change",
+                  subject_type="routing_rule", subject_id=rule.id, fields=["organisation_id"],
+                  detail={"category": category, "community_id": community_id,
+                          "from": before, "to": organisation_id})
+    return rule
+
+
+def remove_routing_rule(session: Session, *, actor: Person | None, rule_id: int) -> None:
+    """Delete a rule (requests then follow the next most specific one), audited."""
+    rule = session.get(HelpRoutingRule, rule_id)
+    if rule is None:
+        raise NotFound("没有这条规则。")
+    _may_edit(actor, rule.community_id)
+    record_access(session, actor_id=actor.id if actor else None, action="delete",
+                  subject_type="routing_rule", subject_id=rule.id, fields=["organisation_id"],
+                  detail={"category": rule.category, "community_id": rule.community_id,
+                          "from": rule.organisation_id})
+    session.delete(rule)
+    session.flush()
+
+
+def describe_rule(rule: HelpRoutingRule, *, organisations: dict[int, str],
+                  communities: dict[int, str]) -> str:
+    """Say a rule in words: "阳光社区的医疗求助 → 示范县慈善总会"."""
+    where = communities.get(rule.community_id or 0, "全县") if rule.community_id else "全县"
+    what = CATEGORY_NAMES.get(rule.category or "", "所有") if rule.category else "所有"
+    return f"{where}的{what}求助 → {organisations.get(rule.organisation_id, '?')}"

@@ -96,9 +96,16 @@ def rule_matches(rule: SubsidyRule, who: Eligibility) -> bool:
     )
 
 
-def best_rule(rules: list[SubsidyRule], who: Eligibility) -> SubsidyRule | None:
-    """Pick the most favourable matching rule: the biggest amount, then the biggest cap."""
-    matching = [r for r in rules if r.active and rule_matches(r, who)]
+def in_force(rule: SubsidyRule, day: date | None) -> bool:
+    """Tell whether a rule applies to meals on `day` (its valid_from … valid_to)."""
+    return day is None or ((rule.valid_from is None or rule.valid_from <= day)
+                           and (rule.valid_to is None or day <= rule.valid_to))
+
+
+def best_rule(rules: list[SubsidyRule], who: Eligibility,
+              day: date | None = None) -> SubsidyRule | None:
+    """Pick the most favourable rule in force: the biggest amount, then the biggest cap."""
+    matching = [r for r in rules if r.active and in_force(r, day) and rule_matches(r, who)]
     return max(matching, key=lambda r: (r.amount_fen, r.monthly_cap_fen, -r.id), default=None)
 
 
@@ -168,10 +175,10 @@ def list_subsidy_rules(session: Session) -> list[SubsidyRule]:
     return attached_rows(_RULES, session)
 
 
-def _best_rule(session: Session, who: Eligibility) -> SubsidyRule | None:
+def _best_rule(session: Session, who: Eligibility, day: date) -> SubsidyRule | None:
     """Pick from the snapshot as it is; only the rule chosen joins the session."""
     known = _RULES.read(session)
-    rule = best_rule(_read_rules(session) if known is None else known, who)
+    rule = best_rule(_read_rules(session) if known is None else known, who, day)
     if rule is None or known is None:
         return rule
     return attach(session, rule)
@@ -196,7 +203,7 @@ def subsidy_for(
 ) -> Pricing:
     """Price a person's booking with the best rule and what is left of this month's cap."""
     who = eligibility_of(person, day)
-    rule = _best_rule(session, who)
+    rule = _best_rule(session, who, day)
     cap_left = 0
     if rule is not None:
         used = subsidy_used_fen(session, person_id=person.id, day=day)

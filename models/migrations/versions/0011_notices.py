@@ -1,4 +1,4 @@
-"""notices: the facts a notice carries into template fields (encrypted); the duty role
+"""notices: facts carried into template fields (encrypted); the duty role; subsidy rules' dates
 
 Revision ID: 0011_notices
 Revises: 0010_help_place
@@ -23,6 +23,9 @@ ROLES_NOW = ROLES_BEFORE + ", 'duty'"
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('subsidy_rules') as batch_op:
+        batch_op.add_column(sa.Column('valid_from', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('valid_to', sa.Date(), nullable=True))
     with op.batch_alter_table('notifications') as batch_op:
         batch_op.add_column(sa.Column('facts', models.base.EncryptedJSON(), nullable=True))
     with op.batch_alter_table('person_roles') as batch_op:
@@ -31,6 +34,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('subsidy_rules') as batch_op:
+        batch_op.drop_column('valid_to')
+        batch_op.drop_column('valid_from')
     with op.batch_alter_table('notifications') as batch_op:
         batch_op.drop_column('facts')
     op.execute("DELETE FROM person_roles WHERE role = 'duty'")
