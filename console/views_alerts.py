@@ -13,6 +13,7 @@ from console.session import current_staff, flash, staff_page
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body
 from services import alerts, monitoring
+from services.help_requests.views import alert_call_backs
 from services.monitoring_signals import ALERT_KIND_NAMES
 
 LEVEL_NAMES = {"critical": "紧急", "high": "高", "medium": "中", "low": "低"}
@@ -29,9 +30,11 @@ def alerts_page() -> Any:
     """List the open (or all) alerts of the staff member's communities, most urgent first."""
     status = request.args.get("status", "open")
     found = alerts.list_alerts(db(), actor=current_staff(), status=status or None)
+    urgent = [a for a in found if a.kind == "emergency"]
     return render("console/alerts.html", alerts=found, status=status, people=people_by_id(
         {a.person_id for a in found}), levels=LEVEL_NAMES, statuses=STATUS_NAMES,
-        kinds=ALERT_KIND_NAMES)
+        kinds=ALERT_KIND_NAMES,
+        call_backs=alert_call_backs(db(), actor=current_staff(), alerts=urgent))
 
 
 @bp.post("/alerts/<int:alert_id>/ack")

@@ -170,3 +170,27 @@ def present_help_request(
         record_access(session, actor_id=actor.id, action="read", subject_type="help_request",
                       subject_id=help_request.id, fields=fields, detail={"as": relation})
     return body
+
+
+def alert_call_backs(session: Session, *, actor: Person,
+                     alerts: list[Any]) -> dict[int, dict[str, Any]]:
+    """For alerts about help requests: where the need is now and the phone to call back.
+
+    Read at the moment (a place told after the alert shows at once); each read audited.
+    """
+    wanted = {a.subject_id: a.id for a in alerts
+              if a.subject_type == "help_request" and a.subject_id is not None}
+    if not wanted:
+        return {}
+    found: dict[int, dict[str, Any]] = {}
+    for help_request in session.scalars(select(HelpRequest).where(HelpRequest.id.in_(wanted))):
+        person = session.get(Person, help_request.beneficiary_id)
+        phone = help_request.contact_phone or (person.phone if person else None)
+        found[wanted[help_request.id]] = {
+            "request_id": help_request.id, "code": help_request.code,
+            "place": help_request.place or help_request.address
+            or (person.address if person else None), "phone": phone}
+        record_access(session, actor_id=actor.id, action="read", subject_type="help_request",
+                      subject_id=help_request.id, fields=["place", "contact_phone"],
+                      detail={"as": "alert"})
+    return found
