@@ -155,6 +155,9 @@ def current_member() -> Person:
     sess = load_session()
     person = db().get(Person, sess.person_id) if sess else None
     if person is None or not (is_staff(person) or person.has_role("charity_admin")):
+        if sess is not None:  # no longer allowed in: this sign-in is over
+            _kv().delete(_key(sess.sid))
+            g.console_session = None
         raise NotAllowed()
     return person
 
@@ -177,12 +180,10 @@ def _signed_in(view: F, *, staff_only: bool) -> F:
             return redirect(url_for("console.login", next=request.full_path.rstrip("?")))
         if request.method == "POST":
             check_csrf()
-        if not staff_only:
-            g.console_person = current_member()
-        elif not is_staff(current_member()):
+        member = current_member()
+        if staff_only and not is_staff(member):
             return redirect(url_for("console.referrals"))  # a charity's admin: their page
-        else:
-            current_staff()
+        g.console_person = member
         return view(*args, **kwargs)
 
     return cast(F, wrapper)

@@ -39,7 +39,7 @@ def invite_proxy(session: Session, *, agent: Person, phone: str, relation: str |
               "在公众号回复：1 同意 2 不同意。也可以在小程序“我的”里确认。"),
         dedupe_key=f"proxy-invited:{proxy.id}:{proxy.created_at.timestamp():.0f}",
         payload={"proxy_id": proxy.id},
-        facts={"who": agent.masked_name or "一位用户", "next": "回复1同意，回复2不同意"},
+        facts={"who": agent.masked_name or "一位用户", "next": "回复：1 同意 2 不同意"},
     )
     return proxy
 

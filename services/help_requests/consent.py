@@ -64,7 +64,7 @@ def ask_charity_consent(session: Session, *, actor: Person, request_id: int,
         session, person_id=person_id, template="charity_consent", text=text,
         dedupe_key=f"help:{help_request.id}:charity-consent:{organisation.id}",
         payload={"help_request_id": help_request.id, "organisation_id": organisation.id},
-        facts={"code": help_request.code, "who": organisation.name, "next": "回复1同意，回复2不同意"})
+        facts={"code": help_request.code, "who": organisation.name, "next": "回复：1 同意 2 不同意"})
 
 
 def pending_charity_question(session: Session, *, person_id: int,

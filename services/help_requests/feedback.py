@@ -88,7 +88,7 @@ def request_feedback_reminders(session: Session, *, now: datetime) -> int:
             text=f"您的求助{help_request.code}已经办好了。请给这次服务打个分：回复1到5分。",
             dedupe_key=f"help:{help_request.id}:feedback-reminder",
             payload={"help_request_id": help_request.id},
-            facts={"code": help_request.code, "next": "请打分：回复1到5分"},
+            facts={"code": help_request.code, "next": "请给这次服务打个分：回复1到5分"},
         )
         record_event(session, help_request=help_request, actor_id=None, kind="reminder",
                      note="再次请求评价")

@@ -48,7 +48,7 @@ def confirmation_facts(record: ServiceRecord) -> dict[str, str]:
     volunteer = session.get(Person, record.volunteer_id) if session is not None else None
     return {"service": f"{record.description or '志愿服务'}（{record.hours:g}小时）",
             "who": (volunteer.name if volunteer is not None else None) or "志愿者",
-            "when": day_words(record.service_day), "next": "回复1确认，回复2不对"}
+            "when": day_words(record.service_day), "next": "回复1确认，2不对"}
 
 
 def request_confirmation(session: Session, *, record: ServiceRecord) -> None:

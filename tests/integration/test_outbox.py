@@ -88,7 +88,7 @@ def test_no_credit_answer_spends_the_credit_and_falls_to_a_template(db, frozen_c
     data = fake_wechat.requests_to(TEMPLATE)[0]["body"]["data"]
     assert data["thing1"]["value"] == "午餐·阳光社区助餐点"
     assert len(data["thing3"]["value"]) == 20 and data["thing3"]["value"].endswith("…")
-    assert data["time2"]["value"] == "2026年11月29日 09:00"
+    assert data["date2"]["value"] == "2026年11月29日 09:00"  # no meal date given: when it is due
 
 
 def test_with_no_channel_it_waits_for_the_persons_next_message(db, frozen_clock, client,

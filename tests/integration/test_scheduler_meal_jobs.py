@@ -46,7 +46,7 @@ def test_evening_reminder_names_the_day_the_meal_and_the_menu(db, frozen_clock):
     with session_scope() as s:
         assert _texts(s, "meal_reminder") == [
             (wang.id, "11月30日（明天）午餐1份，请到阳光助餐点用餐。\n菜单：红烧鱼、青菜。\n不能来请提前取消。"),
-            (li.id, "11月30日（明天）午餐1份，会送餐上门。\n菜单：红烧鱼、青菜。\n不能来请提前取消。"),
+            (li.id, "11月30日（明天）午餐1份，阳光助餐点会送餐上门。\n菜单：红烧鱼、青菜。\n不能来请提前取消。"),
         ]
 
 
