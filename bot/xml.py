@@ -36,6 +36,10 @@ def _refuse_dtd(*_args: Any) -> None:
     raise BadMessage("DTDs and entities are refused")
 
 
+def _refuse_external(*_args: Any) -> int:
+    raise BadMessage("DTDs and entities are refused")
+
+
 def _check_encoding(body: bytes) -> bytes:
     """Return the body without a UTF-8 BOM; refuse anything that is not UTF-8."""
     body = body.removeprefix(b"\xef\xbb\xbf")
@@ -56,7 +60,7 @@ def _build_tree(body: bytes) -> ET.Element:
     parser.StartDoctypeDeclHandler = _refuse_dtd
     parser.EntityDeclHandler = _refuse_dtd
     parser.UnparsedEntityDeclHandler = _refuse_dtd
-    parser.ExternalEntityRefHandler = _refuse_dtd
+    parser.ExternalEntityRefHandler = _refuse_external
     parser.buffer_text = True
     parser.StartElementHandler = builder.start
     parser.EndElementHandler = builder.end
