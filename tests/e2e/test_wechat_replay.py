@@ -48,8 +48,10 @@ def test_a_logged_url_with_another_senders_message_is_refused_and_logged(app, fr
 
 def test_a_replay_never_runs_the_forged_message(app, frozen_clock, demo_people):
     sim = WeChatSimulator(app.test_client(), app.extensions["linli.settings"])
-    body, query = sim.signed(fixture("text__hello"))
-    sim.send(body, query)
+    newcomer = text_xml("oBrandNewResident00000000001", "你好", msg_id="990003",
+                        create_time=int(frozen_clock.at.timestamp()))
+    body, query = sim.signed(newcomer)
+    assert "邻里帮" in sim.send(body, query).content
     forged = fixture("text__emergency_fall")
     assert sim.send(forged, query).status == 403
     assert count(HelpRequest, HelpRequest.urgency == "emergency") == 0

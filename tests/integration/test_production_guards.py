@@ -82,3 +82,18 @@ def test_the_terminal_chat_as_a_demo_person_refuses_production(sqlite_db, in_pro
     in_production(sqlite_db.url)
     assert console.main([]) == 2
     assert "正式环境" in capsys.readouterr().err
+
+
+def test_a_misconfigured_production_server_stops_with_the_settings_name_not_a_traceback():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.unit.test_config import production
+
+    env = {**os.environ, **production(WECHAT_API_BASE_URL="http://127.0.0.1:8900")}
+    result = subprocess.run([sys.executable, "-c", "import wsgi"], env=env, capture_output=True,
+                            text=True, timeout=60, cwd=Path(__file__).resolve().parents[2])
+    assert result.returncode == 3  # gunicorn's "worker failed to boot": it stops, never respawns
+    assert "WECHAT_API_BASE_URL" in result.stderr and "Traceback" not in result.stderr
