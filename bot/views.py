@@ -98,7 +98,7 @@ def _refuse_replay(timestamp: str, nonce: str, body: bytes) -> None:
         logger.warning("wechat: shared store unreachable; replay check skipped", exc_info=True)
         return
     if not fresh:
-        logger.warning("wechat: refused a replayed signature (timestamp %s, nonce %s) "
+        logger.warning("wechat: refused a replayed signature (timestamp %s, nonce %r) "
                        "carrying another message", timestamp, nonce[:64])
         raise Refused(403)
 
