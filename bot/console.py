@@ -11,7 +11,7 @@ import sys
 
 from bot.simulator import WeChatSimulator
 from core.app import create_app
-from core.config import get_settings
+from core.config import ConfigError, get_settings, refuse_in_production
 
 PEOPLE = ("demo_elder_wang", "demo_elder_li", "demo_family_wang", "demo_volunteer_zhang")
 QUIT = {"exit", "quit", "再见退出", ":q"}
@@ -28,6 +28,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Read lines, send each as a text message, print the reply."""
     args = _parse_args(argv)
+    try:
+        refuse_in_production("终端聊天（以演示用户身份）", get_settings())
+    except ConfigError as exc:
+        print(exc, file=sys.stderr, flush=True)
+        return 2
     app = create_app()
     sim = WeChatSimulator(app.test_client(), get_settings(), safe=args.safe)
     print(f"邻里帮终端聊天：你是 {args.openid}。输入 exit 退出。", flush=True)

@@ -78,17 +78,23 @@ class WeChatSimulator:
         cipher = WeChatCipher(self.settings.wechat_aes_key, self.settings.wechat_appid)
         return f"<xml><Encrypt>{cdata(cipher.encrypt(xml))}</Encrypt></xml>"
 
-    def post(self, xml: str | bytes) -> Reply:
-        """POST one message body exactly as WeChat would."""
+    def signed(self, xml: str | bytes) -> tuple[str, dict[str, str]]:
+        """Return the body and the signed query string WeChat would send for a message."""
         raw = xml.decode() if isinstance(xml, bytes) else xml
         body = self.envelope(raw) if self.safe else raw
-        inner = body
-        if self.safe:
-            inner = parse_xml(body.encode()).fields["Encrypt"]
-        url = f"{self.path}?{urllib.parse.urlencode(self.query(inner if self.safe else None))}"
-        response = self.client.post(url, data=body.encode("utf-8"),
-                                    headers={"Content-Type": "text/xml"})
+        inner = parse_xml(body.encode()).fields["Encrypt"] if self.safe else None
+        return body, self.query(inner)
+
+    def send(self, body: str | bytes, query: dict[str, str]) -> Reply:
+        """POST a body under a given query string (a retry, or a replay, reuses one)."""
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        url = f"{self.path}?{urllib.parse.urlencode(query)}"
+        response = self.client.post(url, data=data, headers={"Content-Type": "text/xml"})
         return self.read(response.status_code, response.get_data(as_text=True))
+
+    def post(self, xml: str | bytes) -> Reply:
+        """POST one message body exactly as WeChat would."""
+        return self.send(*self.signed(xml))
 
     def read(self, status: int, text: str) -> Reply:
         """Parse a reply (decrypting it in safe mode)."""

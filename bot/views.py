@@ -8,7 +8,7 @@ from functools import cache
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import HTTPException
 
-from bot import location
+from bot import location, replay
 from bot.crypto import CryptoError, WeChatCipher
 from bot.message import Inbound, to_inbound
 from bot.pipeline import answer_message
@@ -64,6 +64,9 @@ def _read_body() -> bytes:
 def _open_safe_mode(body: bytes, timestamp: str, nonce: str) -> bytes:
     """Check msg_signature over the Encrypt field and decrypt it (AppID must be ours)."""
     settings = get_settings()
+    if not settings.wechat_aes_key:
+        logger.warning("wechat: a safe-mode message arrived but WECHAT_AES_KEY is not set")
+        raise Refused(403)
     encrypted = parse_xml(body).fields.get("Encrypt", "")
     signed = signature_matches(request.args.get("msg_signature", ""), settings.wechat_token,
                                timestamp, nonce, encrypted)
@@ -80,6 +83,24 @@ def _seal(reply: str, timestamp: str, nonce: str) -> str:
     encrypted = _cipher(settings.wechat_aes_key, settings.wechat_appid).encrypt(reply)
     return encrypted_envelope(token=settings.wechat_token, encrypted=encrypted,
                               timestamp=timestamp, nonce=nonce)
+
+
+def _refuse_replay(timestamp: str, nonce: str, body: bytes) -> None:
+    """Refuse a used (timestamp, nonce) carrying another message; let WeChat's retry through.
+
+    With the store down nothing is remembered, and nothing runs either: the
+    turn cannot be claimed without it (bot.pipeline answers "try again").
+    """
+    try:
+        fresh = replay.first_use_or_retry(get_kv(), timestamp=timestamp, nonce=nonce,
+                                          body=body, now=clock.now())
+    except Exception:
+        logger.warning("wechat: shared store unreachable; replay check skipped", exc_info=True)
+        return
+    if not fresh:
+        logger.warning("wechat: refused a replayed signature (timestamp %s, nonce %r) "
+                       "carrying another message", timestamp, nonce[:64])
+        raise Refused(403)
 
 
 def _quick_answer(message: Inbound) -> str | None:
@@ -107,8 +128,10 @@ def receive_message() -> Response:
     safe = request.args.get("encrypt_type", "raw").lower() == "aes"
     if safe:
         body = _open_safe_mode(body, timestamp, nonce)
-    elif get_settings().wechat_require_encryption:
+    elif get_settings().refuses_plaintext:
+        logger.warning("wechat: refused a plaintext message; safe mode is required")
         raise Refused(403)
+    _refuse_replay(timestamp, nonce, body)
     message = to_inbound(parse_xml(body))
     reply = _quick_answer(message) or answer_message(message)
     if reply == SUCCESS:
@@ -126,6 +149,8 @@ def _refused(error: Refused) -> Response:
 
 @bp.errorhandler(BadMessage)
 def _bad_message(error: BadMessage) -> Response:
+    """Refuse a body we cannot read (400, so WeChat sees a failure, never `success`)."""
+    logger.warning("wechat: refused a body: %s", error)
     return _plain("bad request", 400)
 
 

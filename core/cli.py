@@ -7,7 +7,7 @@ import importlib
 import click
 from flask import Flask
 
-from core.config import get_settings
+from core.config import ConfigError, get_settings, refuse_in_production
 from core.db import session_scope
 from core.migrate import upgrade_to_head
 
@@ -31,6 +31,11 @@ def migrate_command() -> None:
 def demo_data_command() -> None:
     """Load the demo county, communities, organisations and people (idempotent)."""
     from services.demo import load_demo_data
+
+    try:
+        refuse_in_production("演示数据（含公开密码的演示账号）", get_settings())
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
 
     with session_scope() as session:
         summary = load_demo_data(session)

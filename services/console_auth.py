@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -11,15 +12,19 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import clock
+from core.config import get_settings
 from core.errors import Conflict, NotFound, ValidationFailed
 from models.console import StaffAccount
 from models.person import Person
 from services.access import is_staff
 
+logger = logging.getLogger(__name__)
+
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 8
 HASH_METHOD = "scrypt"
+DEMO_REFUSED = "演示账号不能在正式环境登录，请用站长为您开通的账号。"
 
 
 @cache
@@ -93,8 +98,17 @@ def _refuse(account: StaffAccount) -> LoginOutcome:
     return LoginOutcome(None, None, f"用户名或密码不对，还可以再试{left}次。")
 
 
+def _is_demo_login(username: str, password: str) -> bool:
+    from services.demo.console import is_published_login  # the demo imports this module
+
+    return is_published_login(username, password)
+
+
 def check_staff_login(session: Session, *, username: str, password: str) -> LoginOutcome:
     """Check a username and password; count failures and lock the account after five."""
+    if get_settings().is_production and _is_demo_login(username, password):
+        logger.warning("console: refused a demo account's published password in production")
+        return LoginOutcome(None, None, DEMO_REFUSED)
     account = session.scalar(
         select(StaffAccount).where(StaffAccount.username == username.strip().lower())
         .with_for_update()

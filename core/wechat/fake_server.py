@@ -17,6 +17,7 @@ import hashlib
 import itertools
 import json
 import secrets
+import sys
 import threading
 import time
 from collections import deque
@@ -25,6 +26,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from core.config import ConfigError, refuse_in_production
 
 AUTHED = {
     "/wxa/business/getuserphonenumber", "/cgi-bin/message/custom/send",
@@ -222,6 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8900)
     parser.add_argument("--record-limit", type=int, default=1_000_000)
     args = parser.parse_args(argv)
+    try:
+        refuse_in_production("假的微信接口")
+    except ConfigError as exc:
+        print(exc, file=sys.stderr, flush=True)
+        return 2
     server = FakeServer(args.host, args.port, args.record_limit)
     print(f"假的微信接口已启动: {server.url}", flush=True)
     try:
