@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,6 +63,21 @@ class EncryptedText(EncryptedString):
 
     impl = Text
     cache_ok = True
+
+
+class EncryptedJSON(TypeDecorator[Any]):
+    """A JSON document sealed with AES-GCM at rest (a stored API response); TEXT column."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return crypto.encrypt(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        return None if value is None else json.loads(crypto.decrypt(value))
 
 
 class Timestamped:

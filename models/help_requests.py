@@ -15,13 +15,12 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
-    Text,
     UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, EncryptedString, Timestamped, UTCDateTime, enum_values
+from models.base import Base, EncryptedString, EncryptedText, Timestamped, UTCDateTime, enum_values
 from models.region import Organisation
 
 CATEGORIES = ("living", "medical", "housing", "education", "employment", "care", "other")
@@ -93,7 +92,7 @@ class HelpRequest(Base, Timestamped):
     queue: Mapped[str] = mapped_column(String(32), default="default")
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     assignee_person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
-    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    rejection_reason: Mapped[str | None] = mapped_column(EncryptedText())
     alert_id: Mapped[int | None] = mapped_column(ForeignKey("risk_alerts.id"))
     accept_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     resolve_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -102,7 +101,7 @@ class HelpRequest(Base, Timestamped):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rating: Mapped[int | None]
-    feedback_comment: Mapped[str | None] = mapped_column(Text)
+    feedback_comment: Mapped[str | None] = mapped_column(EncryptedText())
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     feedback_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -127,7 +126,7 @@ class HelpRequestEvent(Base):
     kind: Mapped[str] = mapped_column(String(16), default="status")
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str | None] = mapped_column(String(16))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(EncryptedText())
 
 
 class HelpRoutingRule(Base, Timestamped):
