@@ -84,7 +84,7 @@ def _nul_fields(data: Any, path: str = "") -> dict[str, str]:
     return found
 
 
-def _temporal_kind(annotation: Any) -> type | None:
+def _temporal_kind(annotation: Any) -> type[date] | None:
     """date or datetime when a field holds one (also inside Optional), else None."""
     if annotation in (date, datetime):
         return annotation  # type: ignore[no-any-return]
@@ -95,7 +95,7 @@ def _temporal_kind(annotation: Any) -> type | None:
 
 
 @cache
-def _temporal_fields(model: type[BaseModel]) -> dict[str, type]:
+def _temporal_fields(model: type[BaseModel]) -> dict[str, type[date]]:
     fields = {}
     for name, field in model.model_fields.items():
         kind = _temporal_kind(field.annotation)

@@ -1,7 +1,8 @@
 """Help requests (一门受理、协同办理): the request, its timeline, routing rules, daily codes.
 
-Sensitive fields (description, address, place, contact phone) are encrypted at
-rest. The timeline table is append-only in the database (see the migration).
+Sensitive fields (description, address, place, contact phone) and everything
+typed later (rejection reason, feedback comment, timeline notes) are encrypted
+at rest. The timeline table is append-only in the database (see the migration).
 """
 
 from __future__ import annotations
