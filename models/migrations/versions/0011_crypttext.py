@@ -36,6 +36,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 APPEND_ONLY = {"help_request_events", "points_postings"}
+BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -102,14 +103,18 @@ def _open(value: object) -> str:
 def _rewrite(col: Sealed, *, into: str, change: Callable[[object], str]) -> None:
     """Write change(value) into column `into` for every row where the column is not null."""
     bind = op.get_bind()
-    names = dict.fromkeys(("id", col.column, into))
-    table = sa.table(col.table, *(sa.column(name) for name in names))
-    rows = bind.execute(sa.select(table.c.id, table.c[col.column])
-                        .where(table.c[col.column].is_not(None))).all()
-    if rows:
-        bind.execute(table.update().where(table.c.id == sa.bindparam("row_id"))
-                     .values({into: sa.bindparam("value")}),
-                     [{"row_id": row[0], "value": change(row[1])} for row in rows])
+    table = sa.table(col.table, *(sa.column(name) for name in dict.fromkeys(("id", col.column, into))))
+    update = (table.update().where(table.c.id == sa.bindparam("row_id"))
+              .values({into: sa.bindparam("value")}))
+    last = 0
+    while True:  # in batches by id, so a large table is never held in memory at once
+        rows = bind.execute(sa.select(table.c.id, table.c[col.column])
+                            .where(table.c[col.column].is_not(None), table.c.id > last)
+                            .order_by(table.c.id).limit(BATCH)).all()
+        if not rows:
+            return
+        bind.execute(update, [{"row_id": row[0], "value": change(row[1])} for row in rows])
+        last = rows[-1][0]
 
 
 def _sqlite_replace(col: Sealed, new_type: str, change: Callable[[object], str]) -> None:
