@@ -113,6 +113,7 @@ def test_an_id_number_on_another_account_is_answered_the_same_and_flagged_for_st
     from core import crypto
     from models.monitoring import RiskAlert
     from models.person import Person
+    from models.region import Community
 
     def registered_to(id_number):
         bidx = crypto.blind_index(id_number, kind="id")
@@ -135,6 +136,13 @@ def test_an_id_number_on_another_account_is_answered_the_same_and_flagged_for_st
         assert f"#{owner_id}" in alerts[0].summary and alerts[0].status == "open"
         assert registered_to("330100194501011234") == [owner_id]  # the first account keeps it
         assert registered_to("330100194601011235") == [free_id]
+        taker_community = s.get(Person, taker_id).community_id
+    with session_scope() as s:  # the community's staff see it in their alert list
+        staff = make_person(s, roles=("staff",), community=s.get(Community, taker_community))
+        staff_id = staff.id
+    listed = client.get("/api/v1/staff/alerts",
+                        headers={"Authorization": f"Bearer {token_for(staff_id)}"}).get_json()["items"]
+    assert [a["kind"] for a in listed] == ["duplicate_id_number"]
 
 
 def test_consent_scope_must_be_known_and_withdrawal_needs_a_consent(client, me):
