@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import json
+import re
+import types
+from datetime import date, datetime
+from functools import cache
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 from flask import Response, jsonify, request
 from pydantic import BaseModel, ConfigDict
@@ -27,7 +32,20 @@ _MESSAGES = {
     "enum": "不是允许的取值",
     "string_pattern_mismatch": "格式不对",
     "date_past": "日期不在合理范围内",
+    # Strict JSON bodies: a value of the wrong JSON type is refused, never coerced.
+    "bool_type": "应为 true 或 false",
+    "int_type": "应为整数",
+    "float_type": "应为数字",
+    "string_type": "应为文字",
+    "date_type": "日期格式应为 YYYY-MM-DD",
+    "datetime_type": "时间格式应为 YYYY-MM-DDTHH:MM:SS+08:00",
+    "list_type": "应为列表",
+    "model_type": "应为对象",
 }
+# pydantic reads "0" or "1764432000" as a Unix time: a date is only ever written out.
+_ISO = {date: re.compile(r"\d{4}-\d{2}-\d{2}"),
+        datetime: re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")}
+_ISO_MESSAGES = {date: "日期格式应为 YYYY-MM-DD", datetime: "时间格式应为 YYYY-MM-DDTHH:MM:SS+08:00"}
 
 
 class Body(BaseModel):
@@ -66,19 +84,57 @@ def _nul_fields(data: Any, path: str = "") -> dict[str, str]:
     return found
 
 
-def validate(model: type[M], data: Any) -> M:
-    """Validate data against a model or raise VALIDATION_ERROR with the fields."""
-    bad = _nul_fields(data)
+def _temporal_kind(annotation: Any) -> type[date] | None:
+    """date or datetime when a field holds one (also inside Optional), else None."""
+    if annotation in (date, datetime):
+        return annotation  # type: ignore[no-any-return]
+    if get_origin(annotation) in (Union, types.UnionType):
+        kinds = {_temporal_kind(arg) for arg in get_args(annotation)} - {None}
+        return kinds.pop() if len(kinds) == 1 else None
+    return None
+
+
+@cache
+def _temporal_fields(model: type[BaseModel]) -> dict[str, type[date]]:
+    fields = {}
+    for name, field in model.model_fields.items():
+        kind = _temporal_kind(field.annotation)
+        if kind is not None:
+            fields[field.alias or name] = kind
+    return fields
+
+
+def _loose_dates(model: type[BaseModel], data: Any) -> dict[str, str]:
+    """Dates and times given as numbers or Unix-time strings (e.g. ?date=0), by field."""
+    if not isinstance(data, dict):
+        return {}
+    bad = {}
+    for key, kind in _temporal_fields(model).items():
+        value = data.get(key)
+        if value is not None and not (isinstance(value, str) and _ISO[kind].fullmatch(value.strip())):
+            bad[key] = _ISO_MESSAGES[kind]
+    return bad
+
+
+def validate(model: type[M], data: Any, *, strict: bool = False) -> M:
+    """Validate data against a model or raise VALIDATION_ERROR with the fields.
+
+    Dates must be written out (2026-11-30), never a number. `strict` (JSON bodies) also
+    refuses a value of the wrong JSON type: 0 is not false, "2" is not 2.
+    """
+    bad = _nul_fields(data) or _loose_dates(model, data)
     if bad:
         raise ValidationFailed(fields=bad)
     try:
+        if strict:
+            return model.model_validate_json(json.dumps(data), strict=True)
         return model.model_validate(data)
     except PydanticError as exc:
         raise ValidationFailed(fields=_fields(exc)) from None
 
 
 def parse_body(model: type[M]) -> M:
-    """Read the JSON body into a model (415 for non-JSON, 400 for bad fields)."""
+    """Read the JSON body into a model, strictly typed (415 for non-JSON, 400 for bad fields)."""
     if not request.is_json:
         raise UnsupportedMediaType()
     data = request.get_json(silent=True)
@@ -86,7 +142,7 @@ def parse_body(model: type[M]) -> M:
         raise ValidationFailed("请求内容不是有效的 JSON。")
     if not isinstance(data, dict):
         raise ValidationFailed("请求内容应为 JSON 对象。")
-    return validate(model, data)
+    return validate(model, data, strict=True)
 
 
 def parse_query(model: type[M]) -> M:

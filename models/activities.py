@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, Timestamped, UTCDateTime, enum_values
+from models.base import Base, EncryptedText, Timestamped, UTCDateTime, enum_values
 
 ACTIVITY_STATUSES = ("open", "cancelled")
 SIGNUP_STATUSES = ("signed_up", "withdrawn", "attended")
@@ -44,7 +44,7 @@ class Activity(Base, Timestamped):
     status: Mapped[str] = mapped_column(String(16), default="open")
     version: Mapped[int] = mapped_column(default=1)
     attendance_code: Mapped[str | None] = mapped_column(String(12))
-    cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    cancel_reason: Mapped[str | None] = mapped_column(EncryptedText())
 
 
 class ActivitySignup(Base, Timestamped):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, EncryptedString, UTCDateTime
+from models.base import Base, EncryptedJSON, EncryptedString, UTCDateTime
 
 
 class ApiToken(Base):
@@ -37,5 +37,6 @@ class IdempotencyRecord(Base):
     key: Mapped[str] = mapped_column(String(128))
     request_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int]
-    response: Mapped[dict[str, Any] | list[Any] | None] = mapped_column(JSON)
+    # The replayed body can hold anything the caller typed (a note, a phone): sealed.
+    response: Mapped[dict[str, Any] | list[Any] | None] = mapped_column(EncryptedJSON())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -65,20 +65,19 @@ class EncryptedText(EncryptedString):
     cache_ok = True
 
 
-class EncryptedJSON(TypeDecorator[dict[str, Any]]):
-    """A small JSON object sealed with AES-GCM at rest (a notice's facts: names, places, phones)."""
+class EncryptedJSON(TypeDecorator[Any]):
+    """A JSON document sealed with AES-GCM at rest (a stored API response, a notice's facts)."""
 
     impl = Text
     cache_ok = True
 
-    def process_bind_param(self, value: dict[str, Any] | None,
-                           dialect: Dialect) -> str | None:
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
         if value is None:
             return None
-        return crypto.encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True))
+        return crypto.encrypt(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
-    def process_result_value(self, value: str | None, dialect: Dialect) -> dict[str, Any] | None:
-        return None if value is None else dict(json.loads(crypto.decrypt(value)))
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        return None if value is None else json.loads(crypto.decrypt(value))
 
 
 class Timestamped:

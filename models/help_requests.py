@@ -1,7 +1,8 @@
 """Help requests (一门受理、协同办理): the request, its timeline, routing rules, daily codes.
 
-Sensitive fields (description, address, place, contact phone) are encrypted at
-rest. The timeline table is append-only in the database (see the migration).
+Sensitive fields (description, address, place, contact phone) and everything
+typed later (rejection reason, feedback comment, timeline notes) are encrypted
+at rest. The timeline table is append-only in the database (see the migration).
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
-    Text,
     UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, EncryptedString, Timestamped, UTCDateTime, enum_values
+from models.base import Base, EncryptedString, EncryptedText, Timestamped, UTCDateTime, enum_values
 from models.region import Organisation
 
 CATEGORIES = ("living", "medical", "housing", "education", "employment", "care", "other")
@@ -93,7 +93,7 @@ class HelpRequest(Base, Timestamped):
     queue: Mapped[str] = mapped_column(String(32), default="default")
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     assignee_person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
-    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    rejection_reason: Mapped[str | None] = mapped_column(EncryptedText())
     alert_id: Mapped[int | None] = mapped_column(ForeignKey("risk_alerts.id"))
     accept_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     resolve_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -102,7 +102,7 @@ class HelpRequest(Base, Timestamped):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rating: Mapped[int | None]
-    feedback_comment: Mapped[str | None] = mapped_column(Text)
+    feedback_comment: Mapped[str | None] = mapped_column(EncryptedText())
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     feedback_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -127,7 +127,7 @@ class HelpRequestEvent(Base):
     kind: Mapped[str] = mapped_column(String(16), default="status")
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str | None] = mapped_column(String(16))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(EncryptedText())
 
 
 class HelpRoutingRule(Base, Timestamped):

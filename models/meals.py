@@ -42,7 +42,7 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.orm.util import identity_key
 
-from models.base import Base, Timestamped, UTCDateTime, enum_values
+from models.base import Base, EncryptedText, Timestamped, UTCDateTime, enum_values
 from models.person import ECONOMIC_TIERS
 
 MEALS = ("breakfast", "lunch", "dinner")
@@ -214,9 +214,10 @@ class MealBooking(Base, Timestamped):
     subsidy_rule_id: Mapped[int | None] = mapped_column(ForeignKey("subsidy_rules.id"))
     # The verified tier that counted when booked (for settlement by tier).
     economic_tier: Mapped[str | None] = mapped_column(String(32), active_history=True)
-    reason: Mapped[str] = mapped_column(String(256))
+    reason: Mapped[str] = mapped_column(EncryptedText())
     breakdown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    note: Mapped[str | None] = mapped_column(String(100))
+    # Dietary notes are health data: sealed like the person's health note.
+    note: Mapped[str | None] = mapped_column(EncryptedText())
     booked_by_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
     channel: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="booked", index=True,

@@ -14,7 +14,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import crypto
-from models.base import Base, EncryptedString, Timestamped, UTCDateTime, enum_values
+from models.base import Base, EncryptedString, EncryptedText, Timestamped, UTCDateTime, enum_values
 
 # "duty": the county duty desk (值班), told of every emergency no community staff can take.
 ROLES = ("resident", "volunteer", "staff", "supervisor", "charity_admin", "canteen_operator",
@@ -189,7 +189,7 @@ class Proxy(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     principal_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     agent_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
-    relation: Mapped[str | None] = mapped_column(String(32))
+    relation: Mapped[str | None] = mapped_column(EncryptedText())
     status: Mapped[str] = mapped_column(String(16), default="invited")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

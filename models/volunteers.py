@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, Timestamped, UTCDateTime, enum_values
+from models.base import Base, EncryptedText, Timestamped, UTCDateTime, enum_values
 
 VOLUNTEER_STATUSES = ("pending", "verified", "rejected")
 RECORD_STATUSES = ("open", "pending_confirmation", "verified", "rejected")
@@ -46,12 +46,12 @@ class VolunteerProfile(Base, Timestamped):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), unique=True)
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"), index=True)
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)
-    availability: Mapped[str | None] = mapped_column(String(200))
+    availability: Mapped[str | None] = mapped_column(EncryptedText())
     status: Mapped[str] = mapped_column(String(16), default="pending")
     anonymous_on_leaderboard: Mapped[bool] = mapped_column(Boolean, default=False)
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    reject_reason: Mapped[str | None] = mapped_column(String(200))
+    reject_reason: Mapped[str | None] = mapped_column(EncryptedText())
 
 
 class ServiceRecord(Base, Timestamped):
@@ -85,17 +85,17 @@ class ServiceRecord(Base, Timestamped):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     minutes: Mapped[int] = mapped_column(default=0)
-    description: Mapped[str | None] = mapped_column(Text)
-    check_in_location: Mapped[str | None] = mapped_column(String(64))
+    description: Mapped[str | None] = mapped_column(EncryptedText())
+    check_in_location: Mapped[str | None] = mapped_column(EncryptedText())
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     flag_reason: Mapped[str | None] = mapped_column(String(64))
     needs_staff: Mapped[bool] = mapped_column(Boolean, default=False)
-    disputed_reason: Mapped[str | None] = mapped_column(String(200))
+    disputed_reason: Mapped[str | None] = mapped_column(EncryptedText())
     nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_via: Mapped[str | None] = mapped_column(String(16))
-    reject_reason: Mapped[str | None] = mapped_column(String(200))
+    reject_reason: Mapped[str | None] = mapped_column(EncryptedText())
 
     @property
     def hours(self) -> float:
@@ -143,7 +143,7 @@ class PointsPosting(Base):
     service_record_id: Mapped[int | None] = mapped_column(ForeignKey("service_records.id"), unique=True)
     redemption_id: Mapped[int | None] = mapped_column(ForeignKey("redemptions.id"), unique=True)
     reverses_posting_id: Mapped[int | None] = mapped_column(ForeignKey("points_postings.id"), unique=True)
-    memo: Mapped[str] = mapped_column(String(200))
+    memo: Mapped[str] = mapped_column(EncryptedText())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 

@@ -21,6 +21,7 @@ ALERT_KIND_NAMES = {
     "overdue_request": "求助超期未办结",
     "volunteer_concern": "志愿者反映异常",
     "tier_review_due": "认定临近复核",
+    "duplicate_id_number": "身份证号重复待核对",
 }
 LIVE_ALERT_STATUSES = ("open", "acknowledged")
 LIMIT = 500

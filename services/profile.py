@@ -10,11 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import crypto
-from core.errors import Conflict, ServiceUnavailable, ValidationFailed
+from core.errors import ServiceUnavailable, ValidationFailed
 from core.wechat.client import WeChatClient, get_wechat_client
 from core.wechat.errors import WeChatError
 from models.person import Person
 from models.region import Community
+from services.alerts import raise_alert
 from services.consents import require_consents_for
 
 logger = logging.getLogger(__name__)
@@ -30,17 +31,33 @@ def _check_community(session: Session, community_id: int | None) -> None:
         raise ValidationFailed(fields={"community_id": "没有这个社区"})
 
 
-def _check_id_number(session: Session, person: Person, id_number: str | None) -> None:
+def _id_number_owner(session: Session, person: Person, id_number: str | None) -> int | None:
+    """The other account this ID number is registered to, if any."""
     if not id_number:
-        return
-    bidx = crypto.blind_index(id_number, kind="id")
+        return None
+    bidx = crypto.blind_index(id_number.upper(), kind="id")
     owner = session.scalar(select(Person.id).where(Person.id_number_bidx == bidx))
-    if owner is not None and owner != person.id:
-        raise Conflict("这个身份证号已登记在另一个账号上，请联系社区工作人员。")
+    return owner if owner is not None and owner != person.id else None
+
+
+def _flag_duplicate_id_number(session: Session, *, person: Person, owner_id: int) -> None:
+    """Keep the number without its index (the first account keeps that) and ask staff to check."""
+    person.id_number_bidx = None
+    raise_alert(
+        session, kind="duplicate_id_number", level="medium",
+        summary=f"居民 #{person.id} 填的身份证号已登记在居民 #{owner_id} 名下，请核对是谁填错了。",
+        dedupe_key=f"duplicate-id-number:{person.id}:{owner_id}", person_id=person.id,
+        community_id=person.community_id, subject_type="person", subject_id=person.id,
+        detail={"other_person_id": owner_id},
+    )
 
 
 def update_profile(session: Session, *, person: Person, changes: Mapping[str, Any]) -> Person:
-    """Apply the given profile fields; sensitive ones need their consent in force."""
+    """Apply the given profile fields; sensitive ones need their consent in force.
+
+    An ID number already registered to another account is kept and answered like any other
+    (the answer must not tell one account about another); staff get an alert to sort it out.
+    """
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise ValidationFailed(fields={name: "不认识这个字段" for name in sorted(unknown)})
@@ -48,10 +65,11 @@ def update_profile(session: Session, *, person: Person, changes: Mapping[str, An
     require_consents_for(session, person_id=person.id, fields=written)
     if "community_id" in changes:
         _check_community(session, changes["community_id"])
-    if "id_number" in changes:
-        _check_id_number(session, person, changes["id_number"])
+    owner_id = _id_number_owner(session, person, changes.get("id_number"))
     for name, value in changes.items():
         _apply(person, name, value)
+    if owner_id is not None:
+        _flag_duplicate_id_number(session, person=person, owner_id=owner_id)
     session.flush()
     return person
 

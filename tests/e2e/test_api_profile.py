@@ -1,7 +1,7 @@
 """GET/PUT /api/v1/me and consents: what a person sees and may change about themselves."""
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from core.db import session_scope
 from tests.factories import make_person
@@ -100,14 +100,49 @@ def test_sensitive_values_are_encrypted_at_rest(client, me):
     assert client.get("/api/v1/me", headers=auth).get_json()["id_number"] == "33010019450101123X"
 
 
-def test_an_id_number_belongs_to_one_account(client, me, token_for):
-    _, auth = me
+def _put_id_number(client, token_for, id_number):
+    """A brand-new resident consents and types an ID number; return the answer."""
     with session_scope() as s:
-        other = make_person(s)
-        other.set_id_number("330100194501011234")
+        person_id = make_person(s, name="钱大爷").id
+    auth = {"Authorization": f"Bearer {token_for(person_id)}"}
     client.post("/api/v1/me/consents", json={"scope": "sensitive_profile"}, headers=auth)
-    response = client.put("/api/v1/me", json={"id_number": "330100194501011234"}, headers=auth)
-    assert response.status_code == 409
+    return person_id, client.put("/api/v1/me", json={"id_number": id_number}, headers=auth)
+
+
+def test_an_id_number_on_another_account_is_answered_the_same_and_flagged_for_staff(client, token_for):
+    from core import crypto
+    from models.monitoring import RiskAlert
+    from models.person import Person
+    from models.region import Community
+
+    def registered_to(id_number):
+        bidx = crypto.blind_index(id_number, kind="id")
+        return s.scalars(select(Person.id).where(Person.id_number_bidx == bidx)).all()
+
+    with session_scope() as s:
+        owner = make_person(s, name="孙阿姨")
+        owner.set_id_number("330100194501011234")
+        owner_id = owner.id
+    taker_id, taken = _put_id_number(client, token_for, "330100194501011234")
+    free_id, free = _put_id_number(client, token_for, "330100194601011235")
+    assert taken.status_code == free.status_code == 200
+    own = ("id", "phone", "id_number", "community")  # each person's own values
+    shape = {k: v for k, v in taken.get_json().items() if k not in own}
+    assert shape == {k: v for k, v in free.get_json().items() if k not in own}
+    assert taken.get_json()["id_number"] == "330100194501011234"
+    with session_scope(readonly=True) as s:
+        alerts = s.scalars(select(RiskAlert).where(RiskAlert.kind == "duplicate_id_number")).all()
+        assert [(a.person_id, a.detail) for a in alerts] == [(taker_id, {"other_person_id": owner_id})]
+        assert f"#{owner_id}" in alerts[0].summary and alerts[0].status == "open"
+        assert registered_to("330100194501011234") == [owner_id]  # the first account keeps it
+        assert registered_to("330100194601011235") == [free_id]
+        taker_community = s.get(Person, taker_id).community_id
+    with session_scope() as s:  # the community's staff see it in their alert list
+        staff = make_person(s, roles=("staff",), community=s.get(Community, taker_community))
+        staff_id = staff.id
+    listed = client.get("/api/v1/staff/alerts",
+                        headers={"Authorization": f"Bearer {token_for(staff_id)}"}).get_json()["items"]
+    assert [a["kind"] for a in listed] == ["duplicate_id_number"]
 
 
 def test_consent_scope_must_be_known_and_withdrawal_needs_a_consent(client, me):
