@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -118,7 +119,12 @@ def _tell_supervisors(session: Session, alert: RiskAlert, level: int) -> None:
     priority = PRIORITY_URGENT if alert.level == "critical" else PRIORITY_NORMAL
     text = f"预警无人处理，请立即安排：{alert.summary}"
     who = session.get(Person, alert.person_id) if alert.person_id else None
-    facts = {"level": LEVEL_WORDS.get(alert.level, alert.level), "what": alert.summary,
+    from services.monitoring_signals import ALERT_KIND_NAMES
+
+    code = re.search(r"QZ-\d{8}-\d{4}", alert.summary)
+    facts = {"level": LEVEL_WORDS.get(alert.level, alert.level),
+             "code": code.group(0) if code else f"预警{alert.id}",
+             "what": f"{ALERT_KIND_NAMES.get(alert.kind, '预警')}，无人处理",
              "who": who.masked_name if who else "—",
              "when": moment_words(alert.created_at)}
     for person_id in people_with_role(session, role="supervisor", community_id=alert.community_id):

@@ -90,8 +90,9 @@ TEMPLATES: dict[str, ChannelTemplate] = {
         "help_feedback", ("character_string1", "character_string", "code"),
         ("thing2", "thing", "next"), page="pages/help/index"),
     "alert_escalated": _layout(
-        "alert_escalated", ("phrase1", "phrase", "level"), ("thing2", "thing", "what"),
-        ("name3", "name", "who"), ("time4", "time", "when"), page="pages/staff/alerts"),
+        "alert_escalated", ("phrase1", "phrase", "level"),
+        ("character_string2", "character_string", "code"), ("thing3", "thing", "what"),
+        ("name4", "name", "who"), ("time5", "time", "when"), page="pages/staff/alerts"),
     "welfare_check": _layout(
         "welfare_check", ("name1", "name", "who"), ("thing2", "thing", "place"),
         ("thing3", "thing", "what"), ("time4", "time", "due")),
@@ -123,7 +124,7 @@ TEMPLATES: dict[str, ChannelTemplate] = {
         page="pages/volunteer/index"),
     "activity_reminder": _layout(
         "activity_reminder", ("thing1", "thing", "activity"), ("time2", "time", "when"),
-        ("thing3", "thing", "place"), ("thing4", "thing", "text"), page="pages/activities/index"),
+        ("thing3", "thing", "place"), ("thing4", "thing", "next"), page="pages/activities/index"),
     "activity_changed": _layout(
         "activity_changed", ("thing1", "thing", "activity"), ("time2", "time", "when"),
         ("thing3", "thing", "place"), page="pages/activities/index"),

@@ -284,6 +284,6 @@ def remind_upcoming_activities(session: Session, *, now: datetime) -> int:
                 text=f"提醒：您报名的“{activity.title}”{_label(activity.starts_at)}开始，"
                      f"地点：{activity.place}。",
                 facts={"activity": activity.title, "place": activity.place,
-                       "when": moment_words(activity.starts_at), "text": "请准时到，不能来请取消"})
+                       "when": moment_words(activity.starts_at), "next": "请准时到，不能来请取消"})
             queued += 1
     return queued

@@ -169,7 +169,7 @@ def test_overdue_and_escalated_notices_name_the_request_and_the_deadline(sqlite_
         assert escalate_overdue_help_requests(s, now=clock.now()) >= 1
     _carries("help_overdue", staff, code, "超时未受理", deadline, "王**")
     shown = _carries("alert_escalated", supervisor, "李**")
-    assert "紧急" in shown["template"]
+    assert "紧急" in shown["template"] and re.search(r"\| QZ-\d{8}-\d{4} \|", shown["template"])
 
 
 def test_the_rating_reminder_carries_the_code_and_how_to_answer(sqlite_db, frozen_clock):
@@ -281,7 +281,8 @@ def test_activity_notices_carry_the_title_time_and_place(sqlite_db, frozen_clock
         cancel_activity(s, actor=admin, activity_id=soon.id, reason="下雨改期")
         vid, start = volunteer.id, soon.starts_at
     _carries("activity_reminder", vid, "敬老院包饺子", "阳光敬老院")
-    assert moment_words(start) in _channels("activity_reminder", vid)["template"]
+    reminder = _channels("activity_reminder", vid)["template"]
+    assert moment_words(start) in reminder and "请准时到" in reminder
     _carries("activity_changed", vid, "敬老院包饺子", "社区活动室")
     _carries("activity_cancelled", vid, "敬老院包饺子", "下雨改期")
 
