@@ -147,11 +147,11 @@ def emergency_responders(session: Session, *, help_request: HelpRequest) -> list
     return sorted(staff)
 
 
-def emergency_notified(session: Session, *, help_request_id: int) -> int:
-    """How many people were queued an emergency notice for this request (0: nobody yet)."""
+def emergency_notified(session: Session, *, help_request_id: int, what: str = "emergency") -> int:
+    """How many people were queued a notice (`emergency` or `human`) for this request."""
     from models.messaging import Notification
 
-    prefix = f"help:{help_request_id}:emergency:to:"
+    prefix = f"help:{help_request_id}:{what}:to:"
     return int(session.scalar(select(func.count()).select_from(Notification).where(
         Notification.dedupe_key.startswith(prefix, autoescape=True))) or 0)
 
@@ -346,7 +346,8 @@ def request_human_agent(session: Session, *, actor: Person, note: str) -> HelpRe
     if help_request.needs_human:  # asked again: staff were told when it was first flagged
         return help_request
     help_request.needs_human = True
-    staff = community_staff_ids(session, community_id=help_request.community_id)
+    staff = (community_staff_ids(session, community_id=help_request.community_id)
+             or people_with_role(session, role="duty", community_id=None))
     facts = notice_facts(session, help_request=help_request)
     notify_people(session, person_ids=staff, template="help_human",
                   text=(f"有居民请求人工服务，求助编号{help_request.code}。"
