@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 
 import nlp
-from bot import knowledge, location, texts
+from bot import location, texts
 from bot.dialogue import beneficiary
 from bot.turn import Turn
 from core import clock
@@ -31,11 +31,10 @@ def _day(parse: nlp.Parse, default: date) -> date:
 
 
 def policy(turn: Turn, parse: nlp.Parse) -> str:
-    """Answer a policy question, or list the topics when it is unclear which."""
-    topic = str(parse.slots.get("topic") or "")
-    if topic in ("", "other") and parse.confidence < 0.99:
-        return knowledge.topic_menu()
-    return knowledge.policy_answer(turn.session, person=turn.person, topic=topic)
+    """Answer a policy question (bot.dialogue.policy), offering the matching step."""
+    from bot.dialogue import policy as policy_answers
+
+    return policy_answers.answer(turn, parse)
 
 
 def canteens(turn: Turn, parse: nlp.Parse) -> str:

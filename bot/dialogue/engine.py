@@ -16,7 +16,7 @@ from datetime import datetime
 
 import nlp
 from bot import texts
-from bot.dialogue import answers, beneficiary, emergency
+from bot.dialogue import answers, beneficiary, emergency, policy
 from bot.dialogue.flow import CONFIRM, Flow, Step
 from bot.dialogue.flows import ASKED, FLOWS
 from bot.dialogue.words import (
@@ -115,6 +115,8 @@ def _answer(turn: Turn, text: str, parse: nlp.Parse) -> str:
         return continue_flow(turn, FLOWS[state.flow], text, parse)
     if state.step == PICK_INTENT and (picked := pick(state.choices, word)) is not None:
         return start_intent(turn, picked)
+    if state.step in policy.STEPS and (said := policy.take_choice(turn, word)) is not None:
+        return said
     answered = take_answer(turn, text)
     if answered is not None:
         return answered
