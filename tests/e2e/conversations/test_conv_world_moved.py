@@ -352,8 +352,14 @@ def test_request_rated_on_another_device_before_the_score(chat: Chat) -> None:
     assert "评" in replies[-1] or "分" in replies[-1]
 
 
-def test_request_closed_by_staff_while_asking_its_status(chat: Chat) -> None:
+def test_request_rejected_by_staff_between_two_status_questions(chat: Chat) -> None:
     help_filed(WANG, text="想找人帮忙换灯泡")(chat)
     replies = play(chat, WANG, "求助进度", request_moved_by_staff(WANG, "rejected"), "求助进度")
-    assert "换灯泡" in replies[0] or "QZ-" in replies[0]
-    assert replies[0] != replies[1]
+    assert "正在等工作人员受理" in replies[0]
+    assert "没有受理" in replies[1] and "原因" in replies[1] and "正在等" not in replies[1]
+
+
+def test_request_taken_on_by_staff_between_two_status_questions(chat: Chat) -> None:
+    help_filed(WANG, text="想找人帮忙换灯泡")(chat)
+    replies = play(chat, WANG, "求助进度", request_moved_by_staff(WANG, "accepted"), "求助进度")
+    assert "工作人员已受理" in replies[1] and "保持电话畅通" in replies[1]
