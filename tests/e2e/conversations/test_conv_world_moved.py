@@ -205,6 +205,38 @@ def consent_withdrawn(who: str, scope: str = "sensitive_profile") -> Change:
     return change
 
 
+def checked_in_on_the_miniprogram(who: str) -> Change:
+    def change(chat: Chat) -> None:
+        from services.volunteers import check_in
+
+        with session_scope() as s:
+            check_in(s, actor=s.get(Person, chat.id(who)))
+
+    return change
+
+
+def checked_out_on_the_miniprogram(who: str) -> Change:
+    def change(chat: Chat) -> None:
+        from services.volunteers import check_out
+
+        with session_scope() as s:
+            check_out(s, actor=s.get(Person, chat.id(who)))
+
+    return change
+
+
+def first_activity_cancelled(chat: Chat) -> None:
+    """The charity calls off the first activity the bot listed."""
+    from models.activities import Activity
+    from services.volunteers import cancel_activity
+
+    with session_scope() as s:
+        charity = s.scalars(select(Person).where(Person.oa_openid == "demo_charity_zhou")).one()
+        first = s.scalars(select(Activity).where(Activity.status == "open")
+                          .order_by(Activity.starts_at, Activity.id)).first()
+        cancel_activity(s, actor=charity, activity_id=first.id, reason="下雨")
+
+
 ORDER = "订明天午饭一份送到家"
 
 
@@ -328,6 +360,22 @@ def test_points_spent_on_another_phone_then_yes(chat: Chat) -> None:
     give_points_to(ZHANG, 300)(chat)
     replies = play(chat, ZHANG, "积分兑换", "1", points_spent_elsewhere(ZHANG, leaving=0), "1")
     assert "积分" in replies[-1] and "兑换成功" not in replies[-1]
+
+
+# ------------------------------------------------------------------ volunteering
+
+
+def test_checked_out_on_the_miniprogram_since_the_read_back(chat: Chat) -> None:
+    checked_in_on_the_miniprogram(ZHANG)(chat)
+    replies = play(chat, ZHANG, "签退", checked_out_on_the_miniprogram(ZHANG), "1")
+    assert "现在签退" in replies[0]
+    assert "正在进行的服务" in replies[-1] and "签退成功" not in replies[-1]
+
+
+def test_activity_called_off_since_the_read_back(chat: Chat) -> None:
+    replies = play(chat, ZHANG, "报名活动", "1", first_activity_cancelled, "1")
+    assert "请核对" in replies[1]
+    assert "取消或截止" in replies[-1] and "报名成功" not in replies[-1]
 
 
 # ------------------------------------------------------------------ service records and requests
