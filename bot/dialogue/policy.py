@@ -27,6 +27,7 @@ MAX_MENU = 8  # the rest are asked for by name
 PICK = "pick_policy"
 OFFER = "policy_offer"
 STEPS = (PICK, OFFER)
+_NOT_NOW = {"2", "不需要", "不要", "不申请", "先不用", "暂时不用"}
 _MORE_YES = {"需要", "要", "申请", "帮我申请", "要的", "需要的", "好的谢谢", "麻烦了", "订", "报名"}
 
 
@@ -82,6 +83,9 @@ def take_choice(turn: Turn, word: str) -> str | None:
         code = str(state.choices[0][0])
         state.reset()
         return _act(turn, _entry(turn, code))
+    if state.step == OFFER and word in _NOT_NOW:
+        state.reset()
+        return "好的，先不办。\n以后需要，再告诉我就行。"
     return None
 
 

@@ -104,6 +104,8 @@ OFFERS_TAKEN = [
          {2: "已经提交"}, applied(LI, "housing", "住房救助")),
     Conv("education-aid-then-1-applies-as-education", LI, ["教育救助", "1", "1"],
          {2: "已经提交"}, applied(LI, "education", "教育救助")),
+    Conv("the-offer-declined-with-2", LI, ["特困", "2"], {1: "先不办"}, nothing_filed(LI),
+         says_not={1: "没有要您回复数字"}),
     Conv("an-application-can-still-be-refused", LI, ["低保", "1", "3"],
          {1: "请核对", 2: "没有提交"}, nothing_filed(LI)),
     Conv("meal-subsidy-then-1-books", WANG, ["助餐补贴", "1", "明天", "午饭", "1份", "送到家", "1"],
