@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from bot.turn import Turn
+from core.errors import LinliError
 
 Handler = Callable[[Turn], str | None]
 
@@ -29,7 +30,18 @@ class Router:
             handler = self.by_event.get(message.event, self.fallback)
         else:
             handler = self.by_type.get(message.msg_type, self.fallback)
-        return handler(turn) if handler is not None else None
+        if handler is None:
+            return None
+        try:
+            return handler(turn)
+        except LinliError as error:  # the world moved under a turn: say what, never "系统有点忙"
+            turn.state.reset()
+            return refusal_words(error)
+
+
+def refusal_words(error: LinliError) -> str:
+    """Say a domain error as the bot does everywhere: what happened, then the way on."""
+    return f"{error.message}\n需要帮忙，回复“转人工”。"
 
 
 @cache

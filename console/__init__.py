@@ -34,6 +34,7 @@ VIEW_MODULES = (
     "console.views_referrals",
     "console.views_rules",
     "console.views_households",
+    "console.views_policies",
     "console.exports",
 )
 

@@ -15,6 +15,7 @@ from models import (  # noqa: F401  (imported to register the tables)
     messaging,
     monitoring,
     person,
+    policies,
     region,
     volunteers,
 )

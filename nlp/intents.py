@@ -15,6 +15,7 @@ from nlp.intent_rules import (
     POLITE_WORDS,
     THIRD_PARTY,
 )
+from nlp.topics import names_only
 
 INTENTS = (
     "smalltalk", "menu_help", "register", "help_request", "help_status", "meal_book",
@@ -151,6 +152,8 @@ def _score_policy(text: str, evidence: Evidence, scores: dict[str, float]) -> No
         return
     score = 1.0 if evidence.topic_score < 1 else 2.0
     cues = 0.0
+    if names_only(text):  # a programme's name alone ("医疗救助") asks what it is, not for help
+        cues += 3.0
     if _ASK_RE.search(text):
         cues += 2.0
     if _PROCEDURE_RE.search(text):

@@ -80,6 +80,20 @@ def _hint_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     )
 
 
+_PARTICLES_RE = re.compile(r"[\s吗呢啊呀吧哈的嘛？?。！!，,]+")
+
+
+@lru_cache(maxsize=1)
+def _all_aliases() -> frozenset[str]:
+    return frozenset(alias for topic in load_topics() for alias in topic.aliases)
+
+
+def names_only(text: str) -> bool:
+    """Return True when a message is a programme's name and nothing else ("医疗救助", "特困呢")."""
+    said = _PARTICLES_RE.sub("", text).removesuffix("政策")
+    return said in _all_aliases()
+
+
 def may_name_topic(text: str) -> bool:
     """Return True if text could match any topic (cheap check before tokenizing)."""
     aliases, firsts, seconds = _hint_res()

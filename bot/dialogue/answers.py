@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import nlp
-from bot import knowledge, location, texts
+from bot import location, texts
 from bot.dialogue import beneficiary
 from bot.turn import Turn
 from core import clock
 from models.person import Person
 from services.meals.wording import day_text, meal_text, moment_text, yuan
 
+STOPPED_LATELY = timedelta(days=7)  # a request turned down this week is still news
 SMALLTALK = "您好！我是邻里帮。\n有什么事，直接告诉我就行。\n回复“菜单”看看我能做什么。"
 Answer = Callable[[Turn, nlp.Parse], str]
 
@@ -31,11 +32,10 @@ def _day(parse: nlp.Parse, default: date) -> date:
 
 
 def policy(turn: Turn, parse: nlp.Parse) -> str:
-    """Answer a policy question, or list the topics when it is unclear which."""
-    topic = str(parse.slots.get("topic") or "")
-    if topic in ("", "other") and parse.confidence < 0.99:
-        return knowledge.topic_menu()
-    return knowledge.policy_answer(turn.session, person=turn.person, topic=topic)
+    """Answer a policy question (bot.dialogue.policy), offering the matching step."""
+    from bot.dialogue import policy as policy_answers
+
+    return policy_answers.answer(turn, parse)
 
 
 def canteens(turn: Turn, parse: nlp.Parse) -> str:
@@ -122,10 +122,24 @@ def help_status(turn: Turn, parse: nlp.Parse) -> str:
     said = []
     for person, who in people:
         found = list_my_help_requests(turn.session, actor=turn.person, person_id=person.id)[:3]
-        said += [describe_for_requester(r) for r in found] or [f"{who}现在没有在办的求助。"]
+        said += [describe_for_requester(r) for r in found] or [_none_open(turn, person.id, who)]
     if len(said) == 1 and "没有在办" in said[0]:
         return f"{said[0]}\n需要帮忙，直接告诉我。"
     return "\n\n".join(said)
+
+
+def _none_open(turn: Turn, person_id: int, who: str) -> str:
+    """Say nothing is open; name one staff turned down or called off lately, so it is not just gone."""
+    from services.help_requests.queries import list_my_help_requests
+    from services.help_requests.views import describe_for_requester
+
+    since = turn.now - STOPPED_LATELY
+    latest = list_my_help_requests(turn.session, actor=turn.person, person_id=person_id,
+                                   open_only=False)[:1]
+    stopped = [r for r in latest if r.status in ("rejected", "cancelled") and r.updated_at >= since]
+    if not stopped:
+        return f"{who}现在没有在办的求助。"
+    return f"{who}现在没有在办的求助。最近一条：\n{describe_for_requester(stopped[0])}"
 
 
 def smalltalk(turn: Turn, parse: nlp.Parse) -> str:

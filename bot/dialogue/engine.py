@@ -16,7 +16,7 @@ from datetime import datetime
 
 import nlp
 from bot import texts
-from bot.dialogue import answers, beneficiary, emergency
+from bot.dialogue import answers, beneficiary, emergency, policy
 from bot.dialogue.flow import CONFIRM, Flow, Step
 from bot.dialogue.flows import ASKED, FLOWS, charity_consent
 from bot.dialogue.words import (
@@ -34,6 +34,7 @@ from bot.dialogue.words import (
     says_yes_first,
     without_correction,
 )
+from bot.router import refusal_words
 from bot.turn import Turn
 from core import clock
 from core.db import session_wrote
@@ -116,6 +117,8 @@ def _answer(turn: Turn, text: str, parse: nlp.Parse) -> str:
         return continue_flow(turn, FLOWS[state.flow], text, parse)
     if state.step == PICK_INTENT and (picked := pick(state.choices, word)) is not None:
         return start_intent(turn, picked)
+    if state.step in policy.STEPS and (said := policy.take_choice(turn, word)) is not None:
+        return said
     answered = take_answer(turn, text)
     if answered is not None:
         return answered
@@ -130,10 +133,11 @@ def _answer(turn: Turn, text: str, parse: nlp.Parse) -> str:
 
 def take_answer(turn: Turn, text: str) -> str | None:
     """Give an answer to the question sent last (a rating, a yes/no) to the flow receiving it."""
-    found = [(pending, question) for question in ASKED if question.reads(text) is not None
-             and (pending := question.find(turn)) is not None]
-    if not found:
-        return None
+    readable = [question for question in ASKED if question.reads(text) is not None]
+    found = [(pending, question) for question in readable
+             if (pending := question.find(turn)) is not None]
+    if not found:  # answered meanwhile by someone else: say so rather than "nothing asked"
+        return next((said for question in readable if (said := question.settled(turn))), None)
     pending, question = max(found, key=lambda f: f[0].asked_at)
     flow = FLOWS[question.flow]
     turn.state.start(flow.name)
@@ -193,7 +197,7 @@ def advance(turn: Turn, flow: Flow) -> str:
         return end.message
     except LinliError as error:
         state.reset()
-        return f"{error.message}\n需要帮忙，回复“转人工”。"
+        return refusal_words(error)
     return f"{summary}\n回复数字：\n{texts.CONFIRM_CHOICES}"
 
 
@@ -306,7 +310,10 @@ def commit(turn: Turn, flow: Flow) -> str:
                 raise
     except LinliError as error:
         turn.state.reset()
-        return f"{error.message}\n需要帮忙，回复“转人工”。"
+        return refusal_words(error)
+    except answers.FlowEnds as end:  # what was read back no longer holds (a consent withdrawn)
+        turn.state.reset()
+        return end.message
     turn.state.reset()
     return reply
 

@@ -116,7 +116,9 @@ class AskedQuestion:
     prompt the code sends against them); `reads` takes the answer from a
     message without I/O, so only a message that could be an answer costs a
     look-up; `find` returns what is still waiting for this person (the
-    database remembers the question, not the 15-minute dialogue state).
+    database remembers the question, not the 15-minute dialogue state);
+    `settled` says, when nothing waits any more, that someone else answered
+    it meanwhile (staff, another device), or None.
     """
 
     flow: str
@@ -124,3 +126,4 @@ class AskedQuestion:
     asks: tuple[str, ...]
     reads: Callable[[str], Any]
     find: Callable[[Turn], Pending | None]
+    settled: Callable[[Turn], str | None] = field(default=lambda turn: None)

@@ -16,6 +16,7 @@ DEMO_LOADERS: list[str] = [
     "services.demo.meals",
     "services.demo.help_requests",
     "services.demo.console",
+    "services.demo.policies",
 ]
 
 

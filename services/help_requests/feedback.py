@@ -63,6 +63,17 @@ def get_request_awaiting_rating(
     )
 
 
+def get_recently_rated_request(
+    session: Session, *, requester_id: int, since: datetime
+) -> HelpRequest | None:
+    """Return the person's request rated since `since` (perhaps on another device), latest first."""
+    return session.scalar(
+        select(HelpRequest)
+        .where(HelpRequest.requester_id == requester_id, HelpRequest.rated_at >= since)
+        .order_by(HelpRequest.rated_at.desc(), HelpRequest.id.desc()).limit(1)
+    )
+
+
 def _claim_reminder(session: Session, help_request: HelpRequest, now: datetime) -> bool:
     result = session.execute(
         update(HelpRequest)

@@ -89,8 +89,10 @@ def canteen_with_meals(session: Session, canteen_id: int) -> Canteen | None:
 def get_canteen(session: Session, *, canteen_id: int) -> Canteen:
     """Return an open canteen or raise NotFound."""
     canteen = canteen_with_meals(session, canteen_id) if valid_id(canteen_id) else None
-    if canteen is None or not canteen.active:
+    if canteen is None:
         raise NotFound("没有找到这个助餐点。")
+    if not canteen.active:  # withdrawn since it was shown: say which, and the way on
+        raise NotFound(f"{canteen.name}暂停订餐了。可以选附近其他助餐点，回复“附近助餐点”看看。")
     return canteen
 
 

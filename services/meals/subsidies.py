@@ -212,3 +212,23 @@ def subsidy_for(
         subject=subject, rule=rule, cap_left_fen=cap_left, unit_price_fen=unit_price_fen,
         count=count, delivery_fee_fen=delivery_fee_fen, unverified_tier=who.unverified_tier,
     )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A person's own subsidy this month: the rule that applies, the cap and what is used."""
+
+    who: Eligibility
+    rule: SubsidyRule | None
+    used_fen: int
+
+    @property
+    def cap_left_fen(self) -> int:
+        return 0 if self.rule is None else max(0, self.rule.monthly_cap_fen - self.used_fen)
+
+
+def subsidy_standing(session: Session, *, person: Person, day: date) -> Standing:
+    """Return which rule gives this person their subsidy on `day`, and this month's use of it."""
+    who = eligibility_of(person, day)
+    rule = _best_rule(session, who)
+    return Standing(who, rule, subsidy_used_fen(session, person_id=person.id, day=day))

@@ -75,6 +75,17 @@ def list_pending_confirmations(session: Session, *, beneficiary_id: int) -> list
     ))
 
 
+def list_decided_without_beneficiary(session: Session, *, beneficiary_id: int,
+                                     since: datetime) -> list[ServiceRecord]:
+    """Return records about this beneficiary that staff decided since `since`, latest first."""
+    return list(session.scalars(
+        select(ServiceRecord)
+        .where(ServiceRecord.beneficiary_id == beneficiary_id, ServiceRecord.decided_at >= since,
+               ServiceRecord.decided_via != "beneficiary")
+        .order_by(ServiceRecord.decided_at.desc(), ServiceRecord.id.desc())
+    ))
+
+
 def _lock_pending(session: Session, record_id: int) -> ServiceRecord:
     record = session.scalars(
         select(ServiceRecord).where(ServiceRecord.id == record_id)

@@ -3,7 +3,6 @@
 import json
 from datetime import UTC, datetime, timedelta
 
-from bot import knowledge
 from bot.dialogue.engine import bare, pick
 from bot.dialogue.flows import FLOWS
 from bot.dialogue.state import DialogueState, decode_state, encode_state
@@ -48,10 +47,19 @@ def test_every_menu_key_stands_for_an_intent_and_fits_wechat_limits():
     assert intent_for_click("meal_book") == "meal_book" and intent_for_click("NOPE") is None
 
 
-def test_knowledge_base_covers_every_labelled_topic():
-    policies = json.loads(knowledge.DATA.read_text(encoding="utf-8"))
-    for topic in (*knowledge.TOPICS, "other"):
-        assert policies[topic]["title"] and policies[topic]["lines"] and policies[topic]["window"]
+def test_knowledge_base_covers_every_labelled_topic_and_every_layer_of_assistance():
+    from bot.dialogue.policy import OFFERS
+    from services.policies import DEFAULTS
+
+    entries = {e["code"]: e for e in json.loads(DEFAULTS.read_text(encoding="utf-8"))["entries"]}
+    labelled = ("dibao", "tekun", "temporary_aid", "meal_subsidy", "medical_aid", "disability",
+                "volunteer_points", "other")
+    layers = ("dibao_edge", "rigid_expense", "return_poverty", "recently_exited", "education_aid",
+              "housing_aid", "employment_aid")
+    for code in (*labelled, *layers):
+        entry = entries[code]
+        assert entry["title"] and entry["who"] and entry["bring"] and entry["window"]
+        assert entry["action"] in OFFERS or (code == "other" and not entry["action"])
 
 
 def test_every_flow_ends_in_confirm():

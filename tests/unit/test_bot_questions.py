@@ -44,8 +44,10 @@ def literals(*folders: str) -> list[tuple[str, str]]:
 
 
 def in_flow_questions() -> set[str]:
-    """Texts a flow asks in its own states (received there by construction)."""
-    return {"bot/dialogue/flows/" + p.name for p in (ROOT / "bot/dialogue/flows").glob("*.py")}
+    """Texts a flow asks in its own states, or a one-message step of the dialogue state asks
+    (the policy list and offer, received by bot.dialogue.policy through the engine)."""
+    flows = {"bot/dialogue/flows/" + p.name for p in (ROOT / "bot/dialogue/flows").glob("*.py")}
+    return flows | {"bot/dialogue/policy.py"}
 
 
 def test_every_question_that_asks_for_a_number_has_a_receiving_flow():

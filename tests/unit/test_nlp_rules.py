@@ -275,3 +275,17 @@ def test_emergencies_in_pinyin_and_english(text: str) -> None:
 def test_near_misses_are_neither_emergencies_nor_questions(text: str) -> None:
     result = parse(text, NOW)
     assert result.slots.get("urgency") != "emergency" and not result.danger_unsure, result
+
+
+@pytest.mark.parametrize("text", ["医疗救助", "临时救助", "低保边缘", "刚性支出困难", "防止返贫监测",
+                                  "教育救助", "住房救助", "就业救助", "特困呢", "服务积分"])
+def test_a_programme_named_alone_asks_about_it(text: str) -> None:
+    """The name of a programme and nothing else is a policy question, not a help request."""
+    assert intent(text) == "policy_faq"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("我家没米了需要临时救助", "help_request"), ("我的积分", "points_query"), ("积分", "points_query"),
+])
+def test_a_programme_named_inside_a_need_is_still_that_need(text: str, expected: str) -> None:
+    assert intent(text) == expected

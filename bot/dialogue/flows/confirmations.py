@@ -10,6 +10,7 @@ was the read-back.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from bot.dialogue.flow import AskedQuestion, Flow, Pending, Question, Step
 from bot.dialogue.words import first_clause, trimmed
@@ -18,6 +19,7 @@ from bot.turn import Turn
 ASKS = "回复1确认，2不对"
 _YES = re.compile(r"^(?:1|一|确认|对|对的|对啊|是|是的|是啊|没错|有|有的|嗯|嗯嗯|好|好的)$")
 _NO = re.compile(r"^(?:2|二|不对|不是|没有|没有的事|没这回事|不确认|错了|不对的)$")
+SETTLED_WITHIN = timedelta(days=1)  # a later "好的" is about something else
 _NOBODY_CAME = re.compile(r"没(?:有)?人?来(?:过)?|没见(?:过|到)|没这(?:回)?事")
 
 
@@ -44,6 +46,18 @@ def find_unconfirmed(turn: Turn) -> Pending | None:
     latest = waiting[-1]
     asked = latest.nudged_at or latest.ended_at or latest.created_at
     return Pending(asked, {"record": latest.id})
+
+
+def settled_by_staff(turn: Turn) -> str | None:
+    """Say that staff decided the record this person was asked about, when they did meanwhile."""
+    from services.volunteers.verification import list_decided_without_beneficiary
+
+    decided = list_decided_without_beneficiary(turn.session, beneficiary_id=turn.person.id,
+                                               since=turn.now - SETTLED_WITHIN)
+    if not decided:
+        return None
+    outcome = "确认" if decided[0].status == "verified" else "核实"
+    return f"这次志愿服务，社区工作人员已经{outcome}过了，不用再回复。\n谢谢您！有事随时告诉我。"
 
 
 def ask(turn: Turn) -> Question:
@@ -73,4 +87,4 @@ CONFIRM_SERVICE = Flow(
     summary=lambda t: "确认志愿服务", commit=commit, confirm=False,
 )
 QUESTION = AskedQuestion(flow=CONFIRM_SERVICE.name, slot="answer", asks=(ASKS,),
-                         reads=read_answer, find=find_unconfirmed)
+                         reads=read_answer, find=find_unconfirmed, settled=settled_by_staff)

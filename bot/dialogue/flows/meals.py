@@ -12,6 +12,7 @@ from models.meals import MEAL_NAMES
 from nlp import Parse
 from services.meals.wording import meal_text, yuan
 
+DELIVERY_FEE = "送餐费"  # the quote line services.meals.subsidies names so
 MEAL_CHOICES = [(meal, name) for meal, name in MEAL_NAMES.items()]
 
 
@@ -100,10 +101,29 @@ def book_summary(turn: Turn) -> str:
     quote = _quote(turn)
     if quote.seats_left < quote.count:  # say so now, not after the person said yes
         raise sold_out(quote.day, quote.meal, left=max(0, quote.seats_left), count=quote.count)
-    money = f"共{yuan(quote.payable_fen)}"
-    if quote.subsidy_fen:
-        money += f"（原价{yuan(quote.price_fen)}，补贴{yuan(quote.subsidy_fen)}）"
-    return f"请核对{beneficiary.for_words(turn, '，给{}订')}：\n{booking_words(turn)}，{money}"
+    return (f"请核对{beneficiary.for_words(turn, '，给{}订')}：\n{booking_words(turn)}\n"
+            f"{money_line(turn, quote)}")
+
+
+def money_line(turn: Turn, quote) -> str:  # type: ignore[no-untyped-def]
+    """Say the price in one line, as the API's breakdown has it: meals, subsidy and why, delivery."""
+    from services.meals.subsidies import list_subsidy_rules, rule_phrase
+
+    fee = sum(line.price_fen for line in quote.lines if line.label == DELIVERY_FEE)
+    parts = [f"饭钱{yuan(quote.price_fen - fee)}"]
+    rule = next((r for r in list_subsidy_rules(turn.session) if r.id == quote.rule_id), None)
+    if rule is not None:
+        why = rule_phrase(rule)
+        if quote.subsidy_fen == 0:
+            why = "本月补贴额度已用完"
+        elif quote.subsidy_fen < min(rule.amount_fen, quote.price_fen - fee):
+            why += "，本月额度只剩这些"
+        if quote.count > 1 and quote.subsidy_fen:
+            why += "，只补本人1份"
+        parts.append(f"补贴{yuan(quote.subsidy_fen)}（{why}）")
+    if fee:
+        parts.append(f"送餐费{yuan(fee)}")
+    return f"共{yuan(quote.payable_fen)}：" + "，".join(parts)
 
 
 def book_commit(turn: Turn) -> str:

@@ -19,6 +19,7 @@ from nlp.numbers import cn_to_int
 
 ASKS = "请给这次服务打个分：回复1到5分"
 ANSWER_WITHIN = timedelta(days=7)  # a "挺好的" weeks later is small talk, not a score
+SETTLED_WITHIN = timedelta(days=1)  # "5" the day it was rated elsewhere; later it is small talk
 WORDS = (  # longest first: 很不满意 before 不满意 before 满意
     ("非常不满意", 1), ("很不满意", 1), ("太差了", 1), ("太差", 1), ("很差", 1),
     ("不太满意", 2), ("不满意", 2), ("一般般", 3), ("一般", 3), ("还行", 3),
@@ -57,6 +58,17 @@ def find_unrated(turn: Turn) -> Pending | None:
     return Pending(asked, {"request": found.id})
 
 
+def rated_elsewhere(turn: Turn) -> str | None:
+    """Say that the request was rated meanwhile (in the mini-program), when it was."""
+    from services.help_requests.feedback import get_recently_rated_request
+
+    found = get_recently_rated_request(turn.session, requester_id=turn.person.id,
+                                       since=turn.now - SETTLED_WITHIN)
+    if found is None or found.rating is None:
+        return None
+    return f"求助{found.code}已经打过分了（{found.rating}分），不用再打。\n谢谢您！"
+
+
 def _accept_rating(turn: Turn, value: object) -> int:
     return int(str(value))
 
@@ -92,4 +104,4 @@ RATE_HELP = Flow(
     summary=lambda t: f"求助打{t.state.slots['rating']}分", commit=commit, confirm=False,
 )
 QUESTION = AskedQuestion(flow=RATE_HELP.name, slot="rating", asks=(ASKS,), reads=read_rating,
-                         find=find_unrated)
+                         find=find_unrated, settled=rated_elsewhere)

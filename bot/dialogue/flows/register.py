@@ -101,6 +101,9 @@ def commit(turn: Turn) -> str:
     from services.residents import register_resident
 
     s = turn.state.slots
+    if "consent" not in s and _needs_consent(turn):  # withdrawn in the mini-program meanwhile
+        raise FlowEnds("您刚在小程序里撤回了保存个人信息的授权，这次没有登记。\n"
+                       "还想登记，回复“登记”，我会先问您同不同意。")
     register_resident(turn.session, person=turn.person, name=str(s["name"]),
                       phone=str(s["phone"]), community_id=int(s["community"]),
                       address=str(s["address"]), birth_date=date.fromisoformat(str(s["birth"])))

@@ -179,15 +179,16 @@ def _activity_title(turn: Turn) -> str:
     for activity in list_activities(turn.session, actor=turn.person):
         if activity.id == wanted:
             return f"{activity.title}，{moment_text(activity.starts_at)}，{activity.place}"
-    raise FlowEnds("这个活动已经不能报名了。")
+    raise FlowEnds("这个活动已经取消或截止，不能报名了。\n回复“最近有什么活动”看看别的。")
 
 
 def signup_commit(turn: Turn) -> str:
     from services.volunteers import sign_up_for_activity
 
+    title = _activity_title(turn)  # called off since the read-back: said before signing up
     sign_up_for_activity(turn.session, actor=turn.person,
                          activity_id=int(turn.state.slots["activity"]))
-    return f"报名成功：{_activity_title(turn)}。\n活动前一天会提醒您。"
+    return f"报名成功：{title}。\n活动前一天会提醒您。"
 
 
 SIGNUP = Flow(
