@@ -141,6 +141,11 @@ PLAIN: dict[str, str] = {
     "risk_alerts.subject_type": "enum",
     "risk_alerts.dedupe_key": "dedupe key built from ids",
     "risk_alerts.detail": "ids, counts and levels written by the services",
+    "policy_entries.code": "code of a policy (dibao, tekun …)",
+    "policy_entries.topic": "enum of nlp topics",
+    "policy_entries.title": "public policy name (医疗救助), no person's data",
+    "policy_entries.action": "enum: the step offered after the answer",
+    "policy_entries.help_category": "enum (see help_requests.category)",
 }
 
 SEALED = (EncryptedString, EncryptedJSON)
