@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 DEMO_LOADERS: list[str] = [
     "services.demo.foundation",
+    "services.demo.addresses",
     "services.demo.volunteers",
     "services.demo.meals",
     "services.demo.help_requests",
