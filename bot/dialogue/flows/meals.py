@@ -94,7 +94,7 @@ def _needs_home(turn: Turn) -> bool:
 def ask_home(turn: Turn) -> Question:
     who = beneficiary.name_for(turn)
     whose = f"{who}家" if who else "您家"
-    checking = "住址社区正在核对。\n" if person_for(turn).address else ""
+    checking = "您的住址社区正在核对。\n" if person_for(turn).address else ""
     return Question(f"还没有{whose}的位置，送餐员找不到，暂时不能送餐上门。\n{checking}"
                     f"在{whose}的话，{ASK_PIN.removeprefix('请')}\n或者回复数字：",
                     [(PICKUP, "改成到助餐点吃")])
