@@ -27,6 +27,8 @@ def import_file(file: Path) -> None:
     with session_scope() as s:
         report = import_address_book(s, text=text)
     click.echo(f"新增 {report.created} 栋，更新 {report.updated} 栋，未变 {report.unchanged} 栋。")
+    if report.located:
+        click.echo(f"又为 {report.located} 位居民找到了家的位置，已通知他们。")
     for line in report.errors:
         click.echo(line, err=True)
     if report.errors:

@@ -47,6 +47,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    located: int = 0  # homes waiting for a location that the new buildings located
     errors: list[str] = field(default_factory=list)
 
 
@@ -127,6 +128,7 @@ def import_address_book(session: Session, *, text: str, actor: Person | None = N
         return report
     communities = _community_lookup(session)
     existing = {(b.community_id, b.name): b for b in session.scalars(select(AddressBuilding))}
+    touched: set[int] = set()
     for number, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
@@ -136,8 +138,30 @@ def import_address_book(session: Session, *, text: str, actor: Person | None = N
             continue
         community, name, aliases, lat, lng = parsed
         _save_building(session, existing, report, community.id, name, "|".join(aliases), lat, lng)
+        touched.add(community.id)
     session.flush()
+    report.located = _locate_waiting_homes(session, touched)
     return report
+
+
+def _locate_waiting_homes(session: Session, community_ids: set[int]) -> int:
+    """Locate the homes of these communities still waiting for a location; tell each one found."""
+    if not community_ids:
+        return 0
+    stmt = select(Person).where(Person.address.is_not(None), Person.home_location.is_(None),
+                                Person.community_id.in_(community_ids))
+    located = 0
+    for person in session.scalars(stmt):
+        if locate_home_from_address(session, person=person) is not None:
+            _tell_located(session, person)
+            located += 1
+    return located
+
+
+def _tell_located(session: Session, person: Person) -> None:
+    enqueue_notification(session, person_id=person.id, template="home_located",
+                         text="您家的位置社区已经登记好了，现在可以订送餐上门。回复“订餐”试试。",
+                         dedupe_key=f"home-located:{person.id}:{person.home_location}")
 
 
 def _save_building(session: Session, existing: dict[tuple[int, str], AddressBuilding],
@@ -231,9 +255,7 @@ def set_home_by_staff(session: Session, *, actor: Person, person_id: int,
         person.set_home_location(latitude, longitude, source="staff")
     else:
         raise ValidationFailed("请选楼栋，或填纬度和经度。", fields={"building_id": "必填"})
-    enqueue_notification(session, person_id=person.id, template="home_located",
-                         text="您家的位置社区已经登记好了，现在可以订送餐上门。回复“订餐”试试。",
-                         dedupe_key=f"home-located:{person.id}:{person.home_location}")
+    _tell_located(session, person)
     session.flush()
     return person
 

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 DEMO_LOADERS: list[str] = [
     "services.demo.foundation",
-    "services.demo.addresses",
     "services.demo.volunteers",
     "services.demo.meals",
     "services.demo.help_requests",
     "services.demo.console",
+    "services.demo.addresses",
 ]
 
 

@@ -139,3 +139,18 @@ def test_the_cli_imports_a_file_and_lists_bad_lines(db, memory_kv, make_app, tmp
     assert "新增 0 栋，更新 0 栋，未变 3 栋" in result.output
     with session_scope() as s:
         assert len(list(s.scalars(select(Person)))) == 0
+
+
+def test_importing_the_missing_building_locates_the_homes_waiting_for_it_and_tells_them(db):
+    from models.messaging import Notification
+
+    with session_scope() as s:
+        community = _community_with_book(s)
+        person = _resident(s, community, "7号楼1单元202")
+        assert person.home_lat_lng is None
+        report = addresses.import_address_book(
+            s, text=f"社区,楼栋,别名,纬度,经度\n{community.name},7号楼,七栋,30.2760,120.1574\n")
+        assert (report.created, report.located) == (1, 1)
+        assert person.home_lat_lng == (30.276, 120.1574)
+        [told] = s.scalars(select(Notification).where(Notification.person_id == person.id)).all()
+        assert "可以订送餐上门" in told.text
