@@ -75,10 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     prepare_database()
     sim = WeChatSimulator(app.test_client(), get_settings(), safe=args.safe)
     print(f"邻里帮终端聊天：你是 {args.openid}。输入 exit 退出。", flush=True)
-    for line in sys.stdin if not sys.stdin.isatty() else iter(lambda: input("你：") + "\n", None):
+    piped = not sys.stdin.isatty()
+    for line in sys.stdin if piped else iter(lambda: input("你：") + "\n", None):
         text = line.strip()
         if not text:
             continue
+        if piped:  # a session fed from a file reads like one typed by hand
+            print(f"你：{text}", flush=True)
         if text in QUIT:
             break
         reply = sim.say(args.openid, text)

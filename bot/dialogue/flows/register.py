@@ -128,7 +128,10 @@ def _home_next(turn: Turn) -> str:
     """Say whether meals can come to the door, and what happens when the home is not located."""
     from services.addresses import UNLOCATED_NEXT
 
-    if turn.person.home_lat_lng is not None:
+    person = turn.person
+    if person.home_source == "address_book":
+        return "按地址找到了您家的楼，可以送餐上门。"
+    if person.home_lat_lng is not None:
         return "家的位置也记下了，可以送餐上门。"
     return f"{UNLOCATED_NEXT}\n在家的话，也可以点“+”把位置发给我。"
 
