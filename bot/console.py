@@ -80,10 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         text = line.strip()
         if not text:
             continue
-        if piped:  # a session fed from a file reads like one typed by hand
-            print(f"你：{text}", flush=True)
         if text in QUIT:
             break
+        if piped:  # a session fed from a file reads like one typed by hand
+            print(f"你：{text}", flush=True)
         reply = sim.say(args.openid, text)
         shown = reply.content or ("（没有回复）" if reply.body == "success" else reply.body)
         print(f"邻里帮：{shown}\n", flush=True)
