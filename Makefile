@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+AS ?= demo_elder_wang
 
 .PHONY: venv run serve migrate demo-data test test-fast lint bench chat clean
 
@@ -41,8 +42,10 @@ bench: venv
 		echo "== $$script"; $(PY) $$script || exit 1; \
 	done
 
-chat: demo-data
-	$(PY) -m bot.console
+## chat: talk to the bot as AS (a demo openid, or any new one to start from 登记); migrates and
+## loads demo data only when the code or the day changed since the last time (var/chat-ready.stamp)
+chat: venv
+	@$(PY) -m bot.console --as $(AS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -7,20 +7,63 @@ Every line goes through the same pipeline WeChat uses: signed (and with
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
+from pathlib import Path
 
 from bot.simulator import WeChatSimulator
+from core import clock
 from core.app import create_app
-from core.config import ConfigError, get_settings, refuse_in_production
+from core.config import ROOT, ConfigError, get_settings, refuse_in_production
 
 PEOPLE = ("demo_elder_wang", "demo_elder_li", "demo_family_wang", "demo_volunteer_zhang")
 QUIT = {"exit", "quit", "再见退出", ":q"}
+# What the database must match: the migrations, the demo data's code, the day it was loaded.
+_INPUTS = ("models/migrations/versions/*.py", "services/demo/*.py", "services/demo/*.csv")
+
+
+def _readiness(url: str) -> str:
+    """Say what a ready database was prepared from (the migrations, demo data, URL and date)."""
+    digest = hashlib.sha256(url.encode())
+    for pattern in _INPUTS:
+        for path in sorted(ROOT.glob(pattern)):
+            digest.update(path.name.encode() + path.read_bytes())
+    return f"{clock.today().isoformat()} {digest.hexdigest()}"
+
+
+def _database_file(url: str) -> Path | None:
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
+
+def _stamp(file: Path | None) -> Path:
+    """Keep the stamp beside a SQLite file (it goes when the file goes), else under var/."""
+    return file.with_name(file.name + ".chat-ready") if file else ROOT / "var" / "chat-ready.stamp"
+
+
+def prepare_database() -> None:
+    """Migrate and load the demo data unless that was done today for the same code and database."""
+    url = get_settings().database_url
+    wanted, file = _readiness(url), _database_file(url)
+    stamp = _stamp(file)
+    if stamp.exists() and stamp.read_text() == wanted and (file is None or file.exists()):
+        return
+    print("正在准备数据库和演示数据（只在第一次或代码更新后做）……", flush=True)
+    from core.db import session_scope
+    from core.migrate import upgrade_to_head
+    from services.demo import load_demo_data
+
+    upgrade_to_head(url)
+    with session_scope() as session:
+        load_demo_data(session)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(wanted)
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="和邻里帮聊天（终端版）")
     parser.add_argument("--as", dest="openid", default=PEOPLE[0],
-                        help=f"以哪位演示用户的身份（如 {', '.join(PEOPLE)}）")
+                        help=f"以谁的身份：演示用户（如 {', '.join(PEOPLE)}），"
+                             "或任意新的 openid（如 oNewResident001，从登记开始）")
     parser.add_argument("--safe", action="store_true", help="用安全模式（加密）收发")
     return parser.parse_args(argv)
 
@@ -33,15 +76,19 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr, flush=True)
         return 2
-    app = create_app()
+    app = create_app(with_api=False)  # the chat needs /wechat only; starts in about a second
+    prepare_database()
     sim = WeChatSimulator(app.test_client(), get_settings(), safe=args.safe)
     print(f"邻里帮终端聊天：你是 {args.openid}。输入 exit 退出。", flush=True)
-    for line in sys.stdin if not sys.stdin.isatty() else iter(lambda: input("你：") + "\n", None):
+    piped = not sys.stdin.isatty()
+    for line in sys.stdin if piped else iter(lambda: input("你：") + "\n", None):
         text = line.strip()
         if not text:
             continue
         if text in QUIT:
             break
+        if piped:  # a session fed from a file reads like one typed by hand
+            print(f"你：{text}", flush=True)
         reply = sim.say(args.openid, text)
         shown = reply.content or ("（没有回复）" if reply.body == "success" else reply.body)
         print(f"邻里帮：{shown}\n", flush=True)

@@ -7,6 +7,7 @@ import logging
 from bot import location, texts
 from bot.dialogue import emergency
 from bot.dialogue.engine import converse, converse_intent, note_timeout
+from bot.dialogue.flows import home
 from bot.menu import intent_for_click
 from bot.router import Handler, Router
 from bot.turn import Turn
@@ -29,12 +30,14 @@ def on_voice(turn: Turn) -> str | None:
 
 
 def on_location(turn: Turn) -> str | None:
-    """Take a location as an emergency's place when asked; else list the meal points near it."""
+    """Take a location as an emergency's place, or as home where asked; else list meal points."""
     message = turn.message
     if message.latitude is None or message.longitude is None:
         return texts.LOCATION_UNREADABLE
     location.remember(turn.kv, message.openid, message.latitude, message.longitude)
     place = emergency.take_location(turn, message.content, message.latitude, message.longitude)
+    if place is None:
+        place = home.take_location(turn, message.content, message.latitude, message.longitude)
     return place if place is not None else location.nearby_canteens_text(turn)
 
 

@@ -11,7 +11,7 @@ import importlib
 from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, redirect, render_template, url_for
 
 from console.session import csrf_token, pop_flash, remember_login_csrf
 from core import clock
@@ -35,6 +35,7 @@ VIEW_MODULES = (
     "console.views_rules",
     "console.views_households",
     "console.views_policies",
+    "console.views_addresses",
     "console.exports",
 )
 
@@ -96,6 +97,14 @@ def _render_error(error: LinliError) -> Any:
 
 
 bp.register_error_handler(LinliError, _render_error)
+
+
+def _favicon() -> Any:
+    """Answer a browser's /favicon.ico with the console's icon."""
+    return redirect(url_for("console.static", filename="favicon.svg"), 301)
+
+
+bp.record_once(lambda state: state.app.add_url_rule("/favicon.ico", "favicon", _favicon))
 
 for _name in VIEW_MODULES:
     importlib.import_module(_name)

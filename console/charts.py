@@ -11,24 +11,28 @@ WIDTH, HEIGHT = 560, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 28, 36
 
 
+TICKS = 4  # gridlines above zero
+
+
 def _nice_max(value: float) -> float:
-    """Round the axis top up to 1, 2 or 5 times a power of ten."""
-    if value <= 0:
-        return 1
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 5, 10):
-        if value <= step * magnitude:
-            return float(step * magnitude)
-    return float(10 * magnitude)
+    """Return an axis top whose every gridline is a whole, round number (1–5 × 10ⁿ apart)."""
+    need = max(value, 0) / TICKS
+    magnitude = 1
+    while True:
+        for step in (1, 2, 2.5, 3, 4, 5):
+            tick = step * magnitude
+            if tick >= need and float(tick).is_integer():
+                return float(tick * TICKS)
+        magnitude *= 10
 
 
 def _axis(top: float, unit: str) -> list[str]:
     parts = []
     plot_h = HEIGHT - TOP - BOTTOM
-    for i in range(5):
-        value = top * i / 4
-        y = TOP + plot_h - plot_h * i / 4
-        label = f"{value:g}"
+    for i in range(TICKS + 1):
+        value = top * i / TICKS
+        y = TOP + plot_h - plot_h * i / TICKS
+        label = f"{value:.0f}"
         parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
                      f'stroke="#d9e2ec"/><text x="{LEFT - 6}" y="{y + 4:.1f}" '
                      f'text-anchor="end">{escape(label)}</text>')

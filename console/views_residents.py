@@ -12,10 +12,11 @@ from console import bp
 from console.pages import form, query, render
 from console.session import current_staff, flash, staff_page
 from core import clock
+from core.crypto import mask_address
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query
 from models.person import TIER_NAMES
-from services import household, tiers
+from services import addresses, household, tiers
 from services.audit import record_access
 
 PROFILE_FIELDS = ["name", "phone", "address"]
@@ -50,17 +51,27 @@ def residents_page() -> Any:
                   next_cursor=found[49].id if len(found) > 50 else None, tier_names=TIER_NAMES)
 
 
+class ResidentQuery(Query):
+    full: bool = False
+
+
 @bp.get("/residents/<int:person_id>", endpoint="resident")
 @staff_page
 def resident_page(person_id: int) -> Any:
-    """Show a resident's profile, tier history and household assistance chain (audited)."""
+    """Show a resident's profile masked, in full on request (audited), with tiers and household."""
     staff = current_staff()
+    full = query(ResidentQuery).full
     history = household.get_household_history(db(), actor=staff, person_id=person_id)
     record_access(db(), actor_id=staff.id, action="read", subject_type="person",
-                  subject_id=person_id, fields=PROFILE_FIELDS)
-    return render("console/resident.html", history=history, person=history.person,
+                  subject_id=person_id, fields=PROFILE_FIELDS if full else [],
+                  detail=None if full else {"view": "masked"})
+    person = history.person
+    return render("console/resident.html", history=history, person=person, full=full,
                   decisions=tiers.list_tier_history(db(), actor=staff, person_id=person_id),
-                  tier_names=TIER_NAMES, today=clock.today())
+                  tier_names=TIER_NAMES, today=clock.today(),
+                  masked_address=mask_address(person.address),
+                  home=addresses.home_words(db(), person=person),
+                  buildings=addresses.list_buildings(db(), community_id=person.community_id))
 
 
 @bp.post("/residents/<int:person_id>/tier")

@@ -17,6 +17,7 @@ COMMAND_MODULES: list[str] = [
     "core.cli_roles",
     "console.cli",
     "console.cli_rules",
+    "console.cli_addresses",
 ]
 
 

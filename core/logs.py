@@ -35,5 +35,6 @@ def configure_logging(level: str = "INFO") -> None:
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("jieba").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # plugin set-up lines on every run
     # urllib3 logs full request URLs at DEBUG, and WeChat puts secrets and codes there.
     logging.getLogger("urllib3").setLevel(logging.WARNING)

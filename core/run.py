@@ -13,6 +13,8 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 from core.config import get_settings
 
@@ -24,6 +26,44 @@ COMPANIONS: list[tuple[str, list[str], bool]] = [
     ("fake-wechat", ["-m", "core.wechat.fake_server", "--port", "8900"], True),
     ("scheduler", ["-m", "scheduler"], False),
 ]
+
+
+READY_WAIT_SECONDS = 90.0
+# Kept in step with services/demo/console.py and services/demo/foundation.py (a test checks).
+DEMO_LOGINS = (
+    ("liu", "linli-liu-2026", "刘社工，阳光社区"),
+    ("chen", "linli-chen-2026", "陈社工，和睦社区"),
+    ("zhao", "linli-zhao-2026", "赵站长，全县"),
+)
+
+
+def banner(base: str, *, demo: bool) -> str:
+    """Say where everything is, once the server answers; in demo mode, how to sign in."""
+    lines = [f"邻里帮 Linli 已启动：{base}/healthz",
+             f"  工作台（社工）：{base}/console/",
+             f"  小程序接口：{base}/api/v1/openapi.json",
+             f"  公众号接口：{base}/wechat"]
+    if demo:
+        lines.append("  工作台演示账号：" + "；".join(f"{u} / {p}（{who}）" for u, p, who in DEMO_LOGINS))
+        lines.append(f"  以演示老人登录接口：curl -X POST {base}/api/v1/auth/login "
+                     "-H 'Content-Type: application/json' -d '{\"code\": \"demo_elder_wang\"}'")
+        lines.append("  终端聊天：make chat（或 make chat AS=demo_family_wang）")
+    return "\n".join(lines)
+
+
+def wait_until_listening(url: str, web: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Poll the health check until it answers; False if the server died or never answered."""
+    deadline = time.monotonic() + timeout
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, never a proxy
+    while time.monotonic() < deadline and web.poll() is None:
+        try:
+            with opener.open(url, timeout=2):
+                return True
+        except urllib.error.HTTPError:
+            return True
+        except OSError:  # refused while gunicorn starts; a 503 (degraded) still means listening
+            time.sleep(0.2)
+    return False
 
 
 def web_command(host: str, port: int) -> list[str]:
@@ -46,8 +86,14 @@ def main(argv: list[str] | None = None) -> int:
     for name, command, demo_only in COMPANIONS:
         if demo or not demo_only:
             procs.append((name, subprocess.Popen([sys.executable, *command])))  # noqa: S603
-    procs.append(("web", subprocess.Popen(web_command(args.host, args.port))))  # noqa: S603
-    print(f"邻里帮 Linli 已启动: http://{args.host}:{args.port}/healthz", flush=True)
+    web = subprocess.Popen(web_command(args.host, args.port))  # noqa: S603
+    procs.append(("web", web))
+    shown = "127.0.0.1" if args.host in ("0.0.0.0", "") else args.host  # noqa: S104
+    base = f"http://{shown}:{args.port}"
+    if wait_until_listening(f"{base}/healthz", web, READY_WAIT_SECONDS):
+        print(banner(base, demo=demo), flush=True)
+    else:
+        print(f"网页服务没有在{READY_WAIT_SECONDS:.0f}秒内启动，请看上面的日志。", flush=True)
 
     def stop(*_: object) -> None:
         for _name, proc in procs:

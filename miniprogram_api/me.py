@@ -15,9 +15,10 @@ from miniprogram_api.idempotency import idempotent
 from miniprogram_api.openapi import api_doc
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, parse_body, reply
+from models.addresses import AddressBuilding
 from models.person import TIER_NAMES, Person
 from models.region import Community
-from services import consents, profile
+from services import addresses, consents, profile
 
 Scope = Literal["privacy_policy", "sensitive_profile", "health", "location", "share_with_charity"]
 
@@ -34,6 +35,9 @@ class ProfileBody(Body):
     disability_level: int | None = Field(None, ge=1, le=4)
     id_number: str | None = Field(None, pattern=r"^[0-9]{17}[0-9Xx]$")
     health_note: str | None = Field(None, max_length=500)
+    home_latitude: float | None = Field(
+        None, ge=-90, le=90, description="家的纬度（小程序定位，需先授权 location）；与经度一起给")
+    home_longitude: float | None = Field(None, ge=-180, le=180, description="家的经度")
 
     @field_validator("birth_date")
     @classmethod
@@ -58,6 +62,14 @@ class RoleOut(BaseModel):
     organisation_id: int | None
 
 
+class HomeOut(BaseModel):
+    located: bool = Field(description="家的位置是否已知（送餐上门要用）")
+    source: str | None = Field(
+        description="address_book（按地址簿对上楼栋）、wechat、miniprogram、staff、demo")
+    building: str | None = Field(description="对上的楼栋")
+    note: str | None = Field(description="还没有位置时，接下来会怎样、可以做什么")
+
+
 class ProfileOut(BaseModel):
     id: int
     name: str | None
@@ -73,6 +85,7 @@ class ProfileOut(BaseModel):
     economic_tier: str | None = Field(description="核对过且在有效期内的困难类别（中文）")
     roles: list[RoleOut]
     consents: list[str]
+    home: HomeOut
 
 
 class ConsentOut(BaseModel):
@@ -95,7 +108,20 @@ def profile_out(person: Person) -> ProfileOut:
         roles=[RoleOut(role=r.role, community_id=r.community_id,
                        organisation_id=r.organisation_id) for r in person.roles],
         consents=sorted(consents.active_scopes(db(), person_id=person.id)),
+        home=home_out(person),
     )
+
+
+def home_out(person: Person) -> HomeOut:
+    """Say whether the home is located, from what, and what happens next when not."""
+    building = db().get(AddressBuilding, person.home_building_id) if person.home_building_id else None
+    note = None
+    if person.home_lat_lng is None and person.address:
+        note = f"{addresses.UNLOCATED_NEXT}在家的话，也可以发送家的位置。"
+    elif person.home_lat_lng is None:
+        note = "填写住址，或在小程序里发送家的位置后，就能送餐上门。"
+    return HomeOut(located=person.home_lat_lng is not None, source=person.home_source,
+                   building=building.name if building else None, note=note)
 
 
 @bp.get("/me")

@@ -5,6 +5,7 @@ Each domain keeps its tables in its own module; add it to the import below.
 
 from models import (  # noqa: F401  (imported to register the tables)
     activities,
+    addresses,
     audit,
     auth,
     bot,

@@ -68,6 +68,10 @@ class Person(Base, Timestamped):
     id_number_bidx: Mapped[str | None] = mapped_column(String(40), unique=True)
     address: Mapped[str | None] = mapped_column(EncryptedString(1024))
     home_location: Mapped[str | None] = mapped_column(EncryptedString(256))
+    # Where home_location came from (models.addresses.HOME_SOURCES); None = not located.
+    home_source: Mapped[str | None] = mapped_column(String(16))
+    home_building_id: Mapped[int | None] = mapped_column(
+        ForeignKey("address_buildings.id", ondelete="SET NULL"))
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"), index=True)
     household_id: Mapped[int | None] = mapped_column(index=True)
     birth_date: Mapped[date | None] = mapped_column(Date)
@@ -97,8 +101,14 @@ class Person(Base, Timestamped):
         self.id_number = id_number
         self.id_number_bidx = crypto.blind_index(id_number, kind="id") if id_number else None
 
-    def set_home_location(self, latitude: float, longitude: float) -> None:
+    def set_home_location(self, latitude: float, longitude: float, *, source: str = "demo",
+                          building_id: int | None = None) -> None:
         self.home_location = f"{latitude:.6f},{longitude:.6f}"
+        self.home_source = source
+        self.home_building_id = building_id
+
+    def clear_home_location(self) -> None:
+        self.home_location = self.home_source = self.home_building_id = None
 
     @property
     def home_lat_lng(self) -> tuple[float, float] | None:

@@ -19,6 +19,8 @@ FIELD_SCOPES = {
     "id_number": "sensitive_profile",
     "disability_level": "health",
     "health_note": "health",
+    "home_latitude": "location",
+    "home_longitude": "location",
 }
 SCOPE_NAMES = {
     "privacy_policy": "隐私政策",

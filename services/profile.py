@@ -22,8 +22,9 @@ logger = logging.getLogger(__name__)
 BAD_PHONE_CODE_ERRORS = frozenset({40029, 40013, 47001})
 PROFILE_FIELDS = (
     "name", "phone", "address", "community_id", "birth_date", "living_alone",
-    "disability_level", "id_number", "health_note",
+    "disability_level", "id_number", "health_note", "home_latitude", "home_longitude",
 )
+PIN_FIELDS = ("home_latitude", "home_longitude")
 
 
 def _check_community(session: Session, community_id: int | None) -> None:
@@ -67,11 +68,28 @@ def update_profile(session: Session, *, person: Person, changes: Mapping[str, An
         _check_community(session, changes["community_id"])
     owner_id = _id_number_owner(session, person, changes.get("id_number"))
     for name, value in changes.items():
-        _apply(person, name, value)
+        if name not in PIN_FIELDS:
+            _apply(person, name, value)
+    _locate_home(session, person, changes)
     if owner_id is not None:
         _flag_duplicate_id_number(session, person=person, owner_id=owner_id)
     session.flush()
     return person
+
+
+def _locate_home(session: Session, person: Person, changes: Mapping[str, Any]) -> None:
+    """Locate the home from a new address, then from coordinates sent with it (they win)."""
+    from services.addresses import locate_home_from_address, set_home_by_pin
+
+    if "address" in changes or "community_id" in changes:
+        locate_home_from_address(session, person=person)
+    lat, lng = changes.get("home_latitude"), changes.get("home_longitude")
+    if (lat is None) != (lng is None):
+        raise ValidationFailed("纬度和经度要一起给。",
+                               fields={name: "要和另一个一起给" for name in PIN_FIELDS})
+    if lat is not None and lng is not None:
+        set_home_by_pin(session, person=person, latitude=float(lat), longitude=float(lng),
+                        source="miniprogram")
 
 
 def _apply(person: Person, name: str, value: Any) -> None:

@@ -17,6 +17,7 @@ DEMO_LOADERS: list[str] = [
     "services.demo.help_requests",
     "services.demo.console",
     "services.demo.policies",
+    "services.demo.addresses",
 ]
 
 

@@ -159,7 +159,8 @@ def require_delivery_to(canteen: Canteen, *, person: Person) -> int:
         raise OutOfDeliveryArea(f"{canteen.name}不送餐。可以到店用餐，或请家人代取。")
     home = person.home_lat_lng
     if home is None:
-        raise OutOfDeliveryArea("还没有登记家里的位置，暂时不能送餐。可以到店用餐，或请社区帮忙登记住址。")
+        raise OutOfDeliveryArea("还没有您家的位置，暂时不能送餐上门。请发送家的位置，"
+                                "或等社区核对住址后再订；现在可以到店用餐。")
     km = distance_km(home, (canteen.latitude, canteen.longitude))
     if km * 1000 > canteen.delivery_radius_m:
         radius = f"{canteen.delivery_radius_m / 1000:g}公里"

@@ -32,4 +32,4 @@ class OutOfDeliveryArea(Unprocessable):
 
 class NotRegistered(Unprocessable):
     code = "NOT_REGISTERED"
-    default_message = "请先登记姓名和出生日期，才能订助餐。可以回复“登记”，或请社区帮忙。"
+    default_message = "请先在小程序“我的”页面填写姓名和出生日期，再来订助餐。也可以请社区工作人员帮忙登记。"

@@ -230,5 +230,5 @@ class Standing:
 def subsidy_standing(session: Session, *, person: Person, day: date) -> Standing:
     """Return which rule gives this person their subsidy on `day`, and this month's use of it."""
     who = eligibility_of(person, day)
-    rule = _best_rule(session, who)
+    rule = _best_rule(session, who, day)
     return Standing(who, rule, subsidy_used_fen(session, person_id=person.id, day=day))

@@ -125,7 +125,7 @@ def test_a_person_who_is_no_longer_staff_opens_no_page(client, demo_people, toke
 def test_resident_page_and_exports_are_audited(client, demo_people):
     wang = demo_people["demo_elder_wang"]
     login(client)
-    assert "阳光社区3号楼2单元101" in client.get(f"/console/residents/{wang}").get_data(as_text=True)
+    assert "阳光社区3号楼2单元101" in client.get(f"/console/residents/{wang}?full=1").get_data(as_text=True)
     export = client.get("/console/export/tiers-due.csv?community_id=1")
     assert export.status_code == 200 and export.mimetype == "text/csv"
     with session_scope() as s:

@@ -197,7 +197,7 @@ def test_delivery_only_inside_the_radius_of_a_canteen_that_delivers(db, frozen_c
         assert _book(s, far, canteen, delivery=False).delivery is False
         with pytest.raises(meals.OutOfDeliveryArea, match="不送餐助餐点不送餐"):
             _book(s, make_elder(s), no_delivery, delivery=True)
-        with pytest.raises(meals.OutOfDeliveryArea, match="还没有登记家里的位置"):
+        with pytest.raises(meals.OutOfDeliveryArea, match="还没有您家的位置"):
             _book(s, make_elder(s, home=None), canteen, delivery=True)
 
 
@@ -205,7 +205,7 @@ def test_an_unregistered_person_is_asked_to_register(db, frozen_clock):
     with session_scope() as s:
         canteen = make_canteen(s)
         person = make_person(s, birth_date=None)
-        with pytest.raises(meals.NotRegistered, match="请先登记姓名和出生日期"):
+        with pytest.raises(meals.NotRegistered, match="请先在小程序“我的”页面填写姓名和出生日期"):
             _book(s, person, canteen)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.dialogue.flow import AskedQuestion, Flow
 from bot.dialogue.flows import charity_consent, confirmations, proxy, ratings
 from bot.dialogue.flows.help import HELP
+from bot.dialogue.flows.home import HOME
 from bot.dialogue.flows.meals import BOOK, CANCEL
 from bot.dialogue.flows.points import REDEEM
 from bot.dialogue.flows.register import REGISTER
@@ -14,7 +15,7 @@ FLOWS: dict[str, Flow] = {
     flow.name: flow
     for flow in (BOOK, CANCEL, HELP, REGISTER, VOLUNTEER, CHECKIN, CHECKOUT, LOG, SIGNUP, REDEEM,
                  ratings.RATE_HELP, confirmations.CONFIRM_SERVICE, proxy.ANSWER_INVITATION,
-                 charity_consent.ANSWER, charity_consent.WITHDRAW)
+                 charity_consent.ANSWER, charity_consent.WITHDRAW, HOME)
 }
 # Questions the bot sends by the outbox (or in a one-shot answer) and the flow that takes
 # the answer when it comes, perhaps days later: the database remembers what is pending.

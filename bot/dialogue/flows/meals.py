@@ -7,6 +7,7 @@ from bot.dialogue.answers import FlowEnds
 from bot.dialogue.beneficiary import FOR, accept_whom, ask_whom, needs_whom, person_for, read_whom
 from bot.dialogue.flow import CONFIRM, Flow, Question, Step, copy_slots
 from bot.dialogue.flows.common import ask_day, said_day, slot_day
+from bot.dialogue.flows.home import ASK_PIN, PIN, pin_of, pin_words, save_pin
 from bot.turn import Turn
 from models.meals import MEAL_NAMES
 from nlp import Parse
@@ -80,13 +81,64 @@ def ask_delivery(turn: Turn) -> Question:
     return Question("送到家，还是到助餐点吃？", [(True, "送餐上门"), (False, "到助餐点吃")])
 
 
+def _needs_home(turn: Turn) -> bool:
+    """A delivery to a home with no location yet: ask for one (or to eat at the canteen)."""
+    from services.meals.canteens import canteen_with_meals
+
+    s = turn.state.slots
+    if not s.get("delivery") or "canteen" not in s or person_for(turn).home_lat_lng is not None:
+        return False
+    canteen = canteen_with_meals(turn.session, int(s["canteen"]))
+    return canteen is not None and canteen.delivers
+
+
+def ask_home(turn: Turn) -> Question:
+    who = beneficiary.name_for(turn)
+    whose = f"{who}家" if who else "您家"
+    checking = "您的住址社区正在核对。\n" if person_for(turn).address else ""
+    return Question(f"还没有{whose}的位置，送餐员找不到，暂时不能送餐上门。\n{checking}"
+                    f"在{whose}的话，{ASK_PIN.removeprefix('请')}\n或者回复数字：",
+                    [(PICKUP, "改成到助餐点吃")])
+
+
+PICKUP = "pickup"
+_PICKUP_WORDS = ("到店", "店里", "到助餐点", "去吃", "自己去", "自己取", "不送")
+
+
+def read_home(turn: Turn, text: str, parse: Parse) -> str | None:
+    return PICKUP if any(word in text for word in _PICKUP_WORDS) else None
+
+
+def accept_home(turn: Turn, value: object) -> object:
+    if value == PICKUP:
+        turn.state.slots["delivery"] = False
+    return value
+
+
 def _quote(turn: Turn):  # type: ignore[no-untyped-def]
     from services.meals.bookings import quote_meal
 
     s = turn.state.slots
-    return quote_meal(turn.session, actor=turn.person, person_id=person_for(turn).id,
-                      canteen_id=int(s["canteen"]), day=slot_day(turn), meal=str(s["meal"]),
-                      count=int(s["count"]), delivery=bool(s["delivery"]))
+    person = person_for(turn)
+    pin = pin_of(turn) if s["delivery"] else None
+    if pin is None:
+        return quote_meal(turn.session, actor=turn.person, person_id=person.id,
+                          canteen_id=int(s["canteen"]), day=slot_day(turn), meal=str(s["meal"]),
+                          count=int(s["count"]), delivery=bool(s["delivery"]))
+    # Priced as if the sent location were home; saved only when the person says yes.
+    with turn.session.begin_nested() as trial:
+        save_pin(turn, person, pin)
+        quote = quote_meal(turn.session, actor=turn.person, person_id=person.id,
+                           canteen_id=int(s["canteen"]), day=slot_day(turn), meal=str(s["meal"]),
+                           count=int(s["count"]), delivery=True)
+        trial.rollback()
+    return quote
+
+
+def _refuse_unregistered(turn: Turn) -> None:
+    if beneficiary.name_for(turn):
+        raise FlowEnds("老人还没有登记姓名和出生日期，没法订助餐。\n请老人回复“登记”，或请社区帮忙。")
+    raise FlowEnds("请先登记姓名和出生日期，才能订助餐。\n回复“登记”，我一步步帮您登记。")
 
 
 def booking_words(turn: Turn) -> str:
@@ -97,12 +149,19 @@ def booking_words(turn: Turn) -> str:
 
 def book_summary(turn: Turn) -> str:
     from services.meals.bookings import sold_out
+    from services.meals.errors import NotRegistered
 
-    quote = _quote(turn)
+    try:
+        quote = _quote(turn)
+    except NotRegistered:
+        _refuse_unregistered(turn)
+        raise
     if quote.seats_left < quote.count:  # say so now, not after the person said yes
         raise sold_out(quote.day, quote.meal, left=max(0, quote.seats_left), count=quote.count)
+    pin = pin_of(turn) if turn.state.slots["delivery"] else None
+    where = f"\n送到：{pin_words(pin)}，以后按这里送" if pin else ""
     return (f"请核对{beneficiary.for_words(turn, '，给{}订')}：\n{booking_words(turn)}\n"
-            f"{money_line(turn, quote)}")
+            f"{money_line(turn, quote)}{where}")
 
 
 def money_line(turn: Turn, quote) -> str:  # type: ignore[no-untyped-def]
@@ -130,6 +189,9 @@ def book_commit(turn: Turn) -> str:
     from services.meals.bookings import book_meal
 
     s = turn.state.slots
+    pin = pin_of(turn) if s["delivery"] else None
+    if pin is not None:
+        save_pin(turn, person_for(turn), pin)
     booking = book_meal(turn.session, actor=turn.person, person_id=person_for(turn).id,
                         canteen_id=int(s["canteen"]), day=slot_day(turn), meal=str(s["meal"]),
                         count=int(s["count"]), delivery=bool(s["delivery"]), channel="chat")
@@ -147,6 +209,7 @@ BOOK = Flow(
         Step("meal", lambda t: Question("订哪一顿？", MEAL_CHOICES)),
         Step("count", ask_count),
         Step("delivery", ask_delivery),
+        Step(PIN, ask_home, read_home, _needs_home, accept_home),
     ),
     prefill=_prefill_canteen, summary=book_summary, commit=book_commit,
 )

@@ -8,6 +8,7 @@ from datetime import date
 import nlp
 from bot.dialogue.answers import FlowEnds
 from bot.dialogue.flow import Flow, Question, Step
+from bot.dialogue.flows.home import pin_of, pin_words, save_pin
 from bot.turn import Turn
 from core import clock
 from core.crypto import mask_phone
@@ -92,9 +93,21 @@ def _community_name(turn: Turn) -> str:
 def summary(turn: Turn) -> str:
     s = turn.state.slots
     born = date.fromisoformat(str(s["birth"]))
-    return (f"请核对：\n姓名：{s['name']}\n出生：{born.year}年{born.month}月{born.day}日\n"
-            f"电话：{mask_phone(str(s['phone']))}\n"
-            f"社区：{_community_name(turn)}\n地址：{s['address']}")
+    lines = (f"请核对：\n姓名：{s['name']}\n出生：{born.year}年{born.month}月{born.day}日\n"
+             f"电话：{mask_phone(str(s['phone']))}\n"
+             f"社区：{_community_name(turn)}\n地址：{s['address']}{_building_words(turn)}")
+    pin = pin_of(turn)
+    return lines + (f"\n家的位置：{pin_words(pin)}" if pin else "")
+
+
+def _building_words(turn: Turn) -> str:
+    """Name the building the address matched in the community's address book, if one."""
+    from services.addresses import match_building
+
+    s = turn.state.slots
+    building = match_building(turn.session, address=str(s["address"]),
+                              community_id=int(s["community"]))
+    return f"（{building.name}）" if building else ""
 
 
 def commit(turn: Turn) -> str:
@@ -104,10 +117,32 @@ def commit(turn: Turn) -> str:
     if "consent" not in s and _needs_consent(turn):  # withdrawn in the mini-program meanwhile
         raise FlowEnds("您刚在小程序里撤回了保存个人信息的授权，这次没有登记。\n"
                        "还想登记，回复“登记”，我会先问您同不同意。")
-    register_resident(turn.session, person=turn.person, name=str(s["name"]),
-                      phone=str(s["phone"]), community_id=int(s["community"]),
-                      address=str(s["address"]), birth_date=date.fromisoformat(str(s["birth"])))
-    return f"登记好了，{s['name']}！\n现在可以订餐、求助了。回复“菜单”看看。"
+    person = register_resident(turn.session, person=turn.person, name=str(s["name"]),
+                               phone=str(s["phone"]), community_id=int(s["community"]),
+                               address=str(s["address"]),
+                               birth_date=date.fromisoformat(str(s["birth"])))
+    pin = pin_of(turn)
+    if pin is not None:
+        save_pin(turn, person, pin)
+    return f"登记好了，{s['name']}！\n{_home_next(turn)}\n现在可以订餐、求助了。回复“菜单”看看。"
+
+
+def _home_next(turn: Turn) -> str:
+    """Say whether meals can come to the door, and what happens when the home is not located."""
+    from services.addresses import UNLOCATED_NEXT
+
+    person = turn.person
+    if person.home_source == "address_book":
+        return "按地址找到了您家的楼，可以送餐上门。"
+    if person.home_lat_lng is not None:
+        return "家的位置也记下了，可以送餐上门。"
+    return f"{UNLOCATED_NEXT}\n在家的话，也可以点“+”把位置发给我。"
+
+
+def ask_address(turn: Turn) -> Question:
+    if pin_of(turn) is not None:
+        return Question("收到您的位置。\n请再说一下住址（小区、楼号、门牌），送餐员好找：")
+    return Question("请告诉我您的住址（小区、楼号、门牌）：\n在家的话，也可以点“+”发送位置。")
 
 
 def _prefill(turn: Turn, parse: Parse) -> None:
@@ -147,7 +182,7 @@ REGISTER = Flow(
         Step("birth", lambda t: Question("您是哪年出生的？（如“1948年3月8日”）"), read_birth),
         Step("phone", lambda t: Question("您的手机号是多少？"), read_phone),
         Step("community", ask_community),
-        Step("address", lambda t: Question("请告诉我您的住址（小区、楼号、门牌）："), read_address),
+        Step("address", ask_address, read_address),
     ),
     prefill=_prefill, summary=summary, commit=commit,
 )

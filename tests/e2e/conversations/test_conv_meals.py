@@ -152,7 +152,7 @@ FOR_A_PARENT = [
     Conv("proxy-issue-example-delivery-asked-last", SON, ["帮我妈订明天的晚饭一份", "送到家", "1"],
          {1: ("王秀英", "送餐上门"), -1: "订好了"},
          both(booked(WANG, meal="dinner", delivery=True, by=SON), nothing_booked(SON)),
-         never=("还没有登记家里的位置",)),
+         never=("还没有登记家里的位置", "还没有王秀英家的位置")),
     Conv("proxy-voice-style-for-mother", SON, ["我妈明天中午想吃饭给她订一份送过去", "1"],
          {0: "王秀英", -1: "订好了"}, both(booked(WANG, delivery=True, by=SON), nothing_booked(SON))),
     Conv("proxy-correction-at-readback", SON, ["帮我妈订明天午饭一份送到家", "改成两份", "1"],
