@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
 from flask.sessions import NullSession, SessionInterface
-from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from core import db as core_db
@@ -70,8 +69,9 @@ def _render_http(error: HTTPException) -> Response:
 def _render_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return _render_http(error)
-    if isinstance(error, DBAPIError) and error.connection_invalidated:
-        logger.warning("database connection lost; the pool reconnects on the next request")
+    if core_db.is_unavailable(error):  # one line, no traceback: an outage would flood the log
+        cause = getattr(error, "orig", None) or error
+        logger.warning("database unavailable (%s); answered 503", type(cause).__name__)
         return render_error(ServiceUnavailable("系统正在恢复，请过一会儿再试。"))
     logger.exception("unhandled error")
     return envelope(500, "INTERNAL_ERROR", "系统出了点问题，请稍后再试。")
