@@ -12,6 +12,7 @@ from flask.sessions import NullSession, SessionInterface
 from werkzeug.exceptions import HTTPException
 
 from core import db as core_db
+from core.bodies import StalledBodyGuard
 from core.config import Settings, get_settings, use_settings
 from core.errors import LinliError, ServiceUnavailable
 from core.kv import KV, build_kv, use_kv
@@ -151,6 +152,9 @@ def create_app(settings: Settings | None = None, *, kv: KV | None = None) -> Fla
     app.session_interface = NoCookieSessions()
     app.extensions["linli.settings"] = settings
     app.extensions["linli.kv"] = store
+    # A body that stalls is cut off before it can hold a worker thread (core/bodies.py).
+    app.wsgi_app = StalledBodyGuard(  # type: ignore[method-assign]
+        app.wsgi_app, max_length=app.config["MAX_CONTENT_LENGTH"])
     _install_request_hooks(app)
     _install_error_handlers(app)
     _install_health(app, store)
