@@ -69,7 +69,7 @@ class Settings:
     db_connect_timeout: int = 2  # seconds per connection attempt (libpq's minimum is 2)
     db_statement_timeout_ms: int = 2000  # server-side; the client gives up 500 ms later
     db_idle_in_transaction_timeout_ms: int = 30000  # a worker stuck mid-transaction frees its locks
-    db_pool_timeout: float = 1.0  # seconds to wait for a pooled connection
+    db_pool_timeout: float = 5.0  # seconds to wait for a pooled connection (the web never does: see docs)
     db_keepalives_idle: int = 10  # seconds of silence before TCP keepalive probes
     # Test mode only: the process's clock starts here (ISO 8601 with offset) and runs on, so
     # a server or scheduler a test starts shares the test's calendar, not the machine's.
