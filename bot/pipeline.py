@@ -32,7 +32,7 @@ from bot.router import get_router
 from bot.turn import Turn
 from bot.turnstore import Opened
 from core import clock
-from core.db import session_scope, session_wrote
+from core.db import is_unavailable, session_scope, session_wrote
 from core.kv import KV, LockTimeout, get_kv
 from models.bot import InboundMessage
 from services.channels import touch_interaction
@@ -120,8 +120,11 @@ def _answer_claimed(message: Inbound, opened: Opened, ticket: Ticket, budget: fl
     except LockTimeout:
         _abandon(kv, message, opened)
         return SUCCESS
-    except Exception:
-        logger.exception("could not answer a %s message", message.msg_type)
+    except Exception as exc:
+        if is_unavailable(exc):  # an outage: one line per message, not a traceback each
+            logger.warning("database unavailable; asked the sender to try again")
+        else:
+            logger.exception("could not answer a %s message", message.msg_type)
         _abandon(kv, message, opened)
         return _render(message, SORRY)
     try:

@@ -9,6 +9,7 @@ from flask import make_response, redirect, render_template, request, url_for
 from console import bp
 from console.session import check_csrf, end_session, load_session, start_session
 from core.db import session_scope
+from core.kv import get_kv
 from services.console_auth import check_staff_login
 
 
@@ -30,13 +31,14 @@ def login() -> Any:
 
 @bp.post("/login")
 def login_submit() -> Any:
-    """Check the username and password; lock the account after five failures."""
+    """Check the username and password; limit failures per (username, address) and per address."""
     check_csrf()
     username = request.form.get("username", "")[:64]
     # Its own unit of work, so a failed attempt is counted even though the page says no.
     with session_scope() as s:
-        outcome = check_staff_login(s, username=username,
-                                    password=request.form.get("password", "")[:256])
+        outcome = check_staff_login(s, kv=get_kv(), username=username,
+                                    password=request.form.get("password", "")[:256],
+                                    address=request.remote_addr or "")
     if outcome.person_id is None or outcome.account_id is None:
         page = render_template("console/login.html", message=outcome.message, username=username,
                                next_url=request.form.get("next", ""))

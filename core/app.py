@@ -9,10 +9,10 @@ from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
 from flask.sessions import NullSession, SessionInterface
-from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from core import db as core_db
+from core.bodies import StalledBodyGuard
 from core.config import Settings, get_settings, use_settings
 from core.errors import LinliError, ServiceUnavailable
 from core.kv import KV, build_kv, use_kv
@@ -70,8 +70,9 @@ def _render_http(error: HTTPException) -> Response:
 def _render_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return _render_http(error)
-    if isinstance(error, DBAPIError) and error.connection_invalidated:
-        logger.warning("database connection lost; the pool reconnects on the next request")
+    if core_db.is_unavailable(error):  # one line, no traceback: an outage would flood the log
+        cause = getattr(error, "orig", None) or error
+        logger.warning("database unavailable (%s); answered 503", type(cause).__name__)
         return render_error(ServiceUnavailable("系统正在恢复，请过一会儿再试。"))
     logger.exception("unhandled error")
     return envelope(500, "INTERNAL_ERROR", "系统出了点问题，请稍后再试。")
@@ -156,6 +157,9 @@ def create_app(settings: Settings | None = None, *, kv: KV | None = None,
     app.session_interface = NoCookieSessions()
     app.extensions["linli.settings"] = settings
     app.extensions["linli.kv"] = store
+    # A body that stalls is cut off before it can hold a worker thread (core/bodies.py).
+    app.wsgi_app = StalledBodyGuard(  # type: ignore[method-assign]
+        app.wsgi_app, max_length=app.config["MAX_CONTENT_LENGTH"])
     _install_request_hooks(app)
     _install_error_handlers(app)
     _install_health(app, store)

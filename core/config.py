@@ -74,6 +74,14 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"
     kv_prefix: str = "linli:"
+    # PostgreSQL faults (docs/operations.md, "When the database fails"): a refused or silent
+    # server costs a request at most about 2.5 s, so the API answers 503 inside 3 s and a chat
+    # turn answers inside WeChat's 5 s.
+    db_connect_timeout: int = 2  # seconds per connection attempt (libpq's minimum is 2)
+    db_statement_timeout_ms: int = 2000  # server-side; the client gives up 500 ms later
+    db_idle_in_transaction_timeout_ms: int = 30000  # a worker stuck mid-transaction frees its locks
+    db_pool_timeout: float = 5.0  # seconds to wait for a pooled connection (the web never does: see docs)
+    db_keepalives_idle: int = 10  # seconds of silence before TCP keepalive probes
     # Test mode only: the process's clock starts here (ISO 8601 with offset) and runs on, so
     # a server or scheduler a test starts shares the test's calendar, not the machine's.
     clock_start: str = ""
@@ -116,6 +124,20 @@ def _as_bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _parse(name: str, kind: object, raw: str) -> object:
+    if kind in ("bool", bool):
+        return _as_bool(raw)
+    if kind in ("int", int, "float", float):
+        try:
+            number = float(raw) if kind in ("float", float) else int(raw)
+        except ValueError:
+            raise ConfigError(f"{name.upper()} must be a number, not {raw!r}") from None
+        if number <= 0:
+            raise ConfigError(f"{name.upper()} must be above zero")
+        return number
+    return raw
+
+
 def _environment(environ: Mapping[str, str] | None, dotenv: Path | None) -> dict[str, str]:
     env = dict(_read_dotenv(dotenv if dotenv is not None else ROOT / ".env"))
     env.update(os.environ if environ is None else environ)
@@ -140,7 +162,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         raw = env.get(f.name.upper())
         if raw is None or raw == "":
             continue
-        values[f.name] = _as_bool(raw) if f.type in ("bool", bool) else raw
+        values[f.name] = _parse(f.name, f.type, raw)
     if mode != "production":
         for name, demo in _DEMO_VALUES.items():
             values.setdefault(name, demo)

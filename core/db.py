@@ -7,20 +7,29 @@ every write transaction with BEGIN IMMEDIATE so two writers queue instead
 of failing half-way. PostgreSQL goes through psycopg 3; a pooled connection
 that sat idle for more than PING_AFTER_IDLE seconds is pinged before use
 (a busy connection is not: that round trip would cost every request).
+Every wait on PostgreSQL is bounded (core/pgconn.py and the DB_* settings),
+so a database that refuses or stops answering costs a request seconds, not
+the length of the outage.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import refcache
@@ -29,6 +38,10 @@ logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
 PING_AFTER_IDLE = 5.0
+# A live server answers a ping in milliseconds; a silent one costs this, then a connect attempt.
+PING_TIMEOUT = 0.5
+# /healthz waits this long for the database's answer, whatever the database does.
+HEALTH_WAIT = 1.5
 _IDLE_SINCE = "linli.idle_since"
 READONLY = "linli_readonly"
 
@@ -66,8 +79,12 @@ def _prepare_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
-def create_db_engine(url: str) -> Engine:
-    """Build an engine with Linli's settings for SQLite or PostgreSQL."""
+def create_db_engine(url: str, *, bounded: bool = True) -> Engine:
+    """Build an engine with Linli's settings for SQLite or PostgreSQL.
+
+    `bounded=False` (migrations) keeps the connect timeout and keepalives but
+    lets statements run as long as they need.
+    """
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -78,7 +95,25 @@ def create_db_engine(url: str) -> Engine:
         )
         _prepare_sqlite(engine)
         return engine
-    engine = create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
+    from core.config import get_settings
+    from core.pgconn import CLIENT_GRACE, connect, connect_args
+
+    settings = get_settings()
+    statement_ms = settings.db_statement_timeout_ms if bounded else 0
+    args = connect_args(connect_timeout=settings.db_connect_timeout,
+                        statement_timeout_ms=statement_ms,
+                        idle_in_transaction_timeout_ms=settings.db_idle_in_transaction_timeout_ms,
+                        keepalives_idle=settings.db_keepalives_idle)
+    if parsed.query.get("options"):  # the URL's own server options come first
+        args["options"] = f"{parsed.query['options']} {args['options']}"
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800,
+                           pool_timeout=settings.db_pool_timeout, connect_args=args)
+    reply_timeout = statement_ms / 1000 + CLIENT_GRACE if bounded else None
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        return connect(reply_timeout, *cargs, **cparams)
+
     _ping_after_idle(engine)
     return engine
 
@@ -100,10 +135,14 @@ def _ping_after_idle(engine: Engine) -> None:
         since = record.info.get(_IDLE_SINCE)
         if since is None or time.monotonic() - since < PING_AFTER_IDLE:
             return
+        usual = getattr(dbapi_connection, "reply_timeout", None)
         try:
+            dbapi_connection.reply_timeout = PING_TIMEOUT
             engine.dialect.do_ping(dbapi_connection)
         except Exception as exc:  # the pool retries with a fresh connection
             raise DisconnectionError("idle connection is gone") from exc
+        finally:
+            dbapi_connection.reply_timeout = usual
 
 
 def configure_database(url: str) -> Engine:
@@ -201,8 +240,7 @@ def session_scope(*, readonly: bool = False, keep_loaded: bool = False) -> Itera
         session.close()
 
 
-def check_database() -> str:
-    """Return "ok" when the database answers a trivial query."""
+def _select_one() -> str:
     try:
         with get_engine().connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -210,6 +248,51 @@ def check_database() -> str:
     except Exception as exc:  # health checks report, never raise
         logger.warning("database check failed: %s", type(exc).__name__)
         return "error"
+
+
+@cache
+def _health_executor() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-health")
+
+
+_health_lock = threading.Lock()
+_health_check: Future[str] | None = None
+
+
+def check_database(*, wait: float = HEALTH_WAIT) -> str:
+    """Return "ok" when the database answers a trivial query within `wait` seconds.
+
+    One check runs at a time and callers arriving meanwhile share it, so a
+    hung database holds one thread, not one per health probe.
+    """
+    global _health_check
+    with _health_lock:
+        if _health_check is None or _health_check.done():
+            _health_check = _health_executor().submit(_select_one)
+        check = _health_check
+    try:
+        return check.result(timeout=wait)
+    except FutureTimeout:
+        logger.warning("database check got no answer within %.1f s", wait)
+        return "error"
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Tell whether an error means the database is down or too slow, not a bug (answer 503)."""
+    if isinstance(error, PoolTimeout):
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    if isinstance(error.orig, sqlite3.OperationalError):
+        return "locked" in str(error.orig)  # busy past busy_timeout; "no such table" is a bug
+    # psycopg: no SQLSTATE for connection failures and timeouts; 08 connection, 53 resources,
+    # 57 operator intervention (statement timeout, shutdown).
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    return sqlstate is None or sqlstate[:2] in {"08", "53", "57"}
 
 
 def is_postgres(session: Session) -> bool:

@@ -8,7 +8,7 @@ from flask import Response, g
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from core.db import new_session
+from core.db import is_unavailable, new_session
 from core.errors import Conflict, LinliError, ServiceUnavailable
 
 logger = logging.getLogger(__name__)
@@ -36,9 +36,12 @@ def finish_unit_of_work(response: Response) -> Response:
         session.rollback()
         logger.info("commit refused by a constraint")
         return error_response(Conflict())
-    except OperationalError:
+    except OperationalError as exc:
         session.rollback()
-        logger.exception("commit failed")
+        if is_unavailable(exc):  # one line per request during an outage, no traceback
+            logger.warning("commit failed: database unavailable (%s)", type(exc.orig).__name__)
+        else:
+            logger.exception("commit failed")
         return error_response(ServiceUnavailable())
     finally:
         session.close()

@@ -15,12 +15,14 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
-def login(client: Any, username: str = "liu", password: str = "linli-liu-2026") -> Any:
-    """Sign in through the login form; return the response of the POST."""
-    page = client.get("/console/login")
+def login(client: Any, username: str = "liu", password: str = "linli-liu-2026", *,
+          address: str = "127.0.0.1") -> Any:
+    """Sign in through the login form from a client address; return the response of the POST."""
+    where = {"REMOTE_ADDR": address}
+    page = client.get("/console/login", environ_base=where)
     token = csrf_from(page.get_data(as_text=True))
     return client.post("/console/login", data={"username": username, "password": password,
-                                               "csrf_token": token})
+                                               "csrf_token": token}, environ_base=where)
 
 
 def post_form(client: Any, page_path: str, action: str, data: dict[str, str]) -> Any:

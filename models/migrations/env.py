@@ -25,7 +25,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_db_engine(_url())
+    engine = create_db_engine(_url(), bounded=False)  # long migrations run to the end
     try:
         with engine.connect() as conn:
             _run(conn)

@@ -155,3 +155,13 @@ def test_clock_start_moves_a_test_process_clock_and_nothing_else():
         first = clock.now()
         assert clock.now() >= first  # it runs on
     use_settings(load_settings(environ={"LINLI_ENV": "test"}, dotenv=NO_DOTENV))
+
+
+def test_database_fault_settings_are_numbers_above_zero():
+    settings = load_settings(environ={"DB_STATEMENT_TIMEOUT_MS": "3000", "DB_POOL_TIMEOUT": "0.5"},
+                             dotenv=NO_DOTENV)
+    assert settings.db_statement_timeout_ms == 3000 and settings.db_pool_timeout == 0.5
+    assert load_settings(environ={}, dotenv=NO_DOTENV).db_connect_timeout == 2
+    for bad in ("abc", "0", "-1"):
+        with pytest.raises(ConfigError, match="DB_CONNECT_TIMEOUT"):
+            load_settings(environ={"DB_CONNECT_TIMEOUT": bad}, dotenv=NO_DOTENV)
