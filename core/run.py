@@ -34,6 +34,7 @@ DEMO_LOGINS = (
     ("liu", "linli-liu-2026", "刘社工，阳光社区"),
     ("chen", "linli-chen-2026", "陈社工，和睦社区"),
     ("zhao", "linli-zhao-2026", "赵站长，全县"),
+    ("zhou", "linli-zhou-2026", "周慈善，慈善总会：转介来的求助"),
 )
 
 

@@ -161,7 +161,8 @@ def _locate_waiting_homes(session: Session, community_ids: set[int]) -> int:
 def _tell_located(session: Session, person: Person) -> None:
     enqueue_notification(session, person_id=person.id, template="home_located",
                          text="您家的位置社区已经登记好了，现在可以订送餐上门。回复“订餐”试试。",
-                         dedupe_key=f"home-located:{person.id}:{person.home_location}")
+                         dedupe_key=f"home-located:{person.id}:{person.home_location}",
+                         facts={"what": "家的位置已登记，可以送餐上门", "next": "回复“订餐”试试"})
 
 
 def _save_building(session: Session, existing: dict[tuple[int, str], AddressBuilding],

@@ -107,6 +107,9 @@ TEMPLATES: dict[str, ChannelTemplate] = {
     "meal_reminder": _layout(
         "meal_reminder", ("thing1", "thing", "meal"), ("date2", "date", "when"),
         ("thing3", "thing", "menu"), ("thing4", "thing", "how"), page="pages/meals/index"),
+    "home_located": _layout(
+        "home_located", ("thing1", "thing", "what"), ("thing2", "thing", "next"),
+        page="pages/me/index"),
     "proxy_invited": _layout(
         "proxy_invited", ("name1", "name", "who"), ("thing2", "thing", "next")),
     "proxy_accepted": _layout(

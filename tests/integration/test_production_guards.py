@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from core.app import create_app
 from core.config import use_settings
 from core.db import session_scope
+from core.kv import MemoryKV
 from models.console import StaffAccount
 from models.person import Person
 from services.console_auth import DEMO_REFUSED, check_staff_login, create_staff_account
@@ -39,17 +40,19 @@ def test_demo_data_refuses_production_with_a_clear_message(db, memory_kv, test_s
 
 def test_demo_data_still_loads_outside_production_for_make_run(make_app, db, memory_kv):
     result = make_app(db, memory_kv).test_cli_runner().invoke(args=["demo-data"])
-    assert result.exit_code == 0 and "console_accounts: 3" in result.output
+    assert result.exit_code == 0 and "console_accounts: 4" in result.output
     assert people() > 0
 
 
 def test_a_demo_accounts_published_password_never_signs_in_to_production(db, demo_people,
                                                                            in_production):
     with session_scope() as s:
-        assert check_staff_login(s, username="liu", password="linli-liu-2026").person_id
+        assert check_staff_login(s, kv=MemoryKV(), username="liu", password="linli-liu-2026",
+                                 address="127.0.0.1").person_id
     in_production(db.url)
     with session_scope() as s:
-        outcome = check_staff_login(s, username=" LIU ", password="linli-liu-2026")
+        outcome = check_staff_login(s, kv=MemoryKV(), username=" LIU ", password="linli-liu-2026",
+                                    address="127.0.0.1")
         assert outcome.person_id is None and outcome.message == DEMO_REFUSED
 
 
@@ -60,7 +63,8 @@ def test_a_real_account_signs_in_to_production(db, demo_people, in_production):
                              password="a-password-of-her-own")
     in_production(db.url)
     with session_scope() as s:
-        outcome = check_staff_login(s, username="liu", password="a-password-of-her-own")
+        outcome = check_staff_login(s, kv=MemoryKV(), username="liu",
+                                    password="a-password-of-her-own", address="127.0.0.1")
         assert outcome.person_id == demo_people["demo_staff_liu"]
 
 
