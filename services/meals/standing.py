@@ -67,8 +67,8 @@ def wanted(order: StandingOrder, day: date) -> bool:
         return False
     if order.days == "daily":
         return True
-    if order.days == "workdays":
-        return is_working_day(day)
+    if order.days == "workdays":  # a weekday off for a holiday is wanted, then said as skipped
+        return is_working_day(day) or (day.isoweekday() <= 5 and public_holiday(day) is not None)
     return str(day.isoweekday()) in order.days
 
 
