@@ -34,7 +34,7 @@ _DAILY_RE = re.compile(r"每天|天天|每日|每一天|一日三餐|日日")
 # 每天一份 (a count per day), 下周一到周五 / 这周 (a bounded span): no standing order alone.
 _PER_DAY_COUNT_RE = re.compile(rf"每天(?:{NUM})份")
 _BOUNDED_RE = re.compile(r"(?:下下?|这|本|上)(?:个)?(?:周|星期|礼拜)|明天|后天|今天|这几天")
-_FROM_NOW_RE = re.compile(r"以后|往后|今后|从今|长期|一直|固定|每周|每星期|每个星期|每礼拜|每个礼拜|天天|工作日")
+_FROM_NOW_RE = re.compile(r"以后|往后|今后|从今|长期|一直|固定|每周|每星期|每个星期|每礼拜|每个礼拜|天天|工作日|上班的?日子")
 
 _END_RE = re.compile(
     r"(?:以后|往后|今后|长期)\S{0,6}?(?:不要|不订|不用|别送|别订|取消|停掉|不吃)"

@@ -185,3 +185,36 @@ def test_only_the_person_a_proxy_or_their_staff_may_set_one_up(db, frozen_clock)
                                           to_day=clock.today() + timedelta(days=1))
         told = list(s.scalars(select(Notification.text).where(Notification.person_id == elder.id)))
     assert told and told[0].startswith("王*为您设了长期订餐：\n每天午餐 1份 到助餐点吃")
+
+
+def test_two_schedulers_running_the_job_at_once_book_each_day_once(pg_db, frozen_clock):
+    import threading
+
+    frozen_clock.set(at(20, 10))
+    with session_scope() as s:
+        canteen = make_canteen(s)
+        elders = [make_elder(s, name=f"老人{n}") for n in range(3)]
+        for elder in elders:
+            standing.create_standing_order(s, actor=elder, person_id=elder.id, canteen_id=canteen.id,
+                                           meal="lunch", days="daily")
+    frozen_clock.set(at(21, 8))
+    barrier, errors = threading.Barrier(4), []
+
+    def run() -> None:
+        barrier.wait(timeout=30)
+        try:
+            with session_scope() as s:
+                book_standing_orders(s, now=clock.now())
+        except Exception as exc:  # reported below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    with session_scope() as s:
+        days = [(b.person_id, b.day) for b in s.scalars(select(MealBooking))]
+    assert sorted(days) == sorted((e.id, d) for e in elders
+                                  for d in (date(2026, 9, 21), date(2026, 9, 22)))
