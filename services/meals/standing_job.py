@@ -24,7 +24,7 @@ from models.person import Person
 from models.standing import StandingOrder, StandingOrderRun
 from services.help_requests.events import community_staff_ids, notify_people
 from services.meals import canteens as rules
-from services.meals.bookings import book_meal
+from services.meals.bookings import book_meal, find_active_booking
 from services.meals.errors import AlreadyBooked, SoldOut
 from services.meals.standing import skip_reason, wanted
 from services.meals.wording import day_text, meal_text
@@ -102,6 +102,8 @@ def _claim(session: Session, order_id: int, day: date) -> StandingOrderRun | Non
 def _book(session: Session, order: StandingOrder, day: date) -> MealBooking:
     person = session.get(Person, order.person_id)
     assert person is not None
+    if find_active_booking(session, person_id=person.id, day=day, meal=order.meal) is not None:
+        raise AlreadyBooked()  # booked by hand, perhaps at another canteen: one lunch is enough
     channel = "chat" if order.channel == "chat" else "miniprogram"
     return book_meal(session, actor=person, person_id=order.person_id, canteen_id=order.canteen_id,
                      day=day, meal=order.meal, count=order.count, delivery=order.delivery,

@@ -61,3 +61,12 @@ def test_commands(text, command):
 ])
 def test_pause_spans(text, today, span):
     assert read_pause(text, today) == span
+
+
+@pytest.mark.parametrize("text", ["我住院了，需要人帮忙", "我要出远门", "以后每天中午都给我送一份"])
+def test_not_a_command(text):
+    assert read_command(text) is None
+
+
+def test_a_few_days_off_is_a_pause():
+    assert read_command("我住院了，这几天不用送了") == "pause"

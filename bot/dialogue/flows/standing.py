@@ -29,7 +29,7 @@ from core import clock
 from models.standing import StandingOrder
 from nlp import Parse
 from nlp.standing import read_command, read_pause, read_repeat
-from services.meals.wording import day_text, meal_text
+from services.meals.wording import day_text, meal_text, yuan
 
 ORDER = "standing"  # slot: the standing order's id
 DAYS_CHOICES = [("daily", "每天"), ("workdays", "工作日（节假日不订）"), ("135", "每周一、三、五")]
@@ -93,11 +93,29 @@ def _draft(turn: Turn) -> StandingOrder:
     return order
 
 
+def _price_line(turn: Turn, order: StandingOrder) -> str:
+    """Say what each day costs, priced like any booking on the first day it books."""
+    from services.meals.bookings import quote_meal
+    from services.meals.standing import plan_days
+
+    first = next((p.day for p in plan_days(order, start=order.starts_on) if p.skip is None), None)
+    if first is None:
+        return ""
+    quote = quote_meal(turn.session, actor=turn.person, person_id=order.person_id,
+                       canteen_id=order.canteen_id, day=first, meal=order.meal, count=order.count,
+                       delivery=order.delivery)
+    money = f"每次付{yuan(quote.payable_fen)}"
+    if quote.subsidy_fen:
+        money += f"（原价{yuan(quote.price_fen)}，补贴{yuan(quote.subsidy_fen)}）"
+    return money + "。\n"
+
+
 def standing_summary(turn: Turn) -> str:
     from services.meals.standing import describe_standing_order
 
     who = beneficiary.for_words(turn, "，给{}设")
-    return (f"请核对{who}长期订餐：\n{describe_standing_order(_draft(turn))}\n"
+    order = _draft(turn)
+    return (f"请核对{who}长期订餐：\n{describe_standing_order(order)}\n{_price_line(turn, order)}"
             "每次在订餐截止前自动订好；哪天订不上，会马上告诉您。")
 
 
@@ -220,7 +238,7 @@ def pause_summary(turn: Turn) -> str:
     spared = [p.day for p in plan_days(order, start=first, bookable=62)
               if p.day <= last and p.skip in (None, "暂停")]
     days = "、".join(day_text(d) for d in spared) or "这几天本来就不订"
-    who = beneficiary.for_words(turn, "，替{}")
+    who = beneficiary.name_for(turn) or "您"
     return (f"要暂停{who}的长期订餐：{_order_label(order)}\n"
             f"暂停：{day_text(first)}到{day_text(last)}，这几天不订：{days}。\n"
             f"{day_text(last.fromordinal(last.toordinal() + 1))}起照常订。")

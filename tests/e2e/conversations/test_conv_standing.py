@@ -58,6 +58,7 @@ def test_a_week_of_daily_lunches_with_a_holiday_a_sold_out_day_and_a_hospital_st
         "接下来会订：9月21日（明天）、9月22日（后天）、9月23日（周三）、9月24日（周四）、9月28日（周一）。",
         "不订：9月25日（周五）中秋节放假、9月26日（周六）中秋节放假、9月27日（周日）中秋节放假。",
     ]
+    assert readback.splitlines()[4] == "每次付4元（原价10元，补贴6元）。"
     assert done.startswith("设好了！长期订餐从9月21日（明天）起。")
 
     frozen_clock.set(at(21, 8))  # Monday: today booked; tomorrow sold out, and she is told
@@ -76,7 +77,7 @@ def test_a_week_of_daily_lunches_with_a_holiday_a_sold_out_day_and_a_hospital_st
     frozen_clock.set(at(22, 10))
     readback, done = chat.say(WANG, "我住院了，这周先停", "1")
     assert readback.splitlines()[:3] == [
-        "要暂停的长期订餐：每天午餐",
+        "要暂停您的长期订餐：每天午餐",
         "暂停：9月23日（明天）到9月27日（周日），这几天不订：9月23日（明天）、9月24日（后天）。",
         "9月28日（周一）起照常订。",
     ]
@@ -126,6 +127,13 @@ def test_a_son_sets_up_working_day_lunches_for_his_mother(chat, frozen_clock):
     told = rows(Notification, Notification.person_id == chat.id(WANG),
                 Notification.template == "standing_order")
     assert told and told[0].text.startswith("王**为您设了长期订餐：")
+    frozen_clock.set(at(15, 10))  # 我妈住院了: the son pauses his mother's order
+    readback = chat.last(SON, "我妈住院了，这周先停")
+    assert readback.startswith("要暂停王秀英的长期订餐：工作日午餐\n")
+    assert "暂停：9月16日（明天）到9月20日（周日）" in readback
+    assert chat.last(SON, "1").startswith("好的，9月16日（明天）到9月20日（周日）暂停了。")
+    [order] = rows(StandingOrder, StandingOrder.person_id == chat.id(WANG))
+    assert (order.paused_from, order.paused_until) == (date(2026, 9, 16), date(2026, 9, 20))
 
 
 def test_a_newcomer_registers_and_asks_for_monday_wednesday_friday_dinners(chat, frozen_clock):
