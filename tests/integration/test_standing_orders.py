@@ -218,3 +218,36 @@ def test_two_schedulers_running_the_job_at_once_book_each_day_once(pg_db, frozen
         days = [(b.person_id, b.day) for b in s.scalars(select(MealBooking))]
     assert sorted(days) == sorted((e.id, d) for e in elders
                                   for d in (date(2026, 9, 21), date(2026, 9, 22)))
+
+
+def test_a_missed_cutoff_a_meal_booked_by_hand_and_a_refused_delivery_are_told(db, frozen_clock):
+    frozen_clock.set(at(20, 10))
+    with session_scope() as s:
+        canteen = make_canteen(s, name="阳光助餐点")
+        elder = make_elder(s)
+        order = standing.create_standing_order(s, actor=elder, person_id=elder.id,
+                                               canteen_id=canteen.id, meal="lunch", days="daily",
+                                               delivery=True)
+        elder_id, order_id = elder.id, order.id
+    frozen_clock.set(at(21, 8))
+    with session_scope() as s:  # she books Tuesday's lunch herself
+        me = s.get(Person, elder_id)
+        meals.book_meal(s, actor=me, person_id=elder_id, canteen_id=order.canteen_id,
+                        day=date(2026, 9, 22), meal="lunch", count=1, delivery=False)
+    frozen_clock.set(at(21, 10))  # the scheduler was down until after Monday's cutoff
+    assert run_job() == [{"missed": 1, "already_booked": 1}, {}]
+    with session_scope() as s:  # she moves beyond the delivery radius
+        s.get(Person, elder_id).set_home_location(30.40, 120.40)
+    frozen_clock.set(at(22, 8))
+    assert run_job() == [{"refused": 1}, {}]
+    told = [t.splitlines()[:2] for t in texts_to(elder_id)]
+    assert told[-2:] == [
+        ["长期订餐：9月21日（今天）午餐没有订上。", "长期订餐：9月21日（今天）午餐订餐已截止，没能自动订上。"],
+        ["长期订餐：9月23日（明天）午餐没有订上。", told[-1][1]],
+    ]
+    assert "超出送餐范围" in told[-1][1]
+    assert len(bookings(elder_id)) == 0  # the hand booking is hers, not the order's
+    with session_scope() as s:
+        runs = {r.day.day: r.outcome for r in s.scalars(select(StandingOrderRun).where(
+            StandingOrderRun.standing_order_id == order_id))}
+    assert runs == {21: "missed", 22: "already_booked", 23: "refused"}
