@@ -151,6 +151,11 @@ def test_a_newcomer_registers_and_asks_for_monday_wednesday_friday_dinners(chat,
     assert standing_bookings(newcomer) == {date(2026, 9, 21): "booked"}
     [booking] = rows(MealBooking, MealBooking.person_id == newcomer)
     assert (booking.meal, booking.delivery, booking.payable_fen) == ("dinner", False, booking.price_fen - booking.subsidy_fen)
+    # The command the bot taught her, then the span in her own words.
+    asked, readback, done = chat.say(NEWCOMER, "暂停长期订餐", "停到10月8号", "1")
+    assert asked.startswith("停到什么时候？")
+    assert "暂停：9月21日（今天）到10月8日（周四），这几天不订：9月21日（今天）、9月23日（后天）、9月28日（周一）、9月30日（周三）。" in readback
+    assert done.splitlines()[:2] == ["好的，9月21日（今天）到10月8日（周四）暂停了。", "已取消：9月21日（今天）的晚餐。"]
 
 
 def test_pause_and_end_without_a_standing_order_say_so(chat):
