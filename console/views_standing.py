@@ -38,8 +38,13 @@ class PauseForm(Body):
 
 
 def _audit(person_id: int, action: str, order_id: int | None = None) -> None:
+    """Audit a read of a resident's standing orders (the person) or a change to one (the order)."""
+    if order_id is None:
+        record_access(db(), actor_id=current_staff().id, action=action, subject_type="person",
+                      subject_id=person_id, fields=["standing_orders"])
+        return
     record_access(db(), actor_id=current_staff().id, action=action, subject_type="standing_order",
-                  subject_id=person_id, detail={"standing_order_id": order_id} if order_id else None)
+                  subject_id=order_id, detail={"person_id": person_id})
 
 
 def _back(person_id: int) -> Any:

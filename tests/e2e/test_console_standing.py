@@ -60,10 +60,12 @@ def test_staff_set_up_pause_and_end_a_standing_order(client, elder, demo_people)
     assert ended.status_code == 302 and "已停" in client.get(page).get_data(as_text=True)
 
     with session_scope() as s:
-        actions = [e.action for e in s.scalars(select(AuditEntry).where(
-            AuditEntry.subject_type == "standing_order", AuditEntry.subject_id == person_id)
-            .order_by(AuditEntry.id))]
-    assert {"read", "standing_create", "standing_pause", "standing_resume", "standing_end"} <= set(actions)
+        entries = s.scalars(select(AuditEntry).where(AuditEntry.actor_id == demo_people["demo_staff_liu"])
+                            .order_by(AuditEntry.id)).all()
+        reads = [e.fields for e in entries if (e.subject_type, e.subject_id) == ("person", person_id)]
+        changes = [e.action for e in entries if (e.subject_type, e.subject_id) == ("standing_order", order_id)]
+    assert ["standing_orders"] in reads
+    assert changes == ["standing_create", "standing_pause", "standing_resume", "standing_end"]
 
 
 def test_bad_form_and_other_community_staff(app, client, elder):
