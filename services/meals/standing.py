@@ -113,6 +113,12 @@ def plan_days(order: StandingOrder, *, start: date, bookable: int = SHOWN_DAYS) 
     return found
 
 
+def first_covered(order: StandingOrder) -> date:
+    """Return the first day on or after the start that the order's days include (每周一 → Monday)."""
+    return next((order.starts_on + timedelta(days=n) for n in range(14)
+                 if wanted(order, order.starts_on + timedelta(days=n))), order.starts_on)
+
+
 def first_day(canteen: Canteen, meal: str) -> date:
     """Return the first day whose order cutoff has not passed (today or tomorrow)."""
     served = rules.meal_of(canteen, meal)
@@ -131,7 +137,7 @@ def describe_standing_order(order: StandingOrder, *, start: date | None = None) 
     start = start or clock.today()
     how = "送餐上门" if order.delivery else "到助餐点吃"
     lines = [f"{days_text(order.days)}{meal_text(order.meal)} {order.count}份 {how}"
-             f"（{order.canteen.name}），从{day_text(order.starts_on)}起。"]
+             f"（{order.canteen.name}），从{day_text(first_covered(order))}起。"]
     if order.paused_from and order.paused_until and order.paused_until >= start:
         lines.append(f"暂停：{day_text(order.paused_from)}到{day_text(order.paused_until)}，"
                      f"{day_text(order.paused_until + timedelta(days=1))}起照常订。")

@@ -68,7 +68,7 @@ def test_a_daughter_sets_up_mwf_dinners_and_the_week_runs(people, frozen_clock):
     order = made.get_json()
     assert order["days_text"] == "每周一、三、五"
     assert order["text"].splitlines() == [
-        "每周一、三、五晚餐 1份 送餐上门（阳光助餐点），从9月20日（今天）起。",
+        "每周一、三、五晚餐 1份 送餐上门（阳光助餐点），从9月21日（明天）起。",
         "接下来会订：9月21日（明天）、9月23日（周三）、9月28日（周一）、9月30日（周三）、10月9日（周五）。",
         "不订：9月25日（周五）中秋节放假、10月2日（周五）国庆节放假、10月5日（周一）国庆节放假、"
         "10月7日（周三）国庆节放假。",

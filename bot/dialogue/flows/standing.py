@@ -127,7 +127,9 @@ def standing_commit(turn: Turn) -> str:
         turn.session, actor=turn.person, person_id=person_for(turn).id,
         canteen_id=int(s["canteen"]), meal=str(s["meal"]), days=str(s["days"]),
         count=int(s["count"]), delivery=bool(s["delivery"]), channel="chat")
-    return (f"设好了！{beneficiary.for_words(turn, '给{}设的')}长期订餐从{day_text(order.starts_on)}起。\n"
+    from services.meals.standing import first_covered
+
+    return (f"设好了！{beneficiary.for_words(turn, '给{}设的')}长期订餐从{day_text(first_covered(order))}起。\n"
             "哪天不要，回复“取消订餐”只取消那一天；\n"
             "要暂停几天，回复“暂停长期订餐”；不要了，回复“长期订餐不要了”。")
 

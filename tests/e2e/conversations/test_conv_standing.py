@@ -142,7 +142,7 @@ def test_a_newcomer_registers_and_asks_for_monday_wednesday_friday_dinners(chat,
                            "阳光社区7号楼101", "1")
     assert "登记好了" in registered
     replies = chat.say(NEWCOMER, "每周一三五晚饭", "1", "2")
-    assert replies[-1].splitlines()[1] == "每周一、三、五晚餐 1份 到助餐点吃（阳光社区助餐点），从9月20日（今天）起。"
+    assert replies[-1].splitlines()[1] == "每周一、三、五晚餐 1份 到助餐点吃（阳光社区助餐点），从9月21日（明天）起。"
     assert "不订：9月25日（周五）中秋节放假" in replies[-1]
     assert chat.last(NEWCOMER, "1").startswith("设好了！")
     frozen_clock.set(at(21, 8))
