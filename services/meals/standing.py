@@ -155,7 +155,7 @@ def describe_standing_order(order: StandingOrder, *, start: date | None = None) 
     return "\n".join(lines)
 
 
-def _registered_person(session: Session, person_id: int) -> Person:
+def _person_or_404(session: Session, person_id: int) -> Person:
     person = session.get(Person, person_id) if rules.valid_id(person_id) else None
     if person is None:
         raise NotFound()
@@ -172,7 +172,7 @@ def _may_manage(session: Session, *, actor: Person, person: Person) -> bool:
 
 
 def _require_manage(session: Session, *, actor: Person, person_id: int) -> Person:
-    person = _registered_person(session, person_id)
+    person = _person_or_404(session, person_id)
     if not _may_manage(session, actor=actor, person=person):
         if is_staff(actor):
             raise NotFound("没有找到这位老人。")
@@ -270,7 +270,7 @@ def change_standing_order(session: Session, *, actor: Person, order_id: int,
                           delivery: bool | None = None, note: str | None = None) -> StandingOrder:
     """Change the days, portions, delivery or note of an active order; from the next booking on."""
     order = _active(session, actor=actor, order_id=order_id)
-    person = _registered_person(session, order.person_id)
+    person = _person_or_404(session, order.person_id)
     new_days = order.days if days is None else (normal_days(days) if valid_days(days) else days)
     _check_terms(session, person=person, canteen_id=order.canteen_id, meal=order.meal,
                  days=new_days, count=order.count if count is None else count,
@@ -325,7 +325,7 @@ def _booker(session: Session, booking: MealBooking, actor: Person) -> Person:
     """Cancel as the actor when they may act for the person, else as the person (staff in the console)."""
     if can_act_for(session, agent=actor, principal_id=booking.person_id):
         return actor
-    return _registered_person(session, booking.person_id)
+    return _person_or_404(session, booking.person_id)
 
 
 def pause_standing_order(session: Session, *, actor: Person, order_id: int, from_day: date,

@@ -132,7 +132,9 @@ def _refused(session: Session, order: StandingOrder, run: StandingOrderRun, outc
     call = f"有事请打助餐点电话：{phone}。" if phone else "有事请回复“转人工”。"
     head = f"{_what(order, day)}没有订上。"
     text = f"{head}\n{message}\n其他日子照常订。{call}"
-    for person_id in dict.fromkeys((order.person_id, order.created_by_id)):
+    # The person, and the family member who set it up (staff hear below, as staff).
+    told = (order.person_id,) if order.channel == "console" else (order.person_id, order.created_by_id)
+    for person_id in dict.fromkeys(told):
         enqueue_notification(session, person_id=person_id, template="standing_order_missed",
                              text=text, dedupe_key=f"standing-run:{run.standing_order_id}:{day}:to:{person_id}",
                              payload={"standing_order_id": order.id, "day": day.isoformat()})
