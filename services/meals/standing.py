@@ -1,8 +1,8 @@
-"""Standing orders (长期订餐): set up, read back, pause, resume and end the meal eaten every week.
+"""Standing orders (长期订餐): set up, change, pause, resume and end the meal eaten every week.
 
-The days a standing order books are worked out here (`plan_days`); the job in
-`services.meals.standing_job` books them through `book_meal` like any other
-booking. Who may touch one: the person, a family member with an accepted proxy
+The days an order covers and its read-back are in `standing_plan` (re-exported
+here); the job in `services.meals.standing_job` books them through `book_meal`
+like any other booking. Who may touch one: the person, a family member with an accepted proxy
 (services/proxies.py), or staff of the person's community (the console).
 """
 
@@ -23,136 +23,36 @@ from services.access import can_act_for, is_staff, require_staff_for
 from services.meals import canteens as rules
 from services.meals.bookings import BOOK_AHEAD_DAYS, MAX_PORTIONS, cancel_meal_booking
 from services.meals.errors import CanteenClosed, NotRegistered
-from services.meals.holidays import is_working_day, known_year, public_holiday
-from services.meals.wording import WEEKDAYS, day_text, meal_text
+from services.meals.standing_plan import (
+    PlannedDay,
+    dates_text,
+    days_text,
+    describe_standing_order,
+    first_covered,
+    first_day,
+    normal_days,
+    plan_days,
+    skip_reason,
+    valid_days,
+    wanted,
+)
+from services.meals.wording import day_text, meal_text
 from services.notifications import enqueue_notification
 
+__all__ = [
+    "MAX_PAUSE_DAYS", "PlannedDay", "Released", "StandingOrderExists", "change_standing_order",
+    "create_standing_order", "dates_text", "days_text", "describe_standing_order", "end_standing_order",
+    "first_covered", "first_day", "get_standing_order", "list_standing_orders", "normal_days",
+    "pause_standing_order", "plan_days", "released_text", "resume_standing_order", "skip_reason",
+    "valid_days", "wanted",
+]
+
 MAX_PAUSE_DAYS = 62
-PLAN_HORIZON_DAYS = 60
-SHOWN_DAYS = 5
 
 
 class StandingOrderExists(Conflict):
     code = "STANDING_ORDER_EXISTS"
     default_message = "这一餐已经有长期订餐了。要改，请先停掉原来的再订。"
-
-
-def valid_days(days: str) -> bool:
-    """Tell whether a days value is "daily", "workdays" or distinct ISO weekdays ("135")."""
-    if days in ("daily", "workdays"):
-        return True
-    return bool(days) and days.isdigit() and set(days) <= set("1234567") and len(set(days)) == len(days)
-
-
-def normal_days(days: str) -> str:
-    """Return the canonical form: sorted weekdays, all seven as "daily"."""
-    if days in ("daily", "workdays"):
-        return days
-    ordered = "".join(sorted(set(days)))
-    return "daily" if ordered == "1234567" else ordered
-
-
-def days_text(days: str) -> str:
-    """Say the days as 每天 / 工作日（按国家法定安排） / 每周一、三、五."""
-    if days == "daily":
-        return "每天"
-    if days == "workdays":
-        return "工作日"
-    return "每周" + "、".join(WEEKDAYS[int(d) - 1] for d in days)
-
-
-def wanted(order: StandingOrder, day: date) -> bool:
-    """Tell whether the order's days include this date (before holidays and closures)."""
-    if day < order.starts_on:
-        return False
-    if order.days == "daily":
-        return True
-    if order.days == "workdays":  # a weekday off for a holiday is wanted, then said as skipped
-        return is_working_day(day) or (day.isoweekday() <= 5 and public_holiday(day) is not None)
-    return str(day.isoweekday()) in order.days
-
-
-def is_paused(order: StandingOrder, day: date) -> bool:
-    """Tell whether a date falls in the order's pause."""
-    return (order.paused_from is not None and order.paused_until is not None
-            and order.paused_from <= day <= order.paused_until)
-
-
-def skip_reason(order: StandingOrder, canteen: Canteen, day: date) -> str | None:
-    """Say why a wanted day is not booked (国庆节放假, 助餐点休息, 暂停), or None to book it."""
-    holiday = public_holiday(day)
-    if holiday:
-        return f"{holiday}放假"
-    if str(day.isoweekday()) not in canteen.open_weekdays:
-        return "助餐点休息"
-    if is_paused(order, day):
-        return "暂停"
-    return None
-
-
-@dataclass(frozen=True)
-class PlannedDay:
-    """A day the order covers: booked unless `skip` says why not."""
-
-    day: date
-    skip: str | None
-
-
-def plan_days(order: StandingOrder, *, start: date, bookable: int = SHOWN_DAYS) -> list[PlannedDay]:
-    """Return the order's days from `start` until `bookable` of them will be booked."""
-    found: list[PlannedDay] = []
-    day, left = max(start, order.starts_on), bookable
-    for _ in range(PLAN_HORIZON_DAYS):
-        if left == 0:
-            break
-        if wanted(order, day):
-            skip = skip_reason(order, order.canteen, day)
-            found.append(PlannedDay(day, skip))
-            left -= skip is None
-        day += timedelta(days=1)
-    return found
-
-
-def first_covered(order: StandingOrder) -> date:
-    """Return the first day on or after the start that the order's days include (每周一 → Monday)."""
-    return next((order.starts_on + timedelta(days=n) for n in range(14)
-                 if wanted(order, order.starts_on + timedelta(days=n))), order.starts_on)
-
-
-def first_day(canteen: Canteen, meal: str) -> date:
-    """Return the first day whose order cutoff has not passed (today or tomorrow)."""
-    served = rules.meal_of(canteen, meal)
-    today = clock.today()
-    if served is not None and clock.now() >= rules.cutoff_at(served, today):
-        return today + timedelta(days=1)
-    return today
-
-
-def _dates(days: list[date]) -> str:
-    return "、".join(day_text(d) for d in days)
-
-
-def describe_standing_order(order: StandingOrder, *, start: date | None = None) -> str:
-    """Read an order back in plain words: days, meal, how, from when, the next dates, the skips."""
-    start = start or clock.today()
-    how = "送餐上门" if order.delivery else "到助餐点吃"
-    lines = [f"{days_text(order.days)}{meal_text(order.meal)} {order.count}份 {how}"
-             f"（{order.canteen.name}），从{day_text(first_covered(order))}起。"]
-    if order.paused_from and order.paused_until and order.paused_until >= start:
-        lines.append(f"暂停：{day_text(order.paused_from)}到{day_text(order.paused_until)}，"
-                     f"{day_text(order.paused_until + timedelta(days=1))}起照常订。")
-    plan = plan_days(order, start=start)
-    booked = [p.day for p in plan if p.skip is None]
-    if booked:
-        lines.append(f"接下来会订：{_dates(booked)}。")
-    skipped = [p for p in plan if p.skip and p.skip != "暂停"]
-    if skipped:
-        lines.append("不订：" + "、".join(f"{day_text(p.day)}{p.skip}" for p in skipped) + "。")
-    unknown = sorted({p.day.year for p in plan if not known_year(p.day.year)})
-    if unknown:
-        years = "、".join(f"{y}年" for y in unknown)
-        lines.append(f"{years}的放假安排国家还没公布，先按平常日子订，公布后会自动跳过节假日。")
-    return "\n".join(lines)
 
 
 def _person_or_404(session: Session, person_id: int) -> Person:
@@ -371,7 +271,7 @@ def released_text(released: Released, meal: str) -> str:
     """Say which booked days were cancelled and which were too late to cancel."""
     lines = []
     if released.cancelled:
-        lines.append(f"已取消：{_dates(released.cancelled)}的{meal_text(meal)}。")
+        lines.append(f"已取消：{dates_text(released.cancelled)}的{meal_text(meal)}。")
     if released.kept:
-        lines.append(f"{_dates(released.kept)}的{meal_text(meal)}已过取消时间，仍会照常准备。")
+        lines.append(f"{dates_text(released.kept)}的{meal_text(meal)}已过取消时间，仍会照常准备。")
     return "\n".join(lines)

@@ -8,10 +8,10 @@ from bot.dialogue.flows.help import HELP
 from bot.dialogue.flows.meals import BOOK, CANCEL
 from bot.dialogue.flows.points import REDEEM
 from bot.dialogue.flows.register import REGISTER
-from bot.dialogue.flows.standing import END as STANDING_END
-from bot.dialogue.flows.standing import PAUSE as STANDING_PAUSE
-from bot.dialogue.flows.standing import RESUME as STANDING_RESUME
 from bot.dialogue.flows.standing import STANDING
+from bot.dialogue.flows.standing_changes import END as STANDING_END
+from bot.dialogue.flows.standing_changes import PAUSE as STANDING_PAUSE
+from bot.dialogue.flows.standing_changes import RESUME as STANDING_RESUME
 from bot.dialogue.flows.volunteer import CHECKIN, CHECKOUT, LOG, SIGNUP, VOLUNTEER
 
 FLOWS: dict[str, Flow] = {
