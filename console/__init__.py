@@ -29,6 +29,7 @@ VIEW_MODULES = (
     "console.views_alerts",
     "console.views_requests",
     "console.views_residents",
+    "console.views_standing",
     "console.views_service",
     "console.views_resources",
     "console.views_referrals",

@@ -44,7 +44,7 @@ ROUTE_MODULES: list[str] = [
     "miniprogram_api.me",
     "miniprogram_api.proxies",
     "miniprogram_api.routes_alerts",
-    "miniprogram_api.meals", "miniprogram_api.meals_staff",
+    "miniprogram_api.meals", "miniprogram_api.meals_staff", "miniprogram_api.standing_orders",
     "miniprogram_api.volunteers", "miniprogram_api.activities",
     "miniprogram_api.help_requests",
     "miniprogram_api.staff_residents",

@@ -149,6 +149,7 @@ class BookingOut(BaseModel):
     status_text: str
     cancel_before: dt.datetime | None = Field(description="取消（和预订）的截止时间")
     cancel_before_text: str | None
+    standing_order_id: int | None = Field(description="由长期订餐自动预订时为长期订餐的 id")
 
 
 class BookingList(BaseModel):
@@ -199,6 +200,7 @@ def booking_json(booking: MealBooking) -> dict[str, Any]:
         "status": booking.status, "status_text": STATUS_TEXT[booking.status],
         "cancel_before": cutoff.isoformat() if cutoff else None,
         "cancel_before_text": moment_text(cutoff) if cutoff else None,
+        "standing_order_id": booking.standing_order_id,
     }
 
 

@@ -225,6 +225,8 @@ class MealBooking(Base, Timestamped):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     served_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    # Set when the scheduler booked it from a standing order (models/standing.py).
+    standing_order_id: Mapped[int | None] = mapped_column(ForeignKey("standing_orders.id"))
 
     canteen: Mapped[Canteen] = relationship()
 

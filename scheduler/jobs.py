@@ -18,6 +18,7 @@ from scheduler.dispatcher import dispatch_due_notifications
 from services import alerts, maintenance, meal_reminders, tiers, welfare
 from services.help_requests import escalate_overdue_help_requests, request_feedback_reminders
 from services.meals.kitchen import mark_past_bookings_no_show
+from services.meals.standing_job import book_standing_orders
 from services.volunteers.activities import remind_upcoming_activities
 from services.volunteers.ledger import reconcile_ledger
 from services.volunteers.service_records import auto_close_forgotten_checkouts
@@ -90,6 +91,7 @@ JOBS: list[Job] = [
     Job("meal_reminders_morning", _daily(7, 0), remind_meals_morning, misfire_grace_time=3600),
     Job("kitchen_summaries", _every(minutes=5),
         _run("kitchen_summaries", meal_reminders.queue_kitchen_summaries)),
+    Job("standing_orders", _every(minutes=10), _run("standing_orders", book_standing_orders)),
     Job("meal_no_shows", _every(minutes=15), _run("meal_no_shows", mark_past_bookings_no_show)),
     Job("activity_reminders", _every(minutes=10),
         _run("activity_reminders", remind_upcoming_activities)),

@@ -84,7 +84,7 @@ def my_bookings(turn: Turn, parse: nlp.Parse) -> str:
         for n, b in enumerate(booked[:8], 1):
             how = "送餐上门" if b.delivery else "到店吃"
             lines.append(f"{n} {day_text(b.day)}{meal_text(b.meal)} {b.count}份 {how}，"
-                         f"付{yuan(b.payable_fen)}")
+                         f"付{yuan(b.payable_fen)}{'（长期订餐）' if b.standing_order_id else ''}")
         said.append("\n".join(lines))
     anything = any("订的餐：" in part for part in said)
     return "\n".join([*said, "要取消，回复“取消订餐”。" if anything else "想订餐，回复“订餐”。"])

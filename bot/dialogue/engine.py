@@ -19,6 +19,7 @@ from bot import texts
 from bot.dialogue import answers, beneficiary, emergency, policy
 from bot.dialogue.flow import CONFIRM, Flow, Step
 from bot.dialogue.flows import ASKED, FLOWS, charity_consent
+from bot.dialogue.flows.standing import standing_intent
 from bot.dialogue.words import (
     CANCEL,
     HELP,
@@ -125,6 +126,9 @@ def _answer(turn: Turn, text: str, parse: nlp.Parse) -> str:
     if word.isdigit() and len(word) <= 2:  # a number answers nothing now: no guessing at it
         turn.state.reset()
         return f"{texts.NO_NUMBER_ASKED}\n{texts.menu_text()}"
+    standing = standing_intent(turn, text, parse)  # 以后每天… / 这周先停: not in LABELS.md
+    if standing is not None:
+        return start_intent(turn, standing, parse)
     intent, confidence = intent_of(text, parse)
     if intent == "unknown" or confidence < LOW_CONFIDENCE:
         return not_understood(turn, parse)

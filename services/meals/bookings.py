@@ -186,7 +186,7 @@ def _already_booked(day: date, meal: str) -> AlreadyBooked:
 
 def book_meal(session: Session, *, actor: Person, person_id: int, canteen_id: int, day: date,
               meal: str, count: int, delivery: bool, channel: str = "chat",
-              note: str | None = None) -> MealBooking:
+              note: str | None = None, standing_order_id: int | None = None) -> MealBooking:
     """Book a meal for a person (or for someone the actor may act for); never oversells."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
@@ -204,6 +204,7 @@ def book_meal(session: Session, *, actor: Person, person_id: int, canteen_id: in
         economic_tier=checked.person.verified_tier_on(day), reason=pricing.reason,
         breakdown=_breakdown(pricing.lines, rule_id), note=(note or None),
         booked_by_id=actor.id, channel=channel, status="booked",
+        standing_order_id=standing_order_id,
     )
     # Seats first: a refusal (sold out) leaves nothing written but, at most,
     # the day's empty slot row. The person's row lock (taken in _check)

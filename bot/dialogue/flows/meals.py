@@ -240,9 +240,10 @@ def cancel_summary(turn: Turn) -> str:
     booking = _booking(turn)
     turn.state.slots[SHOWN_BOOKING] = booking.id  # the yes cancels this one, not another
     how = "送餐上门" if booking.delivery else "到助餐点吃"
+    standing = "\n这是长期订餐的一天：只取消这一天，以后照常订。" if booking.standing_order_id else ""
     return (f"要{beneficiary.for_words(turn, '替{}')}取消的是：\n"
             f"{said_day(turn)} {meal_text(booking.meal)} {booking.count}份 {how}，"
-            f"共{yuan(booking.payable_fen)}")
+            f"共{yuan(booking.payable_fen)}{standing}")
 
 
 def cancel_commit(turn: Turn) -> str:
