@@ -16,6 +16,7 @@ from models import (  # noqa: F401  (imported to register the tables)
     monitoring,
     person,
     region,
+    rights,
     volunteers,
 )
 from models.base import Base
