@@ -8,12 +8,14 @@ from bot.dialogue.flows.help import HELP
 from bot.dialogue.flows.meals import BOOK, CANCEL
 from bot.dialogue.flows.points import REDEEM
 from bot.dialogue.flows.register import REGISTER
+from bot.dialogue.flows.rights import ERASE
 from bot.dialogue.flows.volunteer import CHECKIN, CHECKOUT, LOG, SIGNUP, VOLUNTEER
 
 FLOWS: dict[str, Flow] = {
     flow.name: flow
     for flow in (BOOK, CANCEL, HELP, REGISTER, VOLUNTEER, CHECKIN, CHECKOUT, LOG, SIGNUP, REDEEM,
-                 ratings.RATE_HELP, confirmations.CONFIRM_SERVICE, proxy.ANSWER_INVITATION)
+                 ratings.RATE_HELP, confirmations.CONFIRM_SERVICE, proxy.ANSWER_INVITATION,
+                 ERASE)
 }
 # Questions the bot sends by the outbox (or in a one-shot answer) and the flow that takes
 # the answer when it comes, perhaps days later: the database remembers what is pending.
