@@ -31,6 +31,7 @@ VIEW_MODULES = (
     "console.views_residents",
     "console.views_service",
     "console.views_resources",
+    "console.views_rights",
     "console.exports",
 )
 

@@ -76,3 +76,33 @@ def test_withdrawing_a_consent_stops_its_use_at_once(client, me, scope, fields, 
     assert [shown[f] for f in fields] == [None] * len(fields)
     exported = client.get("/api/v1/me/data", headers=auth).get_json()["sections"]["profile"]
     assert [exported[f] for f in fields] == [None] * len(fields)
+
+
+def test_staff_confirm_an_erasure_in_the_console_with_the_reason_audited(client, demo_people):
+    from sqlalchemy import select
+
+    from models.audit import AuditEntry
+    from tests.console_client import login, post_form
+
+    li, wang = demo_people["demo_elder_li"], demo_people[WANG]
+    with session_scope() as s:
+        from services.rights.erasure import request_erasure
+
+        request_id = request_erasure(s, person=s.get_one(Person, wang), channel="chat").id
+        request_erasure(s, person=s.get_one(Person, li), channel="chat")  # another community's
+    login(client)
+    page = client.get("/console/erasures").get_data(as_text=True)
+    assert "注销申请" in page and "王**" in page and "王秀英" not in page
+    assert "李**" not in page
+    refused = post_form(client, "/console/erasures", f"/console/erasures/{request_id}/confirm",
+                        {"reason": ""})
+    assert refused.status_code == 400
+    done = post_form(client, "/console/erasures", f"/console/erasures/{request_id}/confirm",
+                     {"reason": "本人到站申请，已核对身份证"})
+    assert done.status_code == 302
+    assert f"已注销用户{wang}" in client.get("/console/erasures").get_data(as_text=True)
+    with session_scope() as s:
+        person = s.get_one(Person, wang)
+        assert person.phone is None and person.erased_at is not None
+        audit = s.scalars(select(AuditEntry).where(AuditEntry.action == "erase")).one()
+        assert audit.detail["reason"] == "本人到站申请，已核对身份证"
