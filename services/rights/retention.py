@@ -77,15 +77,15 @@ def rules(overrides: str | None = None) -> tuple[Rule, ...]:
             raise ValidationFailed(f"保存期限写法不对：{item}")
         days[code.strip()] = int(value)
     known = {rule.code: rule for rule in RULES}
-    for code, value in days.items():
+    for code, count in days.items():
         if code not in known:
             raise ValidationFailed(f"没有这条保存规则：{code}")
-        if value < max(known[code].floor_days, 1):
+        if count < max(known[code].floor_days, 1):
             raise ValidationFailed(f"{code} 不能少于 {known[code].floor_days} 天")
     return tuple(replace(rule, days=days.get(rule.code, rule.days)) for rule in RULES)
 
 
-def _expired(rule: Rule, now: datetime) -> Select[tuple[int]] | None:
+def _expired(rule: Rule, now: datetime) -> Select[Any] | None:
     cutoff = now - timedelta(days=rule.days)
     if rule.code == "chat_message_text":
         return select(InboundMessage.id).where(
@@ -133,7 +133,7 @@ def apply_rule_batch(session: Session, *, rule: Rule, now: datetime, batch_size:
     stmt = _expired(rule, now)
     if stmt is None:
         return 0
-    ids = list(session.scalars(stmt.order_by(stmt.selected_columns[0]).limit(batch_size)))
+    ids: list[int] = list(session.scalars(stmt.order_by(stmt.selected_columns[0]).limit(batch_size)))
     if not ids:
         return 0
     session.expire_all()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from core import clock
 from core.db import session_scope
+from models.activities import ActivitySignup
 from models.auth import ApiToken, IdempotencyRecord
 from models.base import Base
 from models.bot import InboundMessage
@@ -23,7 +24,6 @@ from models.messaging import Notification
 from models.monitoring import RiskAlert
 from models.person import Consent, Person, Proxy
 from models.rights import ErasureRequest
-from models.activities import ActivitySignup
 from models.volunteers import Redemption, ServiceRecord, VolunteerProfile
 from services.rights.export import NOT_SUBJECT, SOURCES, export_person_data
 from services.volunteers.ledger import volunteer_account
