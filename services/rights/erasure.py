@@ -36,6 +36,7 @@ from services.audit import record_access
 
 logger = logging.getLogger(__name__)
 ERASED_TEXT = "[已注销]"
+UNSENT = ("pending", "waiting")
 NO_PASSWORD = "!"  # matches no password hash: the account can never log in again  # noqa: S105
 
 
@@ -176,6 +177,12 @@ def redact_help_requests(session: Session, *, ids: list[int], now: datetime) -> 
     session.execute(update(RiskAlert).where(RiskAlert.subject_type == "help_request",
                                             RiskAlert.subject_id.in_(ids))
                     .values(summary=ERASED_TEXT, note=None, detail=None),
+                    execution_options={"synchronize_session": False})
+    # Messages to staff and helpers about these requests may quote the place or the need.
+    about = Notification.payload["help_request_id"].as_integer().in_(ids)
+    session.execute(update(Notification).where(about, Notification.status.in_(UNSENT))
+                    .values(status="cancelled"), execution_options={"synchronize_session": False})
+    session.execute(update(Notification).where(about).values(text=ERASED_TEXT),
                     execution_options={"synchronize_session": False})
     return len(ids)
 

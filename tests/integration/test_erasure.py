@@ -35,7 +35,7 @@ pytestmark = pytest.mark.integration
 
 NAME, PHONE, ID_NUMBER = "钱秀芬", "13655550001", "330102194501011234"
 ADDRESS, HEALTH = "幸福路9号3单元", "高血压私密"
-FREE_TEXT = ("漏水私密", "不要辣私密", "我是钱秀芬", "周末私密", "核对材料私密", "摔倒私密")
+FREE_TEXT = ("漏水私密", "不要辣私密", "我是钱秀芬", "周末私密", "核对材料私密", "摔倒私密", "菜市场门口私密")
 SECRETS = (NAME, PHONE, ID_NUMBER, ADDRESS, HEALTH, *FREE_TEXT)
 
 
@@ -56,6 +56,8 @@ def _a_resident_with_a_life(s):  # type: ignore[no-untyped-def]
                           note=FREE_TEXT[1]))
     request = submit(s, me, description=f"家里{FREE_TEXT[0]}", address=ADDRESS, contact_phone=PHONE)
     record_event(s, help_request=request, actor_id=staff.id, note=f"{NAME}说{FREE_TEXT[0]}")
+    # An emergency: staff are told where she is, in their own notifications.
+    submit(s, me, category="medical", urgency="emergency", description="我摔倒了", place=FREE_TEXT[6])
     s.add(InboundMessage(dedupe_key="erase-1", openid=me.oa_openid or "", person_id=me.id,
                          msg_type="text", content=FREE_TEXT[2], received_at=clock.now(),
                          reply_xml=f"<xml>{NAME}</xml>"))
