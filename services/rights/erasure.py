@@ -106,15 +106,24 @@ def confirm_erasure(session: Session, *, actor: Person, request_id: int, reason:
     if request.status != "requested":
         raise InvalidTransition("这份注销申请已经处理过了。")
     now = clock.now()
+    reason = _scrub(reason, person)[:1000]
     counts = erase_person(session, person=person, now=now)
     request.status, request.decided_by_id, request.decided_at = "done", actor.id, now
-    request.reason, request.pseudonym, request.counts = reason[:1000], person.name, counts
+    request.reason, request.pseudonym, request.counts = reason, person.name, counts
     record_access(session, actor_id=actor.id, action="erase", subject_type="person",
                   subject_id=person.id, fields=sorted(PERSON_FIELDS),
-                  detail={"erasure_request_id": request.id, "reason": reason[:1000]})
+                  detail={"erasure_request_id": request.id, "reason": reason})
     session.flush()
     logger.info("person %s erased by %s: %s", person.id, actor.id, counts)
     return request
+
+
+def _scrub(reason: str, person: Person) -> str:
+    """Replace the person's name, phone, ID number and address in the reason (the audit log keeps it)."""
+    for value in (person.name, person.phone, person.id_number, person.address):
+        if value:
+            reason = reason.replace(value, pseudonym_for(person.id))
+    return reason
 
 
 PERSON_FIELDS = ("name", "phone", "id_number", "address", "home_location", "health_note",

@@ -103,7 +103,7 @@ def test_an_erased_person_leaves_nothing_readable_and_the_sums_stay(db, caplog):
         request_id = request.id
     with session_scope() as s:
         confirm_erasure(s, actor=s.get_one(Person, staff_id), request_id=request_id,
-                        reason="本人来站申请注销，已核对身份")
+                        reason=f"{NAME}本人来站申请注销，已核对身份")
     assert _readable_anywhere(SECRETS) == []
     assert _sums(me_id) == before and before[:3] == (600, 1500, 0) and before[3] == 20
     logged = "\n".join(r.getMessage() for r in caplog.records)
@@ -116,7 +116,8 @@ def test_an_erased_person_leaves_nothing_readable_and_the_sums_stay(db, caplog):
             Consent.person_id == me_id, Consent.withdrawn_at.is_(None))) == 0
         audit = s.scalars(select(AuditEntry).where(AuditEntry.action == "erase")).one()
         assert (audit.actor_id, audit.subject_id) == (staff_id, me_id)
-        assert audit.detail == {"erasure_request_id": request_id, "reason": "本人来站申请注销，已核对身份"}
+        assert audit.detail == {"erasure_request_id": request_id,
+                                "reason": f"已注销用户{me_id}本人来站申请注销，已核对身份"}
         assert s.get_one(ErasureRequest, request_id).status == "done"
         assert s.scalar(select(func.count()).select_from(InboundMessage)) == 1  # the log line stays
 
