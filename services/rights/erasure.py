@@ -197,9 +197,12 @@ def redact_help_requests(session: Session, *, ids: list[int], now: datetime) -> 
 
 
 def _erase_records(session: Session, person_id: int, now: datetime) -> dict[str, int]:
+    from services.meals.bookings import cancel_future_bookings
+
     mine = or_(HelpRequest.requester_id == person_id, HelpRequest.on_behalf_of_id == person_id)
     ids = list(session.scalars(select(HelpRequest.id).where(mine, HelpRequest.redacted_at.is_(None))))
-    counts = {"help_requests": redact_help_requests(session, ids=ids, now=now)}
+    counts = {"help_requests": redact_help_requests(session, ids=ids, now=now),
+              "meals_cancelled": cancel_future_bookings(session, person_id=person_id)}
     counts["risk_alerts"] = _count(session.execute(
         update(RiskAlert).where(RiskAlert.person_id == person_id)
         .values(summary=ERASED_TEXT, note=None, detail=None)))

@@ -119,6 +119,9 @@ def test_an_erased_person_leaves_nothing_readable_and_the_sums_stay(db, caplog):
         assert audit.detail == {"erasure_request_id": request_id,
                                 "reason": f"已注销用户{me_id}本人来站申请注销，已核对身份"}
         assert s.get_one(ErasureRequest, request_id).status == "done"
+        statuses = s.scalars(select(MealBooking.status).where(MealBooking.person_id == me_id)
+                             .order_by(MealBooking.day))
+        assert list(statuses) == ["served", "served", "cancelled"]  # tomorrow's meal is not cooked
         assert s.scalar(select(func.count()).select_from(InboundMessage)) == 1  # the log line stays
 
 
@@ -137,3 +140,24 @@ def test_staff_must_give_a_reason_and_serve_the_persons_community(db):
     with session_scope() as s:
         assert s.get_one(ErasureRequest, request_id).status == "requested"
         assert s.get_one(Person, s.get_one(ErasureRequest, request_id).person_id).name == NAME
+
+
+def test_erasure_gives_the_seats_of_future_meals_back(db):
+    from models.meals import MealSlot
+    from services.meals.bookings import book_meal
+    from tests.meals_factories import make_elder
+
+    with session_scope() as s:
+        community = make_community(s)
+        staff = make_staff(s, community=community)
+        canteen = make_canteen(s, community=community)
+        elder = make_elder(s, community=community, name=NAME)
+        book_meal(s, actor=elder, person_id=elder.id, canteen_id=canteen.id,
+                  day=clock.today() + timedelta(days=2), meal="lunch", count=2, delivery=False)
+        request_id = request_erasure(s, person=elder, channel="chat").id
+        staff_id = staff.id
+    with session_scope() as s:
+        assert s.scalars(select(MealSlot.booked)).one() == 2
+        confirm_erasure(s, actor=s.get_one(Person, staff_id), request_id=request_id, reason="本人申请")
+    with session_scope() as s:
+        assert s.scalars(select(MealSlot.booked)).one() == 0
