@@ -37,6 +37,7 @@ VIEW_MODULES = (
     "console.views_households",
     "console.views_policies",
     "console.views_addresses",
+    "console.views_rights",
     "console.exports",
 )
 

@@ -85,6 +85,8 @@ class Settings:
     # Test mode only: the process's clock starts here (ISO 8601 with offset) and runs on, so
     # a server or scheduler a test starts shares the test's calendar, not the machine's.
     clock_start: str = ""
+    # Retention overrides, "rule=days,rule=days" (services/rights/retention.py; never below a floor).
+    retention_days: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property

@@ -49,6 +49,7 @@ ROUTE_MODULES: list[str] = [
     "miniprogram_api.help_requests",
     "miniprogram_api.staff_residents",
     "miniprogram_api.notifications",
+    "miniprogram_api.rights",
 ]
 
 

@@ -18,6 +18,7 @@ from models import (  # noqa: F401  (imported to register the tables)
     person,
     policies,
     region,
+    rights,
     standing,
     volunteers,
 )

@@ -48,3 +48,29 @@ def drop_append_only(op: Any, table: str) -> None:
     else:
         op.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
         op.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+
+
+def allow_redaction(op: Any, table: str, *, fixed: list[str]) -> None:
+    """Keep `table` append-only except for blanking its free-text column (erasure, PIPL art. 47).
+
+    The triggers fire on DELETE and on an UPDATE that sets any of the `fixed`
+    columns, so only the column left out (a note) can be overwritten.
+    """
+    columns = ", ".join(fixed)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only_trg ON {table}")
+        op.execute(f"""CREATE TRIGGER {table}_append_only_trg BEFORE DELETE OR UPDATE OF {columns}
+ON {table} FOR EACH ROW EXECUTE FUNCTION {table}_append_only()""")
+    else:
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
+        op.execute(f"""CREATE TRIGGER {table}_no_update BEFORE UPDATE OF {columns} ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END""")
+
+
+def refuse_redaction(op: Any, table: str) -> None:
+    """Undo `allow_redaction`: refuse every UPDATE again (downgrade)."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only_trg ON {table}")
+    else:
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
+    make_append_only(op, table)

@@ -105,6 +105,8 @@ class HelpRequest(Base, Timestamped):
     feedback_comment: Mapped[str | None] = mapped_column(EncryptedText())
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     feedback_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the personal text was cleared (erasure or the retention rule); done once.
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation | None] = relationship()
 

@@ -83,6 +83,8 @@ class Person(Base, Timestamped):
     tier_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     tier_review_due: Mapped[date | None] = mapped_column(Date)
     last_interaction_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the person was erased (PIPL art. 47): what is left is a pseudonym and amounts.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     roles: Mapped[list[PersonRole]] = relationship(
         back_populates="person", cascade="all, delete-orphan", lazy="select",

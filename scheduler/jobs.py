@@ -19,6 +19,7 @@ from services import alerts, maintenance, meal_reminders, tiers, welfare
 from services.help_requests import escalate_overdue_help_requests, request_feedback_reminders
 from services.meals.kitchen import mark_past_bookings_no_show
 from services.meals.standing_job import book_standing_orders
+from services.rights import retention
 from services.volunteers.activities import remind_upcoming_activities
 from services.volunteers.ledger import reconcile_ledger
 from services.volunteers.service_records import auto_close_forgotten_checkouts
@@ -58,6 +59,11 @@ def reconcile_points_ledger() -> object:
         report = reconcile_ledger(s)
     logger.info("ledger reconciliation ok=%s", report["ok"])
     return report
+
+
+def enforce_retention() -> object:
+    """Delete or clear what the retention rules say has expired (once a day, in batches)."""
+    return retention.enforce_retention(session_scope, now=clock.now())
 
 
 def dispatch_outbox() -> int:
@@ -113,6 +119,7 @@ JOBS: list[Job] = [
         misfire_grace_time=6 * 3600),
     Job("cleanup", _daily(4, 0), _run("cleanup", maintenance.clean_expired_records),
         misfire_grace_time=6 * 3600),
+    Job("retention", _daily(4, 30), enforce_retention, misfire_grace_time=6 * 3600),
 ]
 
 

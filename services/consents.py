@@ -22,6 +22,12 @@ FIELD_SCOPES = {
     "home_latitude": "location",
     "home_longitude": "location",
 }
+# What a withdrawal erases at once (PIPL art. 47): data whose consent is gone is never read again.
+SCOPE_FIELDS = {
+    "sensitive_profile": ("phone", "address", "id_number"),
+    "health": ("disability_level", "health_note"),
+    "location": ("home_location",),
+}
 SCOPE_NAMES = {
     "privacy_policy": "隐私政策",
     "sensitive_profile": "敏感个人信息（电话、住址、身份证号）",
@@ -71,12 +77,18 @@ def give_consent(session: Session, *, person: Person, scope: str, channel: str =
 
 
 def withdraw_consent(session: Session, *, person: Person, scope: str) -> None:
-    """Withdraw a consent; NotFound when none is in force."""
+    """Withdraw a consent and erase the fields held under it; NotFound when none is in force."""
     _check_scope(scope)
     consent = _active(session, person.id, scope)
     if consent is None:
         raise NotFound("您没有给过这项授权。")
     consent.withdrawn_at = clock.now()
+    for name in SCOPE_FIELDS.get(scope, ()):
+        setter = getattr(person, f"set_{name}", None)
+        if setter is not None and name != "home_location":
+            setter(None)
+        else:
+            setattr(person, name, None)
     session.flush()
 
 

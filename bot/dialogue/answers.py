@@ -152,6 +152,13 @@ def menu_help(turn: Turn, parse: nlp.Parse) -> str:
     return texts.menu_text()
 
 
+def my_data(turn: Turn, parse: nlp.Parse) -> str:
+    """Say what is kept about the person and how to get the full copy (我的信息)."""
+    from services.rights.export import describe_kept_data
+
+    return describe_kept_data(turn.session, person=turn.person)
+
+
 def yes_no(turn: Turn, parse: nlp.Parse) -> str:
     """Answer a yes or no that belongs to nothing."""
     return "好的。\n有事随时叫我，回复“菜单”看看我能做什么。"
@@ -161,7 +168,7 @@ ANSWERS: dict[str, Answer] = {
     "policy_faq": policy, "canteen_nearby": canteens, "meal_menu": menu_of_day,
     "meal_query": my_bookings, "points_query": points,
     "activity_list": activities, "help_status": help_status, "smalltalk": smalltalk,
-    "menu_help": menu_help, "affirm": yes_no, "deny": yes_no,
+    "menu_help": menu_help, "affirm": yes_no, "deny": yes_no, "my_data": my_data,
 }
 
 

@@ -24,7 +24,9 @@ HUMAN = {"转人工", "人工", "人工服务", "找人工", "找社工"}
 # Bare menu words the welcome and menu tell people to send.
 KEYWORDS = {"登记": "register", "订餐": "meal_book", "求助": "help_request",
             "签到": "service_checkin", "签退": "service_checkout", "报名活动": "activity_signup",
-            "求助进度": "help_status", "积分兑换": "points_redeem", "取消订餐": "meal_cancel"}
+            "求助进度": "help_status", "积分兑换": "points_redeem", "取消订餐": "meal_cancel",
+            "我的信息": "my_data", "我的数据": "my_data", "注销": "erase_account",
+            "注销账号": "erase_account"}
 # What people say (typed or by voice) meaning "what I asked for", whatever nlp guesses.
 PHRASES = (
     (re.compile(r"记录.{0,4}服务|补记.{0,4}服务|服务.{0,2}记录一下"), "service_log"),
@@ -32,6 +34,9 @@ PHRASES = (
      "help_status"),
     (re.compile(r"(?:积分|分)[^兑换]{0,3}(?:还有|剩|有)(?:下)?(?:几|多少)|(?:还有|剩下?)(?:几|多少)(?:个)?(?:积)?分"),
      "points_query"),
+    (re.compile(r"^(?:我要|我想|申请|帮我)?注销(?:账号|帐号|我的账号|我的帐号|我的信息)?(?:吧|了)?$"), "erase_account"),
+    (re.compile(r"^(?:查|查查|看看|查一下)?(?:我的|你们存了我的?|你们有我的?)(?:个人)?(?:信息|数据)(?:吗|呢)?$"),
+     "my_data"),
 )
 _PUNCT = re.compile(r"[\s。，,.!！?？~～、]+")
 _CORRECTING = re.compile(r"^(?:不对|不是|错了|搞错了|说错了|等一下|等等)[\s，,。.!！]*(?:是|应该是|要)?")

@@ -9,6 +9,7 @@ from core.errors import NotFound
 from models.help_requests import HelpRequest
 from models.person import Person
 from services.access import is_staff, require_act_for, require_staff_for, staff_communities
+from services.consents import has_consent
 
 FINISHED = ("closed", "cancelled", "rejected")
 
@@ -30,12 +31,22 @@ def relation_to(actor: Person, help_request: HelpRequest) -> str | None:
     return None
 
 
+def _charity_without_consent(session: Session, help_request: HelpRequest | None) -> bool:
+    """A charity sees a request only while the person helped consents to sharing with it (PIPL)."""
+    organisation = help_request.organisation if help_request is not None else None
+    if organisation is None or organisation.kind != "charity" or help_request is None:
+        return False
+    return not has_consent(session, person_id=help_request.beneficiary_id, scope="share_with_charity")
+
+
 def load_visible(
     session: Session, *, actor: Person, request_id: int, for_update: bool = False
 ) -> tuple[HelpRequest, str]:
     """Return a request and the actor's relation to it; NotFound when they may not see it."""
     help_request = session.get(HelpRequest, request_id, with_for_update=for_update)
     relation = relation_to(actor, help_request) if help_request is not None else None
+    if relation == "organisation" and _charity_without_consent(session, help_request):
+        relation = None
     if help_request is None or relation is None:
         raise NotFound("没有找到这条求助。")
     return help_request, relation

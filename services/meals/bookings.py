@@ -264,6 +264,18 @@ def cancel_meal_booking(session: Session, *, actor: Person, booking_id: int) -> 
     return booking
 
 
+def cancel_future_bookings(session: Session, *, person_id: int) -> int:
+    """Cancel a person's bookings after today and give the seats back (erasure); return how many."""
+    stmt = select(MealBooking).where(MealBooking.person_id == person_id, MealBooking.status == "booked",
+                                     MealBooking.day > clock.today()).with_for_update()
+    bookings = list(session.scalars(stmt.order_by(MealBooking.id)))
+    for booking in bookings:
+        booking.status, booking.cancelled_at = "cancelled", clock.now()
+        _release_seats(session, booking)
+    session.flush()
+    return len(bookings)
+
+
 def find_active_booking(session: Session, *, person_id: int, day: date, meal: str,
                         canteen_id: int | None = None) -> MealBooking | None:
     """Return the person's booked (not yet served) meal on a day, if any."""

@@ -58,3 +58,13 @@ def resident(s: Session, people: dict[str, int], *, name: str) -> Person:
 
 
 EXTRA = (OTHER_CHARITY_ADMIN, OTHER_VOLUNTEER)
+
+
+def _principal_data(s: Session, people: dict[str, int]) -> tuple[int, list[str]]:
+    """王秀英's bookings and requests, seen by her son (an accepted proxy) and nobody else."""
+    return people["demo_elder_wang"], ["13800138001", "阳光社区3号楼2单元101"]
+
+
+ROWS.append(
+    {"name": "principal's data (proxy)", "method": "GET", "path": "/api/v1/me/principals/{id}/data",
+     "make": _principal_data, "allowed": "demo_family_wang", "denied": but("demo_family_wang")})

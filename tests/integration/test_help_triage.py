@@ -5,7 +5,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from core.db import session_scope
-from core.errors import ConsentRequired, InvalidTransition, NotAllowed, ValidationFailed
+from core.errors import ConsentRequired, InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from models.help_requests import STATUSES, HelpRequestEvent
 from models.messaging import Notification
 from models.monitoring import RiskAlert
@@ -84,6 +84,25 @@ def test_referring_to_a_charity_needs_the_requesters_consent(db, frozen_clock):
         assert made.status == "accepted"
 
 
+def test_withdrawing_the_charity_consent_closes_the_request_to_the_charity_at_once(db, frozen_clock):
+    from services.consents import withdraw_consent
+    from services.help_requests import get_help_request
+
+    with session_scope() as s:
+        w = make_world(s)
+        made = submit(s, w.resident)
+        grant_charity_consent(s, w.resident)
+        transition_help_request(s, actor=w.staff, request_id=made.id, to="referred",
+                                assignee=Assignee(organisation_id=w.charity.id))
+        assert get_help_request(s, actor=w.charity_admin, request_id=made.id).id == made.id
+        withdraw_consent(s, person=w.resident, scope="share_with_charity")
+        with pytest.raises(NotFound):
+            get_help_request(s, actor=w.charity_admin, request_id=made.id)
+        with pytest.raises(NotFound):
+            transition_help_request(s, actor=w.charity_admin, request_id=made.id, to="accepted")
+        assert get_help_request(s, actor=w.staff, request_id=made.id).status == "referred"
+
+
 def test_an_assigned_volunteer_works_it_but_cannot_reject_it(db, frozen_clock):
     with session_scope() as s:
         w = make_world(s)
@@ -135,7 +154,11 @@ def test_the_timeline_refuses_update_and_delete(db, frozen_clock):
     with session_scope() as s:
         w = make_world(s)
         made_id = submit(s, w.resident).id
-    for statement in ("UPDATE help_request_events SET note = 'x' WHERE request_id = :id",
+    # Only the note may be cleared (erasure, migration 0016_rights); every other column is fixed.
+    for statement in ("UPDATE help_request_events SET to_status = 'x' WHERE request_id = :id",
+                      "UPDATE help_request_events SET note = NULL, actor_id = NULL WHERE request_id = :id",
                       "DELETE FROM help_request_events WHERE request_id = :id"):
         with pytest.raises(DBAPIError), session_scope() as s:
             s.execute(text(statement), {"id": made_id})
+    with session_scope() as s:  # the one change allowed: clearing a note (erasure)
+        s.execute(text("UPDATE help_request_events SET note = NULL WHERE request_id = :id"), {"id": made_id})

@@ -9,6 +9,7 @@ from bot.dialogue.flows.home import HOME
 from bot.dialogue.flows.meals import BOOK, CANCEL
 from bot.dialogue.flows.points import REDEEM
 from bot.dialogue.flows.register import REGISTER
+from bot.dialogue.flows.rights import ERASE
 from bot.dialogue.flows.standing import STANDING
 from bot.dialogue.flows.standing_changes import END as STANDING_END
 from bot.dialogue.flows.standing_changes import PAUSE as STANDING_PAUSE
@@ -20,7 +21,7 @@ FLOWS: dict[str, Flow] = {
     for flow in (BOOK, CANCEL, HELP, REGISTER, VOLUNTEER, CHECKIN, CHECKOUT, LOG, SIGNUP, REDEEM,
                  STANDING, STANDING_PAUSE, STANDING_RESUME, STANDING_END,
                  ratings.RATE_HELP, confirmations.CONFIRM_SERVICE, proxy.ANSWER_INVITATION,
-                 charity_consent.ANSWER, charity_consent.WITHDRAW, HOME)
+                 charity_consent.ANSWER, charity_consent.WITHDRAW, HOME, ERASE)
 }
 # Questions the bot sends by the outbox (or in a one-shot answer) and the flow that takes
 # the answer when it comes, perhaps days later: the database remembers what is pending.
