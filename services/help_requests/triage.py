@@ -92,7 +92,7 @@ def _assign(session: Session, help_request: HelpRequest, assignee: Assignee | No
     if assignee is None or (assignee.organisation_id is None and assignee.person_id is None):
         raise ValidationFailed("请选择由谁来办理。", fields={"assignee": "必填"})
     if assignee.organisation_id is not None:
-        help_request.organisation_id = _organisation(session, assignee.organisation_id).id
+        help_request.organisation = _organisation(session, assignee.organisation_id)
     help_request.assignee_person_id = None
     if assignee.person_id is not None:
         person = session.get(Person, assignee.person_id)
@@ -110,7 +110,7 @@ def _refer(session: Session, help_request: HelpRequest, assignee: Assignee | Non
         session, help_request.beneficiary_id
     ):
         raise ConsentRequired("转给慈善组织，需要求助人先同意。")
-    help_request.organisation_id = organisation.id
+    help_request.organisation = organisation
     help_request.assignee_person_id = None
 
 
@@ -205,7 +205,7 @@ def decline_referral(session: Session, *, actor: Person, help_request: HelpReque
     organisation = (session.get(Organisation, help_request.organisation_id)
                     if help_request.organisation_id else None)
     name = organisation.name if organisation else "承办单位"
-    help_request.organisation_id, help_request.assignee_person_id = None, None
+    help_request.organisation, help_request.assignee_person_id = None, None
     help_request.status = "accepted"
     session.flush()
     note = f"{name}没能接：{reason}"

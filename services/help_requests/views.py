@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from core import clock, crypto
 from models.help_requests import CATEGORY_NAMES, HelpRequest, HelpRequestEvent
-from models.person import Consent, Person
-from models.region import Organisation
+from models.person import Person
 from services.audit import record_access
 
 STATUS_WORDS = {
@@ -98,24 +97,6 @@ def describe_for_requester(help_request: HelpRequest) -> str:
     )
 
 
-WITHHELD = "（求助人没有同意把详情告诉慈善组织，请联系社区了解）"
-
-
-def charity_may_see(session: Session, help_request: HelpRequest) -> bool:
-    """A charity sees a request's personal details only while the person's consent stands.
-
-    Read at every access, so a withdrawal hides them at once. Organisations that are
-    not charities (civil affairs, canteens) are part of the service and always see them.
-    """
-    organisation = (session.get(Organisation, help_request.organisation_id)
-                    if help_request.organisation_id else None)
-    if organisation is None or organisation.kind != "charity":
-        return True
-    return session.scalar(select(Consent.id).where(
-        Consent.person_id == help_request.beneficiary_id, Consent.scope == "share_with_charity",
-        Consent.withdrawn_at.is_(None)).limit(1)) is not None
-
-
 def timeline(session: Session, *, help_request: HelpRequest, with_actor: bool) -> list[dict[str, Any]]:
     """Return a request's timeline, oldest first."""
     stmt = select(HelpRequestEvent).where(HelpRequestEvent.request_id == help_request.id)
@@ -154,18 +135,17 @@ def present_help_request(
     """Return a request as `relation` may see it; audit every read by someone else."""
     body = summary_json(help_request)
     masked = relation == "assignee" and not actor.has_role("staff")
-    withheld = relation == "organisation" and not charity_may_see(session, help_request)
     body.update(
-        description=WITHHELD if withheld else help_request.description,
-        address=None if withheld else help_request.address,
-        place=None if withheld else help_request.place,
-        contact_phone=None if withheld else crypto.mask_phone(help_request.contact_phone)
-        if masked else help_request.contact_phone,
+        description=help_request.description,
+        address=help_request.address,
+        place=help_request.place,
+        contact_phone=crypto.mask_phone(help_request.contact_phone) if masked
+        else help_request.contact_phone,
         rejection_reason=help_request.rejection_reason,
-        feedback_comment=None if withheld else help_request.feedback_comment,
+        feedback_comment=help_request.feedback_comment,
         timeline=timeline(session, help_request=help_request, with_actor=relation != "requester"),
     )
-    if relation != "requester" and not withheld:
+    if relation != "requester":
         fields = [f for f in SENSITIVE_FIELDS if not (masked and f == "contact_phone")]
         record_access(session, actor_id=actor.id, action="read", subject_type="help_request",
                       subject_id=help_request.id, fields=fields, detail={"as": relation})

@@ -30,6 +30,7 @@ from models.messaging import Notification
 from models.monitoring import RiskAlert
 from models.person import Consent, Person, PersonRole, Proxy
 from models.rights import ErasureRequest
+from models.standing import StandingOrder
 from models.volunteers import ServiceRecord, VolunteerProfile
 from services.access import require_staff_for
 from services.audit import record_access
@@ -191,7 +192,7 @@ def redact_help_requests(session: Session, *, ids: list[int], now: datetime) -> 
     about = Notification.payload["help_request_id"].as_integer().in_(ids)
     session.execute(update(Notification).where(about, Notification.status.in_(UNSENT))
                     .values(status="cancelled"), execution_options={"synchronize_session": False})
-    session.execute(update(Notification).where(about).values(text=ERASED_TEXT),
+    session.execute(update(Notification).where(about).values(text=ERASED_TEXT, facts=None),
                     execution_options={"synchronize_session": False})
     return len(ids)
 
@@ -202,6 +203,10 @@ def _erase_records(session: Session, person_id: int, now: datetime) -> dict[str,
     mine = or_(HelpRequest.requester_id == person_id, HelpRequest.on_behalf_of_id == person_id)
     ids = list(session.scalars(select(HelpRequest.id).where(mine, HelpRequest.redacted_at.is_(None))))
     counts = {"help_requests": redact_help_requests(session, ids=ids, now=now),
+              "standing_orders_ended": _count(session.execute(
+                  update(StandingOrder).where(StandingOrder.person_id == person_id,
+                                              StandingOrder.status == "active")
+                  .values(status="ended", ended_at=now))),
               "meals_cancelled": cancel_future_bookings(session, person_id=person_id)}
     counts["risk_alerts"] = _count(session.execute(
         update(RiskAlert).where(RiskAlert.person_id == person_id)

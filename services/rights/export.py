@@ -62,10 +62,14 @@ SOURCES: tuple[Source, ...] = (
     Source("staff_accounts", "staff_account", ("person_id",), "工作人员账号"),
     Source("erasure_requests", "erasure_requests", ("person_id",), "注销申请"),
     Source("idempotency_records", "request_replays", ("person_id",), "请求回放记录"),
+    Source("standing_orders", "standing_orders", ("person_id",), "长期订餐"),
 )
 
 # Person columns that do not make a row the person's own, and why.
 NOT_SUBJECT: dict[str, str] = {
+    "standing_orders.created_by_id": "设置长期订餐的人（家人或工作人员）；订单属于吃饭的人",
+    "standing_orders.ended_by_id": "停掉长期订餐的人；订单属于吃饭的人",
+    "policy_entries.updated_by_id": "编辑政策问答的工作人员；不是关于某位居民的信息",
     "persons.tier_verified_by_id": "核对人（工作人员）；行属于被核对的居民",
     "meal_bookings.booked_by_id": "代订的人；订餐属于吃饭的人（其本人导出里有）",
     "meal_bookings.marked_by_id": "标记就餐的助餐点人员",

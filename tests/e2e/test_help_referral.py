@@ -67,16 +67,17 @@ def test_the_charity_is_told_sees_the_request_and_reports_the_result(client, wor
     assert any("已办好" in t for t in told) and any("已转给其他单位办理" in t for t in told)
 
 
-def test_withdrawing_consent_hides_the_details_from_the_charity_at_once(client, world, auth):
-    made_id, _ = _refer(client, world, auth)
+def test_withdrawing_consent_closes_the_request_to_the_charity_at_once(client, world, auth):
+    made_id, code = _refer(client, world, auth)
     charity = auth(world.charity_admin)
     assert client.get(f"/api/v1/help-requests/{made_id}",
                       headers=charity).get_json()["contact_phone"] == "13800138001"
     withdrawn = client.delete("/api/v1/me/consents/share_with_charity", headers=auth(world.resident))
     assert withdrawn.status_code == 204
-    detail = client.get(f"/api/v1/help-requests/{made_id}", headers=charity).get_json()
-    assert detail["contact_phone"] is None and detail["address"] is None
-    assert "冬天没有棉被" not in detail["description"] and "没有同意" in detail["description"]
+    hidden = client.get(f"/api/v1/help-requests/{made_id}", headers=charity)
+    assert hidden.status_code == 404 and "冬天没有棉被" not in hidden.get_data(as_text=True)
+    listed = client.get("/api/v1/staff/help-requests", headers=charity).get_json()["items"]
+    assert [i["code"] for i in listed] == [code] and "description" not in listed[0]
     staff_view = client.get(f"/api/v1/help-requests/{made_id}", headers=auth(world.staff)).get_json()
     assert staff_view["description"] == "冬天没有棉被"
 
@@ -135,8 +136,8 @@ def test_the_elder_agrees_in_chat_and_later_takes_it_back(client, wechat, demo_p
     ask, done = chat(wechat, "demo_elder_wang", "我要撤回同意", "1")
     assert "看不到您的电话、住址和求助内容" in ask and "1 撤回" in ask
     assert done.startswith("已撤回")
-    hidden = client.get(f"/api/v1/help-requests/{made_id}", headers=charity).get_json()
-    assert "冬天没有棉被" not in hidden["description"]
+    hidden = client.get(f"/api/v1/help-requests/{made_id}", headers=charity)
+    assert hidden.status_code == 404
     [again] = chat(wechat, "demo_elder_wang", "撤回同意")
     assert again == "您没有同意过把求助告诉慈善组织，不用撤回。"
 

@@ -99,6 +99,16 @@ def _signup(s: Session, p: Person) -> int:
 
 
 
+def _standing_order(s: Session, p: Person) -> int:
+    from models.region import Community
+    from services.meals.standing import create_standing_order
+    from tests.meals_factories import make_canteen
+
+    canteen = make_canteen(s, community=s.get_one(Community, p.community_id))
+    return create_standing_order(s, actor=p, person_id=p.id, canteen_id=canteen.id, meal="lunch",
+                                 days="135").id
+
+
 BUILD: dict[str, Callable[[Session, Person], object]] = {
     "persons": lambda s, p: p.id,
     "person_roles": lambda s, p: p.roles[0].id,
@@ -139,6 +149,7 @@ BUILD: dict[str, Callable[[Session, Person], object]] = {
     "idempotency_records": lambda s, p: _add(s, IdempotencyRecord(
         person_id=p.id, key=f"k{p.id}", request_hash="h", status_code=201, response={},
         created_at=clock.now())),
+    "standing_orders": _standing_order,
 }
 _KEY = {"service_windows": "person_id"}
 

@@ -161,3 +161,28 @@ def test_erasure_gives_the_seats_of_future_meals_back(db):
         confirm_erasure(s, actor=s.get_one(Person, staff_id), request_id=request_id, reason="本人申请")
     with session_scope() as s:
         assert s.scalars(select(MealSlot.booked)).one() == 0
+
+
+def test_erasure_ends_a_standing_order_so_nothing_is_booked_after(db):
+    from models.meals import MealBooking
+    from models.standing import StandingOrder
+    from services.meals.standing import create_standing_order
+    from services.meals.standing_job import book_standing_orders
+    from tests.meals_factories import make_elder
+
+    with session_scope() as s:
+        community = make_community(s)
+        staff = make_staff(s, community=community)
+        canteen = make_canteen(s, community=community)
+        elder = make_elder(s, community=community, name=NAME)
+        create_standing_order(s, actor=elder, person_id=elder.id, canteen_id=canteen.id,
+                              meal="lunch", days="daily",
+                              starts_on=clock.today() + timedelta(days=3))
+        request_id = request_erasure(s, person=elder, channel="chat").id
+        staff_id, elder_id = staff.id, elder.id
+    with session_scope() as s:
+        confirm_erasure(s, actor=s.get_one(Person, staff_id), request_id=request_id, reason="本人申请")
+    with session_scope() as s:
+        assert s.scalars(select(StandingOrder.status)).all() == ["ended"]
+        book_standing_orders(s, now=clock.now() + timedelta(days=3))
+        assert s.scalars(select(MealBooking).where(MealBooking.person_id == elder_id)).all() == []
