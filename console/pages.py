@@ -15,6 +15,7 @@ from miniprogram_api.validation import validate
 from models.person import Person
 from models.region import Community
 from services.console_stats import list_staff_community_choices, pick_community
+from services.outbox_hold import get_outbox_hold
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -23,6 +24,7 @@ def render(template: str, **context: Any) -> str:
     """Render a console page with the staff member and their communities."""
     staff = current_staff()
     context.setdefault("communities", list_staff_community_choices(db(), actor=staff))
+    context.setdefault("outbox_hold", get_outbox_hold(db()))
     return render_template(template, staff=staff, **context)
 
 

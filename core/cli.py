@@ -16,6 +16,7 @@ COMMAND_MODULES: list[str] = [
     "bot.cli",
     "core.cli_roles",
     "console.cli",
+    "scheduler.cli",
 ]
 
 
