@@ -1,4 +1,4 @@
-"""`flask --app wsgi backup create|verify|restore` and `flask --app wsgi outbox status|release`.
+"""`flask --app wsgi backup create|verify|restore` and `flask --app wsgi outbox status|hold|release`.
 
 Operations commands beside the dispatcher they pause and resume; the work
 is in services.backup and services.outbox_hold.
@@ -70,8 +70,7 @@ def verify(path: Path) -> None:
 def restore(path: Path, into_url: str) -> None:
     """Restore PATH into an empty database; its outbox stays held until `outbox release`."""
     try:
-        manifest = backup.restore_backup(path=path, into_url=into_url, now=clock.now(),
-                                         scratch=path.parent)
+        manifest = backup.restore_backup(path=path, into_url=into_url, now=clock.now())
     except backup.BackupRefused as exc:
         raise click.ClickException(str(exc)) from None
     click.echo("恢复完成。")
@@ -97,6 +96,17 @@ def status() -> None:
                f"{_local(summary.backup_taken_at)}），{summary.unsent} 条未发。")
 
 
+@outbox_group.command("hold")
+@click.option("--data-until", default=None,
+              help="数据恢复到的时间（ISO，带时区）；默认是现在。用于时间点恢复（PITR）之后")
+def hold(data_until: str | None) -> None:
+    """Pause all dispatch by hand (after a point-in-time recovery, before the scheduler starts)."""
+    with session_scope() as s:
+        outbox_hold.hold_dispatch(s, backup_taken_at=_parse_time(data_until, "--data-until"),
+                                  now=clock.now())
+    click.echo("自动消息已暂停发送。核对后执行 flask --app wsgi outbox release 恢复发送。")
+
+
 @outbox_group.command("release")
 @click.option("--sent-until", default=None,
               help="旧系统最后发消息的时间（ISO，带时区，例如 2026-12-03T10:00:00+08:00）；"
@@ -104,7 +114,7 @@ def status() -> None:
 @click.option("--by", "released_by", default=None, help="执行人（默认是当前系统用户）")
 def release(sent_until: str | None, released_by: str | None) -> None:
     """Skip what may already have gone out, then let the dispatcher send the rest."""
-    cutoff = _parse_time(sent_until)
+    cutoff = _parse_time(sent_until, "--sent-until")
     with session_scope() as s:
         try:
             report = outbox_hold.release_outbox_hold(
@@ -118,16 +128,16 @@ def release(sent_until: str | None, released_by: str | None) -> None:
     click.echo(f"  其余 {report.to_send} 条按时发送。")
 
 
-def _parse_time(raw: str | None) -> datetime | None:
+def _parse_time(raw: str | None, option: str) -> datetime | None:
     if raw is None:
         return None
     try:
         moment = datetime.fromisoformat(raw)
     except ValueError:
         raise click.BadParameter("时间格式不对，例如 2026-12-03T10:00:00+08:00",
-                                 param_hint="--sent-until") from None
+                                 param_hint=option) from None
     if moment.tzinfo is None:
-        raise click.BadParameter("请带上时区，例如 +08:00", param_hint="--sent-until")
+        raise click.BadParameter("请带上时区，例如 +08:00", param_hint=option)
     return moment
 
 

@@ -199,7 +199,7 @@ def verify_backup(*, path: Path, scratch: Path | None = None) -> Manifest:
     """Check a backup end to end without restoring it; return its manifest."""
     manifest = read_manifest(path)
     _check_deployment(manifest)
-    with _unpacked(path, manifest, scratch or path.parent):
+    with _unpacked(path, manifest, scratch or Path(tempfile.gettempdir())):
         pass
     return manifest
 
@@ -212,8 +212,12 @@ def _target_tables(backend: str, url: str) -> int:
         raise BackupRefused(str(exc)) from None
 
 
-def restore_backup(*, path: Path, into_url: str, now: datetime, scratch: Path) -> Manifest:
-    """Restore a backup into an empty database, its outbox held until an operator releases it."""
+def restore_backup(*, path: Path, into_url: str, now: datetime, scratch: Path | None = None) -> Manifest:
+    """Restore a backup into an empty database, its outbox held until an operator releases it.
+
+    The payload is unpacked into `scratch` (default: beside a SQLite target, so the
+    copy stays on its disk; the system's temporary directory for PostgreSQL).
+    """
     manifest = read_manifest(path)
     at_head = _check_deployment(manifest)
     backend = engines.backend_of(into_url)
@@ -224,6 +228,9 @@ def restore_backup(*, path: Path, into_url: str, now: datetime, scratch: Path) -
     if tables:
         raise BackupRefused(f"目标数据库不是空的（已有 {tables} 张表），没有写入任何内容。"
                             "恢复只能写入新建的空数据库。")
+    if scratch is None:
+        scratch = (engines.sqlite_path(into_url).parent if backend == "sqlite"
+                   else Path(tempfile.gettempdir()))
     with _unpacked(path, manifest, scratch) as payload:
         if _target_tables(backend, into_url):  # someone wrote there while we checked
             raise BackupRefused("目标数据库在检查期间被写入了，没有恢复。")

@@ -54,6 +54,10 @@ def sqlite_path(url: str) -> Path:
     return Path(database)
 
 
+def _read_only(path: Path) -> str:
+    return path.resolve().as_uri() + "?mode=ro"
+
+
 def _revisions(conn: sqlite3.Connection) -> list[str]:
     try:
         return sorted(row[0] for row in conn.execute("SELECT version_num FROM alembic_version"))
@@ -66,7 +70,7 @@ def sqlite_dump(url: str, payload: Path) -> Snapshot:
     source_path = sqlite_path(url)
     if not source_path.is_file():
         raise EngineRefused(f"找不到数据库文件 {source_path}。")
-    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=15)
+    source = sqlite3.connect(_read_only(source_path), uri=True, timeout=15)
     target = sqlite3.connect(payload)
     try:
         source.backup(target)  # pages=-1: the whole file under one read transaction
@@ -81,7 +85,7 @@ def sqlite_dump(url: str, payload: Path) -> Snapshot:
 def sqlite_check(payload: Path) -> None:
     """Refuse a payload that is not a sound SQLite database."""
     try:
-        conn = sqlite3.connect(f"file:{payload}?mode=ro", uri=True)
+        conn = sqlite3.connect(_read_only(payload), uri=True)
         try:
             result = conn.execute("PRAGMA integrity_check").fetchone()
         finally:
@@ -97,7 +101,7 @@ def sqlite_table_count(url: str) -> int:
     path = sqlite_path(url)
     if not path.exists() or path.stat().st_size == 0:
         return 0
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(_read_only(path), uri=True)
     try:
         return int(conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0])
     finally:

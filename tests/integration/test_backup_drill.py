@@ -32,6 +32,7 @@ from models.volunteers import PointsEntry
 from scheduler.dispatcher import dispatch_due_notifications
 from services import backup, meals
 from services.help_requests import submit_help_request
+from services.meals.rollups import check_meal_rollups
 from services.notifications import enqueue_notification
 from services.outbox_hold import SKIPPED_NOTE, get_outbox_hold, release_outbox_hold
 from services.volunteers import reconcile_ledger
@@ -207,6 +208,7 @@ def test_restore_drill(db, empty_target, tmp_path, wechat, fake_wechat, frozen_c
             .group_by(MealBooking.canteen_id, MealBooking.day)).all())
         slots = {f"{slot.canteen_id}/{slot.day}": slot.booked for slot in s.scalars(select(MealSlot))}
         assert slots == booked and slots
+        assert check_meal_rollups(s) == {}  # the monthly rollups came from the same moment
         assert manifest.schema_revisions and get_outbox_hold(s) is not None
 
     assert dispatch_due_notifications(wechat) == 0  # held: nothing leaves before an operator says

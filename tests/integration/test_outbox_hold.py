@@ -110,3 +110,17 @@ def test_backup_and_restore_commands_speak_plainly(db, make_app, memory_kv, tmp_
     assert into_self.exit_code != 0 and "目标数据库不是空的" in into_self.output
     missing = cli.invoke(args=["backup", "verify", str(tmp_path / "none.backup")])
     assert missing.exit_code != 0 and "找不到备份文件" in missing.output
+
+
+def test_an_operator_can_hold_the_outbox_by_hand(db, make_app, memory_kv, wechat, frozen_clock):
+    with session_scope() as s:
+        person = make_person(s)
+        enqueue_notification(s, person_id=person.id, template="generic", text="您好",
+                             dedupe_key="by-hand")
+    cli = make_app(db, memory_kv).test_cli_runner()
+    held = cli.invoke(args=["outbox", "hold", "--data-until", "2026-11-29T08:00:00+08:00"])
+    assert held.exit_code == 0 and "已暂停" in held.output
+    assert dispatch_due_notifications(wechat) == 0
+    released = cli.invoke(args=["outbox", "release"])
+    assert released.exit_code == 0 and "0 条不再发送" in released.output
+    assert dispatch_due_notifications(wechat) == 1
