@@ -26,7 +26,7 @@ import logging
 import os
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -144,12 +144,16 @@ def read_manifest(path: Path) -> Manifest:
                 raise broken
             handle = tar.extractfile(member)
             data: dict[str, Any] = json.loads(handle.read() if handle else b"")
-        manifest = Manifest(**data)
-    except (tarfile.TarError, EOFError, OSError, ValueError, TypeError):
+    except (tarfile.TarError, EOFError, OSError, ValueError):
         raise broken from None
-    if manifest.format != FORMAT or manifest.version > FORMAT_VERSION:
-        raise BackupRefused("这个文件不是本程序能读的备份格式。")
-    return manifest
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise BackupRefused("这个文件不是邻里帮的备份。")
+    if not isinstance(data.get("version"), int) or data["version"] > FORMAT_VERSION:
+        raise BackupRefused("这个备份的格式比本程序新，请先升级程序。")
+    try:
+        return Manifest(**data)
+    except TypeError:
+        raise broken from None
 
 
 @contextmanager
@@ -249,7 +253,7 @@ def restore_backup(*, path: Path, into_url: str, now: datetime, scratch: Path | 
     return manifest
 
 
-def _upgrade_if_older(at_head: bool) -> Any:
+def _upgrade_if_older(at_head: bool) -> Callable[[str], None]:
     return (lambda _url: None) if at_head else upgrade_to_head
 
 

@@ -178,7 +178,7 @@ def pg_dump(url: str, payload: Path) -> Snapshot:
                              check=False).stdout.strip()
     libpq = _pg_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(libpq) as conn:
-        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        conn.isolation_level, conn.read_only = psycopg.IsolationLevel.REPEATABLE_READ, True
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]
         server = str(conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
         try:

@@ -154,3 +154,16 @@ def test_a_dump_from_a_newer_pg_dump_is_refused_with_the_versions(db, saved, tar
     _rewrite_manifest(saved, newer, tool="pg_dump (PostgreSQL) 99.1")
     message = _refused(newer, target, tmp_path)
     assert "pg_dump (PostgreSQL) 99.1" in message and "PostgreSQL 客户端" in message
+
+
+def test_a_file_that_is_not_a_backup_is_refused(db, target, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("这不是备份")
+    assert "不完整或已损坏" in _refused(notes, target, tmp_path)
+    foreign = tmp_path / "foreign.tar"
+    with tarfile.open(foreign, "w") as tar:
+        body = json.dumps({"format": "something-else"}).encode()
+        info = tarfile.TarInfo(backup.MANIFEST)
+        info.size = len(body)
+        tar.addfile(info, io.BytesIO(body))
+    assert "不是邻里帮的备份" in _refused(foreign, target, tmp_path)
