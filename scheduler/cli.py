@@ -40,6 +40,8 @@ def create(path: Path) -> None:
                                         now=clock.now())
     except backup.BackupRefused as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"写不进 {path}：{exc.strerror or exc}") from None
     click.echo(f"备份完成：{path}")
     _describe(manifest)
 
@@ -73,6 +75,8 @@ def restore(path: Path, into_url: str) -> None:
         manifest = backup.restore_backup(path=path, into_url=into_url, now=clock.now())
     except backup.BackupRefused as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"读写文件失败：{exc.strerror or exc}") from None
     click.echo("恢复完成。")
     _describe(manifest)
     click.echo("自动消息已暂停发送：备份之后旧系统可能已经发出过一些。")

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from alembic.script import ScriptDirectory
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
 from core.crypto import key_fingerprint
@@ -224,7 +225,11 @@ def restore_backup(*, path: Path, into_url: str, now: datetime, scratch: Path | 
     """
     manifest = read_manifest(path)
     at_head = _check_deployment(manifest)
-    backend = engines.backend_of(into_url)
+    try:
+        backend = engines.backend_of(into_url)
+    except ArgumentError:
+        raise BackupRefused("目标数据库地址看不懂，例如 postgresql://用户@主机:5432/库名 "
+                            "或 sqlite:////路径/linli.db。") from None
     if backend != manifest.backend:
         raise BackupRefused(f"这是 {BACKENDS.get(manifest.backend, manifest.backend)} 的备份，"
                             f"只能恢复到 {BACKENDS.get(manifest.backend, manifest.backend)} 数据库。")

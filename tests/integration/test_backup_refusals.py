@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
 
 from core import clock
 from core.config import use_settings
@@ -167,3 +168,34 @@ def test_a_file_that_is_not_a_backup_is_refused(db, target, tmp_path):
         info.size = len(body)
         tar.addfile(info, io.BytesIO(body))
     assert "不是邻里帮的备份" in _refused(foreign, target, tmp_path)
+
+
+def test_a_target_address_that_makes_no_sense_is_refused(db, saved, make_app, memory_kv):
+    cli = make_app(db, memory_kv).test_cli_runner()
+    result = cli.invoke(args=["backup", "restore", str(saved), "--into", "就是那个库"])
+    assert result.exit_code != 0 and "目标数据库地址看不懂" in result.output
+
+
+def test_a_backup_of_an_older_schema_is_restored_migrated_and_held(db, target, tmp_path):
+    from alembic import command
+
+    from core.migrate import alembic_config
+    from services.outbox_hold import get_outbox_hold
+
+    old = f"sqlite:///{tmp_path / 'old.db'}"
+    if db.backend == "postgresql":
+        old = test_services.create_pg_database(f"linli_old_{test_services.RUN_ID}_{uuid.uuid4().hex[:6]}")
+    try:
+        command.upgrade(alembic_config(old), "0010_help_place")
+        path = tmp_path / "old.backup"
+        assert backup.create_backup(database_url=old, path=path,
+                                    now=clock.now()).schema_revisions == ["0010_help_place"]
+        backup.restore_backup(path=path, into_url=target, now=clock.now(), scratch=tmp_path)
+    finally:
+        dispose_database(old)
+        if db.backend == "postgresql":
+            test_services.drop_pg_database(make_url(old).database)
+    configure_database(target)
+    with session_scope(readonly=True) as s:
+        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0011_outbox_hold"
+        assert get_outbox_hold(s) is not None
