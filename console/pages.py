@@ -16,6 +16,7 @@ from models.person import Person
 from models.region import Community
 from services.access import is_staff
 from services.console_stats import list_staff_community_choices, pick_community
+from services.outbox_hold import get_outbox_hold
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -27,6 +28,7 @@ def render(template: str, **context: Any) -> str:
         return render_template(template, staff=member, staff_nav=False, **context)
     staff = current_staff()
     context.setdefault("communities", list_staff_community_choices(db(), actor=staff))
+    context.setdefault("outbox_hold", get_outbox_hold(db()))
     return render_template(template, staff=staff, staff_nav=True, **context)
 
 

@@ -62,6 +62,12 @@ def decrypt(token: str, *, secret: str | None = None) -> str:
         raise DecryptionError("cannot decrypt: wrong DATA_ENCRYPTION_KEY or altered data") from exc
 
 
+def key_fingerprint(*, secret: str | None = None) -> str:
+    """Name the deployment's key without revealing it (backups record this)."""
+    derived = _derive(secret or _secret(), b"key-fingerprint")
+    return hashlib.sha256(derived).hexdigest()[:32]
+
+
 def normalise_phone(phone: str) -> str:
     """Keep digits only and drop a +86 / 0086 prefix, so lookups match."""
     digits = re.sub(r"\D", "", phone)

@@ -8,7 +8,15 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, EncryptedJSON, EncryptedText, Timestamped, UTCDateTime, enum_values
+from models.base import (
+    Base,
+    EncryptedJSON,
+    EncryptedString,
+    EncryptedText,
+    Timestamped,
+    UTCDateTime,
+    enum_values,
+)
 
 NOTIFICATION_STATUSES = ("pending", "sending", "waiting", "sent", "dead", "cancelled")
 PRIORITY_URGENT = 0
@@ -45,3 +53,25 @@ class Notification(Base, Timestamped):
     channel: Mapped[str | None] = mapped_column(String(16))
     last_error: Mapped[str | None] = mapped_column(String(255))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class OutboxHold(Base):
+    """A pause on all outbox dispatch, set by a restore until an operator releases it.
+
+    After a restore the rows still unsent in the backup may already have gone out
+    from the old database after the backup was taken; dispatch waits for a person.
+    The key is a random string, not a sequence, so a hold written before the data of
+    a restore is copied in never collides with the holds the backup carries.
+    """
+
+    __tablename__ = "outbox_holds"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(32), default="restore")
+    backup_taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Typed by the operator at the command line: sealed like any other typed text.
+    released_by: Mapped[str | None] = mapped_column(EncryptedString(255))
+    sent_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    skipped: Mapped[int] = mapped_column(default=0)

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import crypto
@@ -70,8 +79,10 @@ class Person(Base, Timestamped):
     home_location: Mapped[str | None] = mapped_column(EncryptedString(256))
     # Where home_location came from (models.addresses.HOME_SOURCES); None = not located.
     home_source: Mapped[str | None] = mapped_column(String(16))
-    home_building_id: Mapped[int | None] = mapped_column(
-        ForeignKey("address_buildings.id", ondelete="SET NULL"))
+    # The address-book building the home was matched to. No foreign key on purpose: on
+    # SQLite adding one rebuilds `persons`, whose rows cascade into every table that
+    # points at them; buildings are never deleted (an import only adds and updates).
+    home_building_id: Mapped[int | None] = mapped_column(Integer)
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"), index=True)
     household_id: Mapped[int | None] = mapped_column(index=True)
     birth_date: Mapped[date | None] = mapped_column(Date)

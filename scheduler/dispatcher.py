@@ -1,7 +1,9 @@
 """The outbox dispatcher: the loop that owns the claim, send and mark transactions.
 
 Several dispatchers may run at once (processes or threads, on any host);
-each claims its own batch, so every due notification is sent once.
+each claims its own batch, so every due notification is sent once. While
+an outbox hold is open (after a restore) the claim returns nothing, so every
+dispatcher waits for `flask --app wsgi outbox release` (services.outbox_hold).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from core.db import is_postgres
 from models.messaging import Notification
 from services import channels
 from services.message_templates import is_stale
+from services.outbox_hold import is_dispatch_held
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,12 @@ class Outcome:
 def claim_due_notifications(
     session: Session, *, now: datetime, limit: int = 100, lease: timedelta = CLAIM_LEASE
 ) -> list[Claim]:
-    """Claim up to `limit` due notifications (and expired claims) for this dispatcher."""
+    """Claim up to `limit` due notifications (and expired claims) for this dispatcher.
+
+    Nothing is claimed while an outbox hold is open (after a restore).
+    """
+    if is_dispatch_held(session):
+        return []
     due = and_(Notification.status == "pending", Notification.due_at <= now,
                or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now))
     expired = and_(Notification.status == "sending", Notification.claimed_until < now)

@@ -154,7 +154,7 @@ def test_the_timeline_refuses_update_and_delete(db, frozen_clock):
     with session_scope() as s:
         w = make_world(s)
         made_id = submit(s, w.resident).id
-    # Only the note may be cleared (erasure, migration 0016_rights); every other column is fixed.
+    # Only the note may be cleared (erasure, migration 0015_rights); every other column is fixed.
     for statement in ("UPDATE help_request_events SET to_status = 'x' WHERE request_id = :id",
                       "UPDATE help_request_events SET note = NULL, actor_id = NULL WHERE request_id = :id",
                       "DELETE FROM help_request_events WHERE request_id = :id"):

@@ -1,7 +1,7 @@
 """rights: erasure requests, retention runs, erased/redacted marks, redactable notes
 
-Revision ID: 0016_rights
-Revises: 0015_standing
+Revision ID: 0015_rights
+Revises: 0014_standing
 Create Date: 2026-12-03 14:00:00.000000
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 import models.base
 from models.append_only import allow_redaction, refuse_redaction
 
-revision: str = '0016_rights'
-down_revision: str | Sequence[str] | None = '0015_standing'
+revision: str = '0015_rights'
+down_revision: str | Sequence[str] | None = '0014_standing'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -77,10 +77,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     refuse_redaction(op, 'tier_decisions')
     refuse_redaction(op, 'help_request_events')
-    with op.batch_alter_table('help_requests') as batch_op:
-        batch_op.drop_column('redacted_at')
-    with op.batch_alter_table('persons') as batch_op:
-        batch_op.drop_column('erased_at')
+    # In place on both databases: a rebuild of `persons` on SQLite would cascade into its rows.
+    op.execute('ALTER TABLE help_requests DROP COLUMN redacted_at')
+    op.execute('ALTER TABLE persons DROP COLUMN erased_at')
     op.drop_index('ux_retention_runs_scheduled_day', table_name='retention_runs')
     op.drop_table('retention_runs')
     op.drop_index('ux_erasure_requests_open', table_name='erasure_requests')

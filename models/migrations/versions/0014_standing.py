@@ -1,7 +1,7 @@
 """meals: standing orders (长期订餐), the days the job booked, bookings marked with their order
 
-Revision ID: 0015_standing
-Revises: 0014_addresses
+Revision ID: 0014_standing
+Revises: 0013_addresses
 Create Date: 2026-12-03 13:40:00.000000
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import models.base
 
-revision: str = '0015_standing'
-down_revision: str | Sequence[str] | None = '0014_addresses'
+revision: str = '0014_standing'
+down_revision: str | Sequence[str] | None = '0013_addresses'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """addresses: the community address book, and where a home's location came from
 
-Revision ID: 0014_addresses
-Revises: 0013_policy
+Revision ID: 0013_addresses
+Revises: 0012_policy
 Create Date: 2026-12-03 13:40:00.000000
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import models.base
 
-revision: str = '0014_addresses'
-down_revision: str | Sequence[str] | None = '0013_policy'
+revision: str = '0013_addresses'
+down_revision: str | Sequence[str] | None = '0012_policy'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -38,22 +38,17 @@ def upgrade() -> None:
     with op.batch_alter_table('address_buildings') as batch_op:
         batch_op.create_index(batch_op.f('ix_address_buildings_community_id'), ['community_id'],
                               unique=False)
-    with op.batch_alter_table('persons') as batch_op:
-        batch_op.add_column(sa.Column('home_source', sa.String(length=16), nullable=True))
-        batch_op.add_column(sa.Column('home_building_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_persons_home_building_id_address_buildings'),
-                                    'address_buildings', ['home_building_id'], ['id'],
-                                    ondelete='SET NULL')
+    # Plain columns: no table rebuild of `persons` on SQLite (see models/person.py).
+    op.add_column('persons', sa.Column('home_source', sa.String(length=16), nullable=True))
+    op.add_column('persons', sa.Column('home_building_id', sa.Integer(), nullable=True))
     # Homes located before this revision came from demo data (the only writer then).
     op.execute("UPDATE persons SET home_source = 'demo' WHERE home_location IS NOT NULL")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('persons') as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_persons_home_building_id_address_buildings'),
-                                 type_='foreignkey')
-        batch_op.drop_column('home_building_id')
-        batch_op.drop_column('home_source')
+    # ALTER TABLE … DROP COLUMN in place on both databases (SQLite 3.35+): no rebuild.
+    op.execute('ALTER TABLE persons DROP COLUMN home_building_id')
+    op.execute('ALTER TABLE persons DROP COLUMN home_source')
     with op.batch_alter_table('address_buildings') as batch_op:
         batch_op.drop_index(batch_op.f('ix_address_buildings_community_id'))
     op.drop_table('address_buildings')

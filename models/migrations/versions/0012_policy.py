@@ -1,7 +1,7 @@
 """policy knowledge base: entries staff edit, the chat answers from
 
-Revision ID: 0013_policy
-Revises: 0012_crypttext
+Revision ID: 0012_policy
+Revises: 0011_notices
 Create Date: 2026-12-03 13:45:00.000000
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import models.base
 
-revision: str = '0013_policy'
-down_revision: str | Sequence[str] | None = '0012_crypttext'
+revision: str = '0012_policy'
+down_revision: str | Sequence[str] | None = '0011_notices'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """free text at rest: notes, reasons, feedback, timeline notes and stored responses sealed
 
-Revision ID: 0012_crypttext
-Revises: 0011_notices
+Revision ID: 0017_crypttext
+Revises: 0016_outbox_hold
 Create Date: 2026-12-03 13:50:00.000000
 
 Every column a person types into becomes EncryptedText (TEXT holding
@@ -30,8 +30,8 @@ from core import crypto
 from core.errors import DecryptionError
 from models.append_only import drop_append_only, make_append_only
 
-revision: str = '0012_crypttext'
-down_revision: str | Sequence[str] | None = '0011_notices'
+revision: str = '0017_crypttext'
+down_revision: str | Sequence[str] | None = '0016_outbox_hold'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
