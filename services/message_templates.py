@@ -104,6 +104,16 @@ TEMPLATES: dict[str, ChannelTemplate] = {
         "meal_booking", ("thing1", "thing", "meal"), ("thing2", "thing", "canteen"),
         ("phrase3", "phrase", "how"), ("amount4", "amount", "amount"),
         ("thing5", "thing", "next"), page="pages/meals/index"),
+    "standing_order": _layout(
+        "standing_order", ("name1", "name", "who"), ("thing2", "thing", "what"),
+        ("thing3", "thing", "canteen"), page="pages/meals/index"),
+    "standing_order_missed": _layout(
+        "standing_order_missed", ("thing1", "thing", "meal"), ("thing2", "thing", "canteen"),
+        ("thing3", "thing", "what"), ("thing4", "thing", "next"), page="pages/meals/index"),
+    "standing_order_missed_staff": _layout(
+        "standing_order_missed_staff", ("name1", "name", "who"), ("thing2", "thing", "meal"),
+        ("thing3", "thing", "canteen"), ("thing4", "thing", "what"), ("thing5", "thing", "next"),
+        page="pages/staff/residents"),
     "meal_reminder": _layout(
         "meal_reminder", ("thing1", "thing", "meal"), ("date2", "date", "when"),
         ("thing3", "thing", "menu"), ("thing4", "thing", "how"), page="pages/meals/index"),

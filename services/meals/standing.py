@@ -140,7 +140,8 @@ def _tell_person(session: Session, actor: Person, order: StandingOrder, what: st
     enqueue_notification(session, person_id=order.person_id, template="standing_order",
                          text=f"{who}{what}",
                          dedupe_key=f"standing:{order.id}:{order.updated_at.timestamp():.0f}:{what[:8]}",
-                         payload={"standing_order_id": order.id})
+                         payload={"standing_order_id": order.id},
+                         facts={"who": who, "what": what[:60], "canteen": order.canteen.name})
 
 
 def get_standing_order(session: Session, *, actor: Person, order_id: int) -> StandingOrder:

@@ -130,14 +130,18 @@ def _refused(session: Session, order: StandingOrder, run: StandingOrderRun, outc
     day = run.day
     phone = order.canteen.phone
     call = f"有事请打助餐点电话：{phone}。" if phone else "有事请回复“转人工”。"
-    head = f"{_what(order, day)}没有订上。"
+    head = f"{_what(order, day)}（{order.canteen.name}）没有订上。"
     text = f"{head}\n{message}\n其他日子照常订。{call}"
     # The person, and the family member who set it up (staff hear below, as staff).
     told = (order.person_id,) if order.channel == "console" else (order.person_id, order.created_by_id)
     for person_id in dict.fromkeys(told):
         enqueue_notification(session, person_id=person_id, template="standing_order_missed",
                              text=text, dedupe_key=f"standing-run:{run.standing_order_id}:{day}:to:{person_id}",
-                             payload={"standing_order_id": order.id, "day": day.isoformat()})
+                             payload={"standing_order_id": order.id, "day": day.isoformat()},
+                             facts={"meal": f"{day_text(day)}{meal_text(order.meal)}",
+                                    "canteen": order.canteen.name, "what": message[:60],
+                                    "next": f"其他日子照常订，有事打{phone}" if phone
+                                    else "其他日子照常订，有事回复转人工"})
     person = session.get(Person, order.person_id)
     if person is None:
         return
@@ -148,5 +152,8 @@ def _refused(session: Session, order: StandingOrder, run: StandingOrderRun, outc
                   template="standing_order_missed_staff", text=staff_text,
                   dedupe_prefix=f"standing-run:{run.standing_order_id}:{day}:staff",
                   payload={"standing_order_id": order.id, "person_id": person.id,
-                           "day": day.isoformat()})
+                           "day": day.isoformat()},
+                  facts={"who": person.masked_name, "meal": f"{day_text(day)}{meal_text(order.meal)}",
+                         "canteen": order.canteen.name, "what": why,
+                         "next": "请联系老人安排"})
     logger.info("standing order %s: %s on %s", order.id, outcome, day)

@@ -88,7 +88,7 @@ def test_a_daughter_sets_up_mwf_dinners_and_the_week_runs(people, frozen_clock):
     with session_scope() as s:
         told = s.scalars(select(Notification.text).where(
             Notification.person_id == ids["elder"], Notification.template == "standing_order_missed"))
-        assert [t.splitlines()[0] for t in told] == ["长期订餐：9月23日（明天）晚餐没有订上。"]
+        assert [t.splitlines()[0] for t in told] == ["长期订餐：9月23日（明天）晚餐（阳光助餐点）没有订上。"]
 
     paused = daughter.post(f"{URL}/{order['id']}/pause",
                            json={"from": "2026-09-26", "to": "2026-10-04"})

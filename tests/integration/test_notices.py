@@ -306,3 +306,67 @@ def test_an_emergency_goes_out_as_a_template_message_with_its_facts(sqlite_db, f
     values = {k: v["value"] for k, v in sent["data"].items()}
     assert values["character_string1"].startswith("QZ-") and values["name2"] == "王**"
     assert values["thing4"] == "3号楼楼下" and values["phone_number5"] == "13800138001"
+
+
+def test_referral_and_consent_notices_carry_the_code_and_the_answer(sqlite_db, frozen_clock):
+    from services.help_requests.consent import answer_charity_consent, ask_charity_consent
+
+    with session_scope() as s:
+        w = make_world(s)
+        made = submit_help_request(s, actor=w.resident, category="living", urgency="normal",
+                                   description="冬天没有棉被", channel="chat")
+        ask_charity_consent(s, actor=w.staff, request_id=made.id, organisation_id=w.charity.id)
+        answer_charity_consent(s, person=w.resident, help_request_id=made.id, agreed=True)
+        transition_help_request(s, actor=w.staff, request_id=made.id, to="referred",
+                                assignee=Assignee(organisation_id=w.charity.id))
+        transition_help_request(s, actor=w.charity_admin, request_id=made.id, to="rejected",
+                                note="物资已发完")
+        code, ids = made.code, (w.resident.id, w.staff.id, w.charity_admin.id)
+    _carries("charity_consent", ids[0], code, "1 同意 2 不同意")
+    _carries("help_consent_answered", ids[1], code, "同意")
+    _carries("help_referred", ids[2], code, "王**", "生活")
+    _carries("help_referral_declined", ids[1], code, "王**", "物资已发完")
+
+
+def test_a_standing_order_day_that_could_not_be_booked_is_told_with_its_reason(sqlite_db,
+                                                                              frozen_clock):
+    from services.meals.standing import create_standing_order
+    from services.meals.standing_job import book_standing_orders
+
+    with session_scope() as s:
+        w = make_world(s)
+        elder = make_elder(s, community=w.here)
+        son = make_person(s, community=w.here, name="王小明")
+        make_proxy(s, principal=elder, agent=son)
+        canteen = make_canteen(s, community=w.here, name="阳光食堂", capacity=1)
+        tomorrow = clock.today() + timedelta(days=1)
+        other = make_elder(s, community=w.here, name="李大妈")
+        meals.book_meal(s, actor=other, person_id=other.id, canteen_id=canteen.id, day=tomorrow,
+                        meal="lunch", count=1, delivery=False)
+        create_standing_order(s, actor=son, person_id=elder.id, canteen_id=canteen.id,
+                              meal="lunch", days="daily", starts_on=tomorrow)
+        book_standing_orders(s, now=clock.now())
+        ids = (elder.id, son.id, w.staff.id)
+        when = f"{tomorrow.month}月{tomorrow.day}日"
+    _carries("standing_order", ids[0], "王**", "阳光食堂")
+    _carries("standing_order_missed", ids[0], when, "阳光食堂")
+    _carries("standing_order_missed", ids[1], when, "阳光食堂")
+    _carries("standing_order_missed_staff", ids[2], "王**", when, "已订满")
+
+
+def test_a_home_located_later_is_told_to_the_resident(sqlite_db, frozen_clock):
+    from services.addresses import import_address_book
+    from services.residents import register_resident
+
+    with session_scope() as s:
+        w = make_world(s)
+        person = make_person(s, community=None, name="张桂芳")
+        register_resident(s, person=person, name="张桂芳", phone="13912345678",
+                          community_id=w.here.id, address="九号楼301室",
+                          birth_date=clock.today().replace(year=1946))
+        assert person.home_location is None
+        report = import_address_book(
+            s, text=f"社区,楼栋,别名,纬度,经度\n{w.here.name},9号楼,九栋,30.2745,120.1556\n")
+        assert not report.errors and report.located == 1
+        pid = person.id
+    _carries("home_located", pid, "送餐上门")

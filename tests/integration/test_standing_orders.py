@@ -92,7 +92,7 @@ def test_a_week_with_a_sold_out_day_a_pause_a_holiday_and_one_day_cancelled(week
     assert first == {"booked": 1, "sold_out": 1} and second == {}
     assert bookings(elder) == {date(2026, 9, 21): "booked"}
     told = texts_to(elder)[-1]
-    assert told.startswith("长期订餐：9月22日（明天）午餐没有订上。\n9月22日（明天）午餐已经订满了。")
+    assert told.startswith("长期订餐：9月22日（明天）午餐（阳光助餐点）没有订上。\n9月22日（明天）午餐已经订满了。")
     staff_told = texts_to(ids["staff"])
     assert staff_told == ["王**的长期订餐9月22日（明天）午餐没订上（已订满，阳光助餐点），请联系老人安排。"]
 
@@ -242,8 +242,8 @@ def test_a_missed_cutoff_a_meal_booked_by_hand_and_a_refused_delivery_are_told(d
     assert run_job() == [{"refused": 1}, {}]
     told = [t.splitlines()[:2] for t in texts_to(elder_id)]
     assert told[-2:] == [
-        ["长期订餐：9月21日（今天）午餐没有订上。", "长期订餐：9月21日（今天）午餐订餐已截止，没能自动订上。"],
-        ["长期订餐：9月23日（明天）午餐没有订上。", told[-1][1]],
+        ["长期订餐：9月21日（今天）午餐（阳光助餐点）没有订上。", "长期订餐：9月21日（今天）午餐订餐已截止，没能自动订上。"],
+        ["长期订餐：9月23日（明天）午餐（阳光助餐点）没有订上。", told[-1][1]],
     ]
     assert "超出送餐范围" in told[-1][1]
     assert len(bookings(elder_id)) == 0  # the hand booking is hers, not the order's

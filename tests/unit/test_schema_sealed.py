@@ -144,6 +144,8 @@ PLAIN: dict[str, str] = {
     "address_buildings.name": "a building's public name (3号楼), no person's data",
     "address_buildings.aliases": "public ways of writing a building's name (三栋, 老3栋)",
     "persons.home_source": "enum: how the home was located",
+    "outbox_holds.id": "a random id",
+    "outbox_holds.reason": "enum: why sending is held (restore, manual)",
     "erasure_requests.channel": "enum",
     "erasure_requests.status": "enum",
     "erasure_requests.pseudonym": "已注销用户<id>: replaces the name, holds nothing of the person",

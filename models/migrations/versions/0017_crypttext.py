@@ -28,7 +28,7 @@ from alembic import op
 
 from core import crypto
 from core.errors import DecryptionError
-from models.append_only import drop_append_only, make_append_only
+from models.append_only import allow_redaction, drop_append_only, make_append_only
 
 revision: str = '0017_crypttext'
 down_revision: str | Sequence[str] | None = '0016_outbox_hold'
@@ -150,6 +150,11 @@ def _downgrade_column(col: Sealed, sqlite: bool) -> None:
                         postgresql_using=f"{col.column}::json" if col.is_json else None)
 
 
+# Append-only tables whose note erasure may blank (0015_rights); every other column stays fixed.
+REDACTABLE = {"help_request_events": ["id", "request_id", "at", "actor_id", "kind", "from_status",
+                                      "to_status"]}
+
+
 def _each_table(step: Callable[[Sealed, bool], None]) -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
     for table in dict.fromkeys(c.table for c in COLUMNS):
@@ -159,6 +164,8 @@ def _each_table(step: Callable[[Sealed, bool], None]) -> None:
             step(col, sqlite)
         if table in APPEND_ONLY:
             make_append_only(op, table)
+            if table in REDACTABLE:  # as 0015_rights left it: only the note may be blanked
+                allow_redaction(op, table, fixed=REDACTABLE[table])
 
 
 def upgrade() -> None:

@@ -66,7 +66,7 @@ def test_a_week_of_daily_lunches_with_a_holiday_a_sold_out_day_and_a_hospital_st
     assert standing_bookings(wang) == {date(2026, 9, 21): "booked"}
     [told] = rows(Notification, Notification.person_id == wang,
                   Notification.template == "standing_order_missed")
-    assert told.text.startswith("长期订餐：9月22日（明天）午餐没有订上。")
+    assert told.text.startswith("长期订餐：9月22日（明天）午餐（阳光社区助餐点）没有订上。")
     staff = rows(Notification, Notification.template == "standing_order_missed_staff")
     assert staff and "9月22日（明天）午餐没订上（已订满" in staff[0].text
 
