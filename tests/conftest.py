@@ -27,7 +27,13 @@ from sqlalchemy.orm import Session
 
 from core import clock, refcache
 from core.config import Settings, load_settings, use_settings
-from core.db import configure_database, dispose_database, new_session, session_scope
+from core.db import (
+    configure_database,
+    create_db_engine,
+    dispose_database,
+    new_session,
+    session_scope,
+)
 from core.kv import KV, MemoryKV, RedisKV, use_kv
 from core.migrate import upgrade_to_head
 from tests import services
@@ -119,10 +125,16 @@ def _sqlite(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Pat
 def _truncate_all(url: str) -> None:
     import models
 
-    engine = configure_database(url)
+    configure_database(url)
     tables = ", ".join(f'"{t.name}"' for t in models.Base.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    # Unbounded, like a migration: on a loaded CI machine a TRUNCATE of every table may
+    # outlast the 2 s statement timeout, and a test that leaves rows spoils the next one.
+    engine = create_db_engine(url, bounded=False)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    finally:
+        engine.dispose()
     refcache.clear()  # the next test's rows reuse these ids
 
 
