@@ -1,0 +1,311 @@
+"""Household monitoring (低收入人口动态监测): signals per household, its risk level, warnings once.
+
+Each household indicator (services/data/household_rules.json, editable as a
+WarningIndicator) is one rule below, read from what Linli knows (age, living
+alone, disability, tier decisions, help requests) and what staff record in a
+household check (services/assistance.py). A household is known by its head's
+person id; someone in no household is a household of one. The list a
+community's staff see also folds in every person-level signal of the members
+(missed meals, overdue requests, a tier review due, open alerts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from core import clock
+from models.assistance import HouseholdCheck
+from models.console import TierDecision
+from models.monitoring import RiskAlert
+from models.person import TIER_NAMES, Person, PersonRole
+from services import assistance, monitoring
+from services.alerts import LEVEL_ORDER, LEVEL_WORDS, people_with_role, raise_alert
+from services.audit import record_access
+from services.message_templates import moment_words
+from services.monitoring import HOUSEHOLD_INDICATORS, IndicatorSpec
+from services.monitoring_signals import LIVE_ALERT_STATUSES
+from services.notifications import enqueue_notification
+
+HOUSEHOLD_CODES = frozenset(spec.code for spec in HOUSEHOLD_INDICATORS)
+COVERING_DIBAO = frozenset({"dibao", "tekun"})
+EXITED_FROM = frozenset({"dibao", "tekun", "dibao_edge"})
+RAISE_WHEN = 3  # this many different signals raise a household one level (never to critical)
+
+
+@dataclass(frozen=True)
+class HouseholdSignal:
+    """One reason a household is watched; `key` names this occurrence for the once-only warning."""
+
+    code: str
+    name: str
+    level: str
+    summary: str
+    person_id: int
+    key: str
+    at: datetime
+    source: str = ""
+
+
+@dataclass
+class HouseholdRisk:
+    """A household on the list: its members, its signals, and the risk level they add up to."""
+
+    household_id: int
+    members: list[Person]
+    signals: list[HouseholdSignal] = field(default_factory=list)
+
+    @property
+    def level(self) -> str:
+        rank = min(LEVEL_ORDER.get(s.level, 9) for s in self.signals)
+        if len({s.code for s in self.signals}) >= RAISE_WHEN and rank > LEVEL_ORDER["high"]:
+            rank -= 1
+        return next(lv for lv, r in LEVEL_ORDER.items() if r == rank)
+
+    @property
+    def head(self) -> Person:
+        return next((m for m in self.members if m.id == self.household_id), self.members[0])
+
+
+@dataclass
+class Household:
+    """What the rules read about one household."""
+
+    id: int
+    members: list[Person]
+    check: HouseholdCheck | None = None
+    line_fen: dict[str, int] = field(default_factory=dict)
+
+    def has_tier(self, tiers: frozenset[str] | None, today: object) -> bool:
+        found = {m.verified_tier_on(today) for m in self.members} - {None}  # type: ignore[arg-type]
+        return bool(found) if tiers is None else bool(found & tiers)
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen / 100:.2f}".removesuffix(".00") + "元"
+
+
+def _sig(spec: IndicatorSpec, h: Household, summary: str, key: str, *, person_id: int | None = None,
+         at: datetime | None = None) -> HouseholdSignal:
+    return HouseholdSignal(spec.code, spec.name, spec.level, summary, person_id or h.id,
+                           f"{spec.code}:{h.id}:{key}", at or clock.now(), spec.source)
+
+
+def _income(spec: IndicatorSpec, h: Household, now: datetime) -> list[HouseholdSignal]:
+    if h.check is None or not h.line_fen:
+        return []
+    pc = h.check.figures["per_capita_fen"]
+    dibao = h.line_fen["dibao"] * spec.threshold // 100
+    edge = h.line_fen["edge"] * spec.threshold // 100
+    today = now.astimezone(clock.LOCAL_TZ).date()
+    if spec.code == "income_below_dibao" and pc < dibao and not h.has_tier(COVERING_DIBAO, today):
+        words = f"人均月收入{_yuan(pc)}，低于低保标准{_yuan(h.line_fen['dibao'])}，没有有效的低保、特困认定"
+    elif spec.code == "income_below_edge" and h.line_fen["dibao"] <= pc < edge and not h.has_tier(
+            None, today):
+        words = f"人均月收入{_yuan(pc)}，低于低保边缘线{_yuan(h.line_fen['edge'])}，没有有效认定"
+    else:
+        return []
+    return [_sig(spec, h, words, f"check{h.check.id}:line{h.line_fen['line']}",
+                 at=h.check.created_at)]
+
+
+def _rigid(spec: IndicatorSpec, h: Household, now: datetime) -> list[HouseholdSignal]:
+    if h.check is None or not h.line_fen:
+        return []
+    f, today = h.check.figures, now.astimezone(clock.LOCAL_TZ).date()
+    share = h.line_fen["rigid_share"] * spec.threshold // 100
+    year_income = f["income_month_fen"] * 12
+    if not f["expense_year_fen"] or f["expense_year_fen"] * 100 <= year_income * share or h.has_tier(
+            None, today):
+        return []
+    words = (f"近12个月医疗、教育支出{_yuan(f['expense_year_fen'])}，"
+             f"超过家庭年收入{_yuan(year_income)}的{share}%")
+    return [_sig(spec, h, words, f"check{h.check.id}", at=h.check.created_at)]
+
+
+def _situation(item: str, words: str) -> Callable[[IndicatorSpec, Household, datetime],
+                                                  list[HouseholdSignal]]:
+    def rule(spec: IndicatorSpec, h: Household, now: datetime) -> list[HouseholdSignal]:
+        check = h.check
+        if check is None or (spec.window_days and check.created_at < now - timedelta(
+                days=spec.window_days)):
+            return []
+        names = {m.id: m.masked_name for m in h.members}
+        day = check.created_at.astimezone(clock.LOCAL_TZ).date().isoformat()
+        return [_sig(spec, h, f"{names.get(i.person_id, '成员')}{words}（{day}核对）",
+                     f"check{check.id}:{i.person_id}", person_id=i.person_id, at=check.created_at)
+                for i in check.items if i.kind == "situation" and i.item == item]
+    return rule
+
+
+def _disability(spec: IndicatorSpec, h: Household, now: datetime) -> list[HouseholdSignal]:
+    return [_sig(spec, h, f"{m.masked_name}残疾等级{m.disability_level}级",
+                 f"{m.id}:{m.disability_level}", person_id=m.id)
+            for m in h.members if m.disability_level and m.disability_level <= spec.threshold]
+
+
+def _alone(spec: IndicatorSpec, h: Household, now: datetime) -> list[HouseholdSignal]:
+    today = now.astimezone(clock.LOCAL_TZ).date()
+    return [_sig(spec, h, f"{m.masked_name}{m.age_on(today)}岁，独自居住",
+                 f"{m.id}:{spec.threshold}", person_id=m.id)
+            for m in h.members if m.living_alone and (m.age_on(today) or 0) >= spec.threshold]
+
+
+def _exited(session: Session, spec: IndicatorSpec, h: Household,
+            now: datetime) -> list[HouseholdSignal]:
+    since = now - timedelta(days=spec.window_days)
+    names = {m.id: m.masked_name for m in h.members}
+    stmt = select(TierDecision).where(
+        TierDecision.person_id.in_(names), TierDecision.decided_at >= since,
+        TierDecision.previous_tier.in_(EXITED_FROM),
+        or_(TierDecision.tier.is_(None), TierDecision.tier.not_in(EXITED_FROM)))
+    return [_sig(spec, h, f"{names[d.person_id]}的{TIER_NAMES[d.previous_tier or '']}认定于"
+                          f"{d.decided_at.astimezone(clock.LOCAL_TZ):%Y-%m-%d}取消或退出",
+                 f"decision{d.id}", person_id=d.person_id, at=d.decided_at)
+            for d in session.scalars(stmt.order_by(TierDecision.id)) if d.previous_tier]
+
+
+def _requests(session: Session, spec: IndicatorSpec, h: Household,
+              now: datetime) -> list[HouseholdSignal]:
+    from models.help_requests import HelpRequest
+
+    ids = [m.id for m in h.members]
+    who = func.coalesce(HelpRequest.on_behalf_of_id, HelpRequest.requester_id)
+    stmt = select(HelpRequest.id, HelpRequest.created_at).where(
+        who.in_(ids), HelpRequest.created_at >= now - timedelta(days=spec.window_days))
+    found = list(session.execute(stmt.order_by(HelpRequest.created_at, HelpRequest.id)))
+    if len(found) < spec.threshold:
+        return []
+    crossing_id, at = found[spec.threshold - 1]
+    return [_sig(spec, h, f"近{spec.window_days}天全家求助{len(found)}次",
+                 f"request{crossing_id}", at=at)]
+
+
+SIMPLE: dict[str, Callable[[IndicatorSpec, Household, datetime], list[HouseholdSignal]]] = {
+    "income_below_dibao": _income,
+    "income_below_edge": _income,
+    "rigid_expense": _rigid,
+    "serious_illness": _situation("serious_illness", "患重病"),
+    "job_loss": _situation("lost_work", "失业"),
+    "severe_disability": _disability,
+    "elderly_alone": _alone,
+}
+WITH_SESSION: dict[str, Callable[[Session, IndicatorSpec, Household, datetime],
+                                 list[HouseholdSignal]]] = {
+    "tier_exited": _exited,
+    "repeated_requests": _requests,
+}
+
+
+def _households(session: Session, community_id: int) -> list[Household]:
+    is_resident = exists().where(PersonRole.person_id == Person.id, PersonRole.role == "resident")
+    people = session.scalars(select(Person).where(
+        Person.community_id == community_id, Person.erased_at.is_(None), is_resident)
+        .order_by(Person.id))
+    grouped: dict[int, list[Person]] = {}
+    for p in people:
+        grouped.setdefault(p.household_id or p.id, []).append(p)
+    households = [Household(hid, members) for hid, members in grouped.items()]
+    latest = select(func.max(HouseholdCheck.id)).where(
+        HouseholdCheck.household_id.in_(list(grouped))).group_by(HouseholdCheck.household_id)
+    checks = {c.household_id: c for c in session.scalars(
+        select(HouseholdCheck).where(HouseholdCheck.id.in_(latest)))}
+    county_id = assistance.county_of(session, community_id=community_id)
+    line = assistance.line_on(session, county_id=county_id, day=clock.today()) if county_id else None
+    for h in households:
+        h.check = checks.get(h.id)
+        if line is not None:
+            h.line_fen = {"dibao": line.dibao_month_fen, "line": line.id,
+                          "edge": line.dibao_month_fen * line.edge_multiple_pct // 100,
+                          "rigid_share": line.rigid_share_pct}
+    return households
+
+
+def compute_signals(session: Session, *, community_id: int,
+                    now: datetime) -> list[tuple[Household, list[HouseholdSignal]]]:
+    """Run every enabled household rule over the community's households."""
+    specs = [s for s in monitoring.list_indicators(session) if s.enabled and s.code in HOUSEHOLD_CODES]
+    found = []
+    for h in _households(session, community_id):
+        signals: list[HouseholdSignal] = []
+        for spec in specs:
+            if spec.code in SIMPLE:
+                signals += SIMPLE[spec.code](spec, h, now)
+            else:
+                signals += WITH_SESSION[spec.code](session, spec, h, now)
+        found.append((h, signals))
+    return found
+
+
+def list_household_risks(session: Session, *, actor: Person,
+                         community_id: int) -> list[HouseholdRisk]:
+    """Return the community's households with any signal, highest risk first (an audited read)."""
+    person_level = monitoring.list_monitoring(session, actor=actor, community_id=community_id)
+    by_person = {e.person_id: e.signals for e in person_level if e.person_id is not None}
+    risks = []
+    for h, signals in compute_signals(session, community_id=community_id, now=clock.now()):
+        for m in h.members:
+            signals += [HouseholdSignal(s.indicator, s.name, s.level, s.summary, m.id,
+                                        f"{s.indicator}:{s.alert_id or s.subject_id}", s.at)
+                        for s in by_person.get(m.id, []) if s.indicator not in HOUSEHOLD_CODES]
+        if signals:
+            signals.sort(key=lambda s: (LEVEL_ORDER.get(s.level, 9), s.at))
+            risks.append(HouseholdRisk(h.id, h.members, signals))
+    risks.sort(key=lambda r: (LEVEL_ORDER.get(r.level, 9), -len(r.signals), r.household_id))
+    record_access(session, actor_id=actor.id, action="read", subject_type="household_risk",
+                  subject_id=community_id, fields=["signals"],
+                  detail={"households": len(risks)})
+    return risks
+
+
+def _tell_staff(session: Session, alert: RiskAlert, signal: HouseholdSignal, who: str) -> None:
+    facts = {"level": LEVEL_WORDS.get(signal.level, signal.level), "what": signal.name,
+             "who": who, "when": moment_words(alert.created_at)}
+    for staff_id in people_with_role(session, role="staff", community_id=alert.community_id):
+        enqueue_notification(
+            session, person_id=staff_id, template="household_signal",
+            text=f"家庭监测新预警（{facts['level']}）：{who}家，{signal.name}。{signal.summary}",
+            dedupe_key=f"{alert.dedupe_key}:to:{staff_id}", facts=facts,
+            payload={"alert_id": alert.id, "household_id": alert.subject_id})
+
+
+def raise_household_warnings(session: Session, *, now: datetime) -> int:
+    """Raise one alert per new household signal and tell the community's staff; return how many.
+
+    An alert whose signal is gone (the tier was verified, the person moved) is resolved.
+    """
+    raised = 0
+    communities = session.scalars(select(Person.community_id).where(
+        Person.community_id.is_not(None)).distinct())
+    for community_id in sorted(c for c in communities if c is not None):
+        keys: set[str] = set()
+        for h, signals in compute_signals(session, community_id=community_id, now=now):
+            head = next((m for m in h.members if m.id == h.id), h.members[0])
+            for signal in signals:
+                key = f"household:{signal.key}"
+                keys.add(key)
+                if session.scalar(select(RiskAlert.id).where(RiskAlert.dedupe_key == key)):
+                    continue
+                alert = raise_alert(
+                    session, kind=signal.code, level=signal.level, dedupe_key=key,
+                    summary=f"{head.masked_name}家：{signal.summary}", person_id=signal.person_id,
+                    community_id=community_id, subject_type="household", subject_id=h.id,
+                    detail={"source": signal.source})
+                _tell_staff(session, alert, signal, head.masked_name)
+                raised += 1
+        _resolve_gone(session, community_id, keys, now)
+    return raised
+
+
+def _resolve_gone(session: Session, community_id: int, keys: set[str], now: datetime) -> None:
+    stale = select(RiskAlert).where(
+        RiskAlert.community_id == community_id, RiskAlert.kind.in_(HOUSEHOLD_CODES),
+        RiskAlert.status.in_(LIVE_ALERT_STATUSES), RiskAlert.subject_type == "household")
+    for alert in session.scalars(stale):
+        if alert.dedupe_key not in keys:
+            alert.status, alert.resolved_at, alert.escalate_at = "resolved", now, None
+    session.flush()
