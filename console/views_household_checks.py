@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -38,7 +39,8 @@ def household_risk_page() -> Any:
                                                    community_id=community.id)
     rules = [s for s in monitoring.list_indicators(db()) if s.code in household_signals.HOUSEHOLD_CODES]
     return render("console/household_risk.html", community=community, risks=risks,
-                  levels=LEVEL_NAMES, rules=rules)
+                  levels=LEVEL_NAMES, rules=rules,
+                  supervisor="supervisor" in current_staff().role_names())
 
 
 def _fen(raw: str, label: str) -> int:
@@ -113,3 +115,64 @@ def decide_household_check(check_id: int) -> Any:
     due = f"，下次复核日期{d.year}年{d.month}月{d.day}日" if d else ""
     flash(f"已记录核对结果：{TIER_NAMES.get(tier or '', '不认定')}{due}。")
     return redirect(url_for("console.resident", person_id=check.household_id))
+
+
+class RuleForm(Body):
+    level: str = Field(max_length=16)
+    threshold: int = Field(ge=1, le=1000)
+    window_days: int = Field(default=0, ge=0, le=365)
+    enabled: bool = False
+
+
+@bp.post("/households/rules/<code>", endpoint="household_rule")
+@staff_page
+def change_household_rule(code: str) -> Any:
+    """Change one household rule's level, threshold, window or switch (supervisors only)."""
+    body = form(RuleForm)
+    spec = monitoring.update_indicator(db(), actor=current_staff(), code=code, level=body.level,
+                                       threshold=body.threshold, window_days=body.window_days,
+                                       enabled=body.enabled)
+    flash(f"已保存规则：{spec.name}，阈值{spec.threshold}，统计天数{spec.window_days}。")
+    return redirect(url_for("console.household_risk", community_id=request.args.get("community_id")))
+
+
+class LineForm(Body):
+    effective_from: date
+    dibao_yuan: Decimal = Field(gt=0, lt=1_000_000)
+    edge_multiple_pct: int = Field(default=150, ge=100, le=300)
+    tekun_yuan: Decimal = Field(gt=0, lt=1_000_000)
+    asset_limit_months: int = Field(default=24, ge=0, le=240)
+    rigid_share_pct: int = Field(default=50, ge=1, le=100)
+    source: str = Field(min_length=1, max_length=255)
+
+
+@bp.get("/assistance-lines", endpoint="assistance_lines")
+@staff_page
+def assistance_lines_page() -> Any:
+    """Show the county's lines (低保标准 and the rest) by the day they take effect."""
+    community = chosen_community()
+    county_id = assistance.county_of(db(), community_id=community.id)
+    lines = assistance.list_lines(db(), county_id=county_id) if county_id else []
+    return render("console/assistance_lines.html", community=community, lines=lines,
+                  today=clock.today())
+
+
+@bp.post("/assistance-lines")
+@staff_page
+def add_assistance_line() -> Any:
+    """Store the county's lines from a day on (supervisors only)."""
+    community = chosen_community()
+    body = form(LineForm)
+    county_id = assistance.county_of(db(), community_id=community.id)
+    if county_id is None:
+        raise ValidationFailed("找不到这个社区所在的县。")
+    assistance.set_line(db(), actor=current_staff(), county_id=county_id,
+                        effective_from=body.effective_from,
+                        dibao_month_fen=int(body.dibao_yuan * 100),
+                        edge_multiple_pct=body.edge_multiple_pct,
+                        tekun_month_fen=int(body.tekun_yuan * 100),
+                        asset_limit_months=body.asset_limit_months,
+                        rigid_share_pct=body.rigid_share_pct, source=body.source)
+    d = body.effective_from
+    flash(f"已保存：{d.year}年{d.month}月{d.day}日起低保标准每人每月{body.dibao_yuan}元。")
+    return redirect(url_for("console.assistance_lines", community_id=community.id))

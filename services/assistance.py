@@ -127,6 +127,12 @@ def line_on(session: Session, *, county_id: int, day: date) -> AssistanceLine | 
         .order_by(AssistanceLine.effective_from.desc()).limit(1))
 
 
+def list_lines(session: Session, *, county_id: int) -> list[AssistanceLine]:
+    """Return a county's lines, the latest to take effect first."""
+    return list(session.scalars(select(AssistanceLine).where(AssistanceLine.county_id == county_id)
+                                .order_by(AssistanceLine.effective_from.desc())))
+
+
 def set_line(
     session: Session, *, actor: Person | None, county_id: int, effective_from: date,
     dibao_month_fen: int, edge_multiple_pct: int, tekun_month_fen: int,
@@ -135,6 +141,9 @@ def set_line(
     """Store a county's lines from a day on (supervisors only; the demo loads with no actor)."""
     if actor is not None:
         require_role(actor, "supervisor")
+    if session.scalar(select(AssistanceLine.id).where(
+            AssistanceLine.county_id == county_id, AssistanceLine.effective_from == effective_from)):
+        raise ValidationFailed("这一天起的标准已经录过了，请换一个生效日期。")
     if not (0 < dibao_month_fen < MAX_FEN and 100 <= edge_multiple_pct <= 300
             and 0 < tekun_month_fen < MAX_FEN and 0 <= asset_limit_months <= 240
             and 0 < rigid_share_pct <= 100 and source.strip()):

@@ -18,6 +18,7 @@ from models.person import Person
 from services import monitoring_signals as signals
 from services.access import STAFF_ROLES, require_role, require_staff_for
 from services.alerts import LEVEL_ORDER, raise_alert
+from services.audit import record_access
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,9 @@ def update_indicator(
     row = session.scalars(select(WarningIndicator).where(WarningIndicator.code == code)).one()
     row.level, row.threshold, row.window_days, row.enabled = level, threshold, window_days, enabled
     session.flush()
+    record_access(session, actor_id=actor.id, action="change", subject_type="warning_indicator",
+                  subject_id=row.id, fields=["level", "threshold", "window_days", "enabled"],
+                  detail={"code": code, "threshold": threshold, "window_days": window_days})
     spec = next(s for s in DEFAULT_INDICATORS if s.code == code)
     return replace(spec, name=row.name, level=level, threshold=threshold,
                    window_days=window_days, enabled=enabled)

@@ -20,18 +20,18 @@ from services.persons import grant_role
 LINE = {"effective_from": date(2026, 1, 1), "dibao_month_fen": 115000, "edge_multiple_pct": 150,
         "tekun_month_fen": 149500, "asset_limit_months": 24, "rigid_share_pct": 50,
         "source": "示范县民政局 2026年城乡低保标准（演示数值）"}
-SPOUSE = {"openid": "demo_elder_liu", "name": "刘桂兰", "phone": "13800138011",
-          "birth": date(1954, 10, 2), "disability_level": None}
+SPOUSE_OPENID, SPOUSE_NAME, SPOUSE_PHONE = "demo_elder_liu", "刘桂兰", "13800138011"
+SPOUSE_BIRTH = date(1954, 10, 2)
 
 
 def _spouse(session: Session, head: Person) -> Person:
-    person = session.scalar(select(Person).where(Person.oa_openid == SPOUSE["openid"]))
+    person = session.scalar(select(Person).where(Person.oa_openid == SPOUSE_OPENID))
     if person is None:
-        person = Person(oa_openid=SPOUSE["openid"], mp_openid="mp_" + SPOUSE["openid"],
-                        community_id=head.community_id, birth_date=SPOUSE["birth"],
+        person = Person(oa_openid=SPOUSE_OPENID, mp_openid="mp_" + SPOUSE_OPENID,
+                        community_id=head.community_id, birth_date=SPOUSE_BIRTH,
                         address=head.address)
-        person.set_name(SPOUSE["name"])
-        person.set_phone(SPOUSE["phone"])
+        person.set_name(SPOUSE_NAME)
+        person.set_phone(SPOUSE_PHONE)
         session.add(person)
         session.flush()
         for scope in ("privacy_policy", "sensitive_profile"):

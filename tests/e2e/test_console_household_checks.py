@@ -142,3 +142,32 @@ def test_a_new_signal_warns_the_community_once_and_the_list_ranks_the_household(
         assert income.status == "resolved"
     page = client.get("/console/households/risk").get_data(as_text=True)
     assert "低于低保标准1150元" not in page and "钱**患重病" in page
+
+
+def test_a_supervisor_sets_next_years_line_and_a_rule_threshold_staff_only_read_them(
+        client, demo_people):
+    login(client, "zhao", "linli-zhao-2026")
+    saved = post_form(client, "/console/assistance-lines", "/console/assistance-lines?community_id=1",
+                      {"effective_from": "2027-01-01", "dibao_yuan": "1210", "edge_multiple_pct": "150",
+                       "tekun_yuan": "1573", "asset_limit_months": "24", "rigid_share_pct": "50",
+                       "source": "示范县民政局 2027年低保标准"})
+    assert saved.status_code == 302
+    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "2027年1月1日起低保标准每人每月1210元" in page and "未生效" in page
+    twice = post_form(client, "/console/assistance-lines", "/console/assistance-lines?community_id=1",
+                      {"effective_from": "2027-01-01", "dibao_yuan": "1220", "tekun_yuan": "1580",
+                       "source": "重复"})
+    assert twice.status_code == 400 and "已经录过了" in twice.get_data(as_text=True)
+    rule = post_form(client, "/console/households/risk", "/console/households/rules/elderly_alone",
+                     {"level": "medium", "threshold": "90", "window_days": "0", "enabled": "true"})
+    assert rule.status_code == 302
+    risk = client.get("/console/households/risk").get_data(as_text=True)
+    listed = risk.split("<h1>")[1].split("<h2>监测规则</h2>")[0]
+    assert "已保存规则：高龄独居，阈值90" in risk and "高龄独居" not in listed  # 王秀英 is 84
+    client = client.application.test_client()  # 刘社工, staff but no supervisor
+    login(client)
+    staff_page = client.get("/console/assistance-lines").get_data(as_text=True)
+    assert "1210.00" in staff_page and "录入新标准" not in staff_page
+    refused = post_form(client, "/console/households/risk", "/console/households/rules/elderly_alone",
+                        {"level": "medium", "threshold": "60", "window_days": "0", "enabled": "true"})
+    assert refused.status_code == 403
