@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from core import clock
 from models.assistance import HouseholdCheck
@@ -79,6 +79,8 @@ class Household:
     members: list[Person]
     check: HouseholdCheck | None = None
     line_fen: dict[str, int] = field(default_factory=dict)
+    exits: list[TierDecision] = field(default_factory=list)
+    requests: list[tuple[int, datetime]] = field(default_factory=list)
 
     def has_tier(self, tiers: frozenset[str] | None, today: object) -> bool:
         found = {m.verified_tier_on(today) for m in self.members} - {None}  # type: ignore[arg-type]
@@ -155,37 +157,51 @@ def _alone(spec: IndicatorSpec, h: Household, now: datetime) -> list[HouseholdSi
             for m in h.members if m.living_alone and (m.age_on(today) or 0) >= spec.threshold]
 
 
-def _exited(session: Session, spec: IndicatorSpec, h: Household,
-            now: datetime) -> list[HouseholdSignal]:
-    since = now - timedelta(days=spec.window_days)
+def _exited(spec: IndicatorSpec, h: Household, now: datetime) -> list[HouseholdSignal]:
     names = {m.id: m.masked_name for m in h.members}
-    stmt = select(TierDecision).where(
-        TierDecision.person_id.in_(names), TierDecision.decided_at >= since,
-        TierDecision.previous_tier.in_(EXITED_FROM),
-        or_(TierDecision.tier.is_(None), TierDecision.tier.not_in(EXITED_FROM)))
-    return [_sig(spec, h, f"{names[d.person_id]}的{TIER_NAMES[d.previous_tier or '']}认定于"
+    return [_sig(spec, h, f"{names[d.person_id]}的{TIER_NAMES.get(d.previous_tier or '', '')}认定于"
                           f"{d.decided_at.astimezone(clock.LOCAL_TZ):%Y-%m-%d}取消或退出",
                  f"decision{d.id}", person_id=d.person_id, at=d.decided_at)
-            for d in session.scalars(stmt.order_by(TierDecision.id)) if d.previous_tier]
+            for d in h.exits]
 
 
-def _requests(session: Session, spec: IndicatorSpec, h: Household,
-              now: datetime) -> list[HouseholdSignal]:
-    from models.help_requests import HelpRequest
-
-    ids = [m.id for m in h.members]
-    who = func.coalesce(HelpRequest.on_behalf_of_id, HelpRequest.requester_id)
-    stmt = select(HelpRequest.id, HelpRequest.created_at).where(
-        who.in_(ids), HelpRequest.created_at >= now - timedelta(days=spec.window_days))
-    found = list(session.execute(stmt.order_by(HelpRequest.created_at, HelpRequest.id)))
-    if len(found) < spec.threshold:
+def _requests(spec: IndicatorSpec, h: Household, now: datetime) -> list[HouseholdSignal]:
+    if len(h.requests) < spec.threshold:
         return []
-    crossing_id, at = found[spec.threshold - 1]
-    return [_sig(spec, h, f"近{spec.window_days}天全家求助{len(found)}次",
+    crossing_id, at = h.requests[spec.threshold - 1]
+    return [_sig(spec, h, f"近{spec.window_days}天全家求助{len(h.requests)}次",
                  f"request{crossing_id}", at=at)]
 
 
-SIMPLE: dict[str, Callable[[IndicatorSpec, Household, datetime], list[HouseholdSignal]]] = {
+def _load_exits(session: Session, households: list[Household], spec: IndicatorSpec,
+                now: datetime, community_id: int) -> None:
+    home = {m.id: h for h in households for m in h.members}
+    stmt = select(TierDecision).join(Person, Person.id == TierDecision.person_id).where(
+        Person.community_id == community_id,
+        TierDecision.decided_at >= now - timedelta(days=spec.window_days),
+        TierDecision.previous_tier.in_(EXITED_FROM),
+        or_(TierDecision.tier.is_(None), TierDecision.tier.not_in(EXITED_FROM)))
+    for d in session.scalars(stmt.order_by(TierDecision.id)):
+        if d.person_id in home:
+            home[d.person_id].exits.append(d)
+
+
+def _load_requests(session: Session, households: list[Household], spec: IndicatorSpec,
+                   now: datetime, community_id: int) -> None:
+    from models.help_requests import HelpRequest
+
+    home = {m.id: h for h in households for m in h.members}
+    who = func.coalesce(HelpRequest.on_behalf_of_id, HelpRequest.requester_id)
+    stmt = select(who, HelpRequest.id, HelpRequest.created_at).where(
+        HelpRequest.community_id == community_id,
+        HelpRequest.created_at >= now - timedelta(days=spec.window_days))
+    for person_id, req_id, at in session.execute(stmt.order_by(HelpRequest.created_at,
+                                                              HelpRequest.id)):
+        if person_id in home:
+            home[person_id].requests.append((req_id, at))
+
+
+RULES: dict[str, Callable[[IndicatorSpec, Household, datetime], list[HouseholdSignal]]] = {
     "income_below_dibao": _income,
     "income_below_edge": _income,
     "rigid_expense": _rigid,
@@ -193,9 +209,6 @@ SIMPLE: dict[str, Callable[[IndicatorSpec, Household, datetime], list[HouseholdS
     "job_loss": _situation("lost_work", "失业"),
     "severe_disability": _disability,
     "elderly_alone": _alone,
-}
-WITH_SESSION: dict[str, Callable[[Session, IndicatorSpec, Household, datetime],
-                                 list[HouseholdSignal]]] = {
     "tier_exited": _exited,
     "repeated_requests": _requests,
 }
@@ -213,7 +226,8 @@ def _households(session: Session, community_id: int) -> list[Household]:
     latest = select(func.max(HouseholdCheck.id)).where(
         HouseholdCheck.household_id.in_(list(grouped))).group_by(HouseholdCheck.household_id)
     checks = {c.household_id: c for c in session.scalars(
-        select(HouseholdCheck).where(HouseholdCheck.id.in_(latest)))}
+        select(HouseholdCheck).where(HouseholdCheck.id.in_(latest))
+        .options(selectinload(HouseholdCheck.items)))}
     county_id = assistance.county_of(session, community_id=community_id)
     line = assistance.line_on(session, county_id=county_id, day=clock.today()) if county_id else None
     for h in households:
@@ -229,16 +243,14 @@ def compute_signals(session: Session, *, community_id: int,
                     now: datetime) -> list[tuple[Household, list[HouseholdSignal]]]:
     """Run every enabled household rule over the community's households."""
     specs = [s for s in monitoring.list_indicators(session) if s.enabled and s.code in HOUSEHOLD_CODES]
-    found = []
-    for h in _households(session, community_id):
-        signals: list[HouseholdSignal] = []
-        for spec in specs:
-            if spec.code in SIMPLE:
-                signals += SIMPLE[spec.code](spec, h, now)
-            else:
-                signals += WITH_SESSION[spec.code](session, spec, h, now)
-        found.append((h, signals))
-    return found
+    households = _households(session, community_id)
+    for spec in specs:
+        if spec.code == "tier_exited":
+            _load_exits(session, households, spec, now, community_id)
+        elif spec.code == "repeated_requests":
+            _load_requests(session, households, spec, now, community_id)
+    return [(h, [sig for spec in specs for sig in RULES[spec.code](spec, h, now)])
+            for h in households]
 
 
 def list_household_risks(session: Session, *, actor: Person,
