@@ -115,3 +115,20 @@ def test_a_check_must_cover_every_member_and_only_staff_of_the_community_may(db,
         with pytest.raises(NotFound):
             assistance.start_check(s, actor=other, person_id=head.id, members=[
                 assistance.MemberFacts(head.id), assistance.MemberFacts(son.id)])
+
+
+def test_erasing_a_member_drops_their_situations_and_keeps_the_amounts(db, frozen_clock):
+    from models.assistance import HouseholdCheckItem
+    from services.rights.erasure import erase_person
+
+    with session_scope() as s:
+        here, staff, _ = _world(s)
+        elder = make_person(s, community=here, name="冯奶奶")
+        assistance.start_check(s, actor=staff, person_id=elder.id, members=[
+            assistance.MemberFacts(elder.id, income={"pension": 80000},
+                                   situations=frozenset({"serious_illness"}))])
+        counts = erase_person(s, person=elder, now=clock.now())
+        left = [(i.kind, i.item, i.amount) for i in s.scalars(
+            select(HouseholdCheckItem).where(HouseholdCheckItem.person_id == elder.id))]
+    assert counts["household_check_situations"] == 1
+    assert left == [("income", "pension", "80000")]
