@@ -306,7 +306,7 @@ def raise_household_warnings(session: Session, *, now: datetime) -> int:
                     session, kind=signal.code, level=signal.level, dedupe_key=key,
                     summary=f"{head.masked_name}家：{signal.summary}", person_id=signal.person_id,
                     community_id=community_id, subject_type="household", subject_id=h.id,
-                    detail={"source": signal.source})
+                    detail={"household_id": h.id, "members": len(h.members)})
                 _tell_staff(session, alert, signal, head.masked_name)
                 raised += 1
         _resolve_gone(session, community_id, keys, now)

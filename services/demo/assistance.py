@@ -13,7 +13,6 @@ from models.person import Consent, Person
 from models.region import County
 from services import assistance
 from services.demo.foundation import COUNTY
-from services.households import link_to_household
 from services.persons import grant_role
 
 # 示范县 is made up, and so are its figures: a real county publishes its own.
@@ -52,7 +51,8 @@ def load(session: Session) -> dict[str, int]:
     head = session.scalars(select(Person).where(Person.oa_openid == "demo_elder_li")).one()
     staff = session.scalars(select(Person).where(Person.oa_openid == "demo_staff_chen")).one()
     spouse = _spouse(session, head)
-    link_to_household(session, actor=None, head_id=head.id, member_id=spouse.id)
+    # Set directly, not through link_to_household: demo data leaves no staff audit trail.
+    head.household_id = spouse.household_id = head.id
     checks = 0
     if session.scalar(select(HouseholdCheck.id).where(HouseholdCheck.household_id == head.id)) is None:
         assistance.start_check(session, actor=staff, person_id=head.id, members=[
