@@ -49,7 +49,7 @@ def _fen(raw: str, label: str) -> int:
         amount = Decimal(text)
     except InvalidOperation:
         raise ValidationFailed(f"{label}请填数字（元），比如 1200。") from None
-    if amount < 0 or amount >= Decimal(assistance.MAX_FEN) / 100:
+    if not amount.is_finite() or amount < 0 or amount >= Decimal(assistance.MAX_FEN) / 100:
         raise ValidationFailed(f"{label}金额不对，请填0或正数（元）。")
     return int((amount * 100).to_integral_value())
 

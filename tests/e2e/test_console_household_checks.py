@@ -13,6 +13,7 @@ from models.console import TierDecision
 from models.messaging import Notification
 from models.monitoring import RiskAlert
 from models.person import Person
+from models.region import Community
 from services import household_signals
 from services.households import link_to_household
 from tests.console_client import login, post_form
@@ -25,7 +26,6 @@ def _new_household(demo_people, *, alone_age_80=False):
     """A couple in 阳光社区 (staff 刘社工's community), not in the demo data."""
     with session_scope() as s:
         community_id = s.get(Person, demo_people["demo_elder_wang"]).community_id
-        from models.region import Community
         here = s.get(Community, community_id)
         head = make_person(s, community=here, name="赵大山", birth_date=date(1950, 4, 1))
         wife = make_person(s, community=here, name="钱秀兰", birth_date=date(1953, 6, 1))
@@ -102,6 +102,12 @@ def test_typing_words_for_an_amount_is_explained_not_a_crash(client, demo_people
     bad = post_form(client, f"/console/residents/{head}/check", f"/console/residents/{head}/check",
                     _check_form(head, wife, **{f"m{head}_pension": "一千三"}))
     assert bad.status_code == 400 and "养老金请填数字（元）" in bad.get_data(as_text=True)
+    for typed in ("NaN", "-5", "Infinity", "99999999999"):
+        odd = post_form(client, f"/console/residents/{head}/check", f"/console/residents/{head}/check",
+                        _check_form(head, wife, **{f"m{wife}_medical": typed}))
+        assert odd.status_code == 400 and "医疗自付金额不对" in odd.get_data(as_text=True), typed
+    with session_scope() as s:
+        assert head not in set(s.scalars(select(HouseholdCheck.household_id)))
 
 
 def test_staff_of_another_community_cannot_see_or_check_the_household(client, demo_people):
