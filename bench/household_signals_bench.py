@@ -28,7 +28,7 @@ from core.db import configure_database, session_scope  # noqa: E402
 from core.migrate import upgrade_to_head  # noqa: E402
 from models.help_requests import HelpRequest  # noqa: E402
 from models.person import Person, PersonRole  # noqa: E402
-from services import assistance, household_signals  # noqa: E402
+from services import assistance, household_signals, household_warnings  # noqa: E402
 from services.demo import load_demo_data  # noqa: E402
 
 
@@ -81,7 +81,7 @@ def main() -> None:
         for run in ("first", "second"):
             started = time.perf_counter()
             with session_scope() as s:
-                raised = household_signals.raise_household_warnings(s, now=clock.now())
+                raised = household_warnings.raise_household_warnings(s, now=clock.now())
             print(f"warnings job ({run} run), {args.households} households: "
                   f"{time.perf_counter() - started:.2f} s, {raised} alerts raised")
         started = time.perf_counter()

@@ -14,7 +14,7 @@ from models.messaging import Notification
 from models.monitoring import RiskAlert
 from models.person import Person
 from models.region import Community
-from services import household_signals
+from services import household_warnings
 from services.households import link_to_household
 from tests.console_client import login, post_form
 from tests.factories import make_person
@@ -123,9 +123,9 @@ def test_a_new_signal_warns_the_community_once_and_the_list_ranks_the_household(
     post_form(client, f"/console/residents/{head}/check", f"/console/residents/{head}/check",
               _check_form(head, wife, **{f"m{wife}_serious_illness": "1"}))
     with session_scope() as s:
-        first = household_signals.raise_household_warnings(s, now=clock.now())
+        first = household_warnings.raise_household_warnings(s, now=clock.now())
     with session_scope() as s:
-        again = household_signals.raise_household_warnings(s, now=clock.now())
+        again = household_warnings.raise_household_warnings(s, now=clock.now())
         kinds = set(s.scalars(select(RiskAlert.kind).where(RiskAlert.subject_id == head)))
         told = list(s.scalars(select(Notification).where(
             Notification.template == "household_signal",
@@ -142,7 +142,7 @@ def test_a_new_signal_warns_the_community_once_and_the_list_ranks_the_household(
     post_form(client, f"/console/residents/{head}/check", f"/console/checks/{check_id}/decide",
               {"tier": "dibao"})
     with session_scope() as s:
-        household_signals.raise_household_warnings(s, now=clock.now())
+        household_warnings.raise_household_warnings(s, now=clock.now())
         income = s.scalars(select(RiskAlert).where(RiskAlert.kind == "income_below_dibao",
                                                    RiskAlert.subject_id == head)).one()
         assert income.status == "resolved"

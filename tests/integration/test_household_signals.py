@@ -9,7 +9,7 @@ from core import clock
 from core.db import session_scope
 from core.errors import NotFound, ValidationFailed
 from models.monitoring import RiskAlert
-from services import assistance, household_signals, monitoring, tiers
+from services import assistance, household_signals, household_warnings, monitoring, tiers
 from services.households import link_to_household
 from tests.factories import make_community, make_person
 from tests.help_factories import submit
@@ -73,12 +73,12 @@ def test_a_raised_county_line_is_a_new_signal_and_the_warning_is_raised_once(db,
         assistance.start_check(s, actor=staff, person_id=head.id, members=[
             assistance.MemberFacts(head.id, income={"pension": 320000}),
             assistance.MemberFacts(wife.id)])
-        assert household_signals.raise_household_warnings(s, now=clock.now()) == 0  # 1600 a head
+        assert household_warnings.raise_household_warnings(s, now=clock.now()) == 0  # 1600 a head
         assistance.set_line(s, actor=supervisor, county_id=here.street.county_id,
                             effective_from=clock.today() - timedelta(days=1),
                             **{**LINE, "dibao_month_fen": 170000})
-        assert household_signals.raise_household_warnings(s, now=clock.now()) == 1
-        assert household_signals.raise_household_warnings(s, now=clock.now()) == 0
+        assert household_warnings.raise_household_warnings(s, now=clock.now()) == 1
+        assert household_warnings.raise_household_warnings(s, now=clock.now()) == 0
         alert = s.scalars(select(RiskAlert).where(RiskAlert.subject_id == head.id)).one()
         assert alert.kind == "income_below_dibao" and "低于低保标准1700元" in alert.summary
         risks = household_signals.list_household_risks(s, actor=staff, community_id=here.id)
