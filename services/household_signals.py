@@ -23,12 +23,13 @@ from core import clock
 from models.assistance import HouseholdCheck
 from models.console import TierDecision
 from models.person import TIER_NAMES, Person, PersonRole
-from services import assistance, monitoring
+from services import assistance, monitoring, monitoring_signals
 from services.alerts import LEVEL_ORDER
 from services.audit import record_access
 from services.monitoring import HOUSEHOLD_INDICATORS, IndicatorSpec
 
 HOUSEHOLD_CODES = frozenset(spec.code for spec in HOUSEHOLD_INDICATORS)
+MISSED_MEALS = "missed_meals"  # a person-level indicator the household list and warnings count too
 COVERING_DIBAO = frozenset({"dibao", "tekun"})
 EXITED_FROM = frozenset({"dibao", "tekun", "dibao_edge"})
 RAISE_WHEN = 3  # this many different signals raise a household one level (never to critical)
@@ -246,8 +247,26 @@ def compute_signals(session: Session, *, community_id: int,
             _load_exits(session, households, spec, now, community_id)
         elif spec.code == "repeated_requests":
             _load_requests(session, households, spec, now, community_id)
-    return [(h, [sig for spec in specs for sig in RULES[spec.code](spec, h, now)])
-            for h in households]
+    found = [(h, [sig for spec in specs for sig in RULES[spec.code](spec, h, now)])
+             for h in households]
+    _add_missed_meals(session, found, community_id, now)
+    return found
+
+
+def _add_missed_meals(session: Session, found: list[tuple[Household, list[HouseholdSignal]]],
+                      community_id: int, now: datetime) -> None:
+    """Members who missed booked meals (the person-level indicator), as household signals."""
+    spec = next(s for s in monitoring.list_indicators(session) if s.code == MISSED_MEALS)
+    if not spec.enabled:
+        return
+    home = {m.id: (h, sigs) for h, sigs in found for m in h.members}
+    for sig in monitoring_signals.missed_meals(session, community_id, spec, now):
+        if sig.person_id in home:
+            h, sigs = home[sig.person_id]
+            name = next(m.masked_name for m in h.members if m.id == sig.person_id)
+            sigs.append(_sig(spec, h, f"{name}{sig.summary}",
+                             f"{sig.person_id}:{sig.at.astimezone(clock.LOCAL_TZ).date()}",
+                             person_id=sig.person_id, at=sig.at))
 
 
 def list_household_risks(session: Session, *, actor: Person,
@@ -260,7 +279,8 @@ def list_household_risks(session: Session, *, actor: Person,
         for m in h.members:
             signals += [HouseholdSignal(s.indicator, s.name, s.level, s.summary, m.id,
                                         f"{s.indicator}:{s.alert_id or s.subject_id}", s.at)
-                        for s in by_person.get(m.id, []) if s.indicator not in HOUSEHOLD_CODES]
+                        for s in by_person.get(m.id, [])
+                        if s.indicator not in HOUSEHOLD_CODES and s.indicator != MISSED_MEALS]
         if signals:
             signals.sort(key=lambda s: (LEVEL_ORDER.get(s.level, 9), s.at))
             risks.append(HouseholdRisk(h.id, h.members, signals))

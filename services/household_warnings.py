@@ -16,7 +16,12 @@ from sqlalchemy.orm import Session
 from models.monitoring import RiskAlert
 from models.person import Person
 from services.alerts import LEVEL_WORDS, people_with_role, raise_alert
-from services.household_signals import HOUSEHOLD_CODES, HouseholdSignal, compute_signals
+from services.household_signals import (
+    HOUSEHOLD_CODES,
+    MISSED_MEALS,
+    HouseholdSignal,
+    compute_signals,
+)
 from services.message_templates import moment_words
 from services.monitoring_signals import LIVE_ALERT_STATUSES
 from services.notifications import enqueue_notification
@@ -50,6 +55,8 @@ def raise_household_warnings(session: Session, *, now: datetime) -> int:
                 keys.add(key)
                 if session.scalar(select(RiskAlert.id).where(RiskAlert.dedupe_key == key)):
                     continue
+                if signal.code == MISSED_MEALS and _welfare_alert_open(session, signal.person_id):
+                    continue  # the welfare check already warned about this person's meals
                 alert = raise_alert(
                     session, kind=signal.code, level=signal.level, dedupe_key=key,
                     summary=f"{head.masked_name}家：{signal.summary}", person_id=signal.person_id,
@@ -59,6 +66,12 @@ def raise_household_warnings(session: Session, *, now: datetime) -> int:
                 raised += 1
         _resolve_gone(session, community_id, keys, now)
     return raised
+
+
+def _welfare_alert_open(session: Session, person_id: int) -> bool:
+    return session.scalar(select(RiskAlert.id).where(
+        RiskAlert.person_id == person_id, RiskAlert.kind == MISSED_MEALS,
+        RiskAlert.status.in_(LIVE_ALERT_STATUSES)).limit(1)) is not None
 
 
 def _resolve_gone(session: Session, community_id: int, keys: set[str], now: datetime) -> None:

@@ -132,3 +132,30 @@ def test_erasing_a_member_drops_their_situations_and_keeps_the_amounts(db, froze
             select(HouseholdCheckItem).where(HouseholdCheckItem.person_id == elder.id))]
     assert counts["household_check_situations"] == 1
     assert left == [("income", "pension", "80000")]
+
+
+def test_missed_meals_of_a_member_warn_once_unless_the_welfare_check_already_did(db, frozen_clock):
+    from services.alerts import raise_alert
+    from tests.console_data import make_booking, make_canteen
+
+    with session_scope() as s:
+        here, staff, _ = _world(s)
+        canteen = make_canteen(s, community=here)
+        head = make_person(s, community=here, name="陶大爷", birth_date=date(1960, 1, 1))
+        son = make_person(s, community=here, name="陶小虎", birth_date=date(1990, 1, 1))
+        alone = make_person(s, community=here, name="韩奶奶", birth_date=date(1960, 1, 1))
+        link_to_household(s, actor=staff, head_id=head.id, member_id=son.id)
+        for person in (son, alone):
+            for back in (1, 2):
+                make_booking(s, person=person, canteen=canteen, status="no_show",
+                             day=clock.today() - timedelta(days=back))
+        raise_alert(s, kind="missed_meals", level="high", summary="独居老人韩**连续3次没来吃",
+                    dedupe_key="welfare-han", person_id=alone.id, community_id=here.id)
+        assert household_warnings.raise_household_warnings(s, now=clock.now()) == 1
+        assert household_warnings.raise_household_warnings(s, now=clock.now()) == 0
+        mine = s.scalars(select(RiskAlert).where(RiskAlert.subject_id == head.id)).one()
+        assert (mine.kind, mine.person_id) == ("missed_meals", son.id)
+        assert mine.summary.startswith("陶**家：陶**近7天2次订餐未取")
+        risks = household_signals.list_household_risks(s, actor=staff, community_id=here.id)
+        by_household = {r.household_id: [sig.code for sig in r.signals] for r in risks}
+        assert by_household[head.id] == ["missed_meals"] and by_household[alone.id] == ["missed_meals"]
