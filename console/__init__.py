@@ -35,6 +35,7 @@ VIEW_MODULES = (
     "console.views_referrals",
     "console.views_rules",
     "console.views_households",
+    "console.views_household_checks",
     "console.views_policies",
     "console.views_addresses",
     "console.views_rights",

@@ -48,6 +48,7 @@ ROUTE_MODULES: list[str] = [
     "miniprogram_api.volunteers", "miniprogram_api.activities",
     "miniprogram_api.help_requests",
     "miniprogram_api.staff_residents",
+    "miniprogram_api.staff_households",
     "miniprogram_api.notifications",
     "miniprogram_api.rights",
 ]

@@ -6,6 +6,7 @@ Each domain keeps its tables in its own module; add it to the import below.
 from models import (  # noqa: F401  (imported to register the tables)
     activities,
     addresses,
+    assistance,
     audit,
     auth,
     bot,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, EncryptedString, Timestamped, UTCDateTime, enum_values
@@ -55,6 +55,9 @@ class TierDecision(Base):
     review_due: Mapped[date | None] = mapped_column(Date)
     verified_by_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The household check (models.assistance.HouseholdCheck) this decision came from, if any.
+    # No foreign key: on SQLite adding one would rebuild this append-only table.
+    check_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class AidResource(Base, Timestamped):

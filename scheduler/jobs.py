@@ -15,7 +15,7 @@ from core import clock
 from core.clock import LOCAL_TZ
 from core.db import session_scope
 from scheduler.dispatcher import dispatch_due_notifications
-from services import alerts, maintenance, meal_reminders, tiers, welfare
+from services import alerts, household_warnings, maintenance, meal_reminders, tiers, welfare
 from services.help_requests import escalate_overdue_help_requests, request_feedback_reminders
 from services.meals.kitchen import mark_past_bookings_no_show
 from services.meals.standing_job import book_standing_orders
@@ -113,6 +113,9 @@ JOBS: list[Job] = [
         _run("forgotten_checkouts", auto_close_forgotten_checkouts)),
     Job("welfare_checks", _daily(19, 30), _run("welfare_checks", welfare.run_welfare_checks),
         misfire_grace_time=3 * 3600),
+    Job("household_warnings", _every(minutes=30),
+        _run("household_warnings", household_warnings.raise_household_warnings),
+        misfire_grace_time=1800),
     Job("tier_review_reminders", _daily(8, 30),
         _run("tier_review_reminders", tiers.remind_tier_reviews), misfire_grace_time=6 * 3600),
     Job("ledger_reconciliation", _daily(3, 30), reconcile_points_ledger,

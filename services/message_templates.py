@@ -99,6 +99,9 @@ TEMPLATES: dict[str, ChannelTemplate] = {
     "tier_review_due": _layout(
         "tier_review_due", ("name1", "name", "who"), ("thing2", "thing", "tier"),
         ("date3", "date", "when"), page="pages/staff/tiers"),
+    "household_signal": _layout(
+        "household_signal", ("phrase1", "phrase", "level"), ("thing2", "thing", "what"),
+        ("name3", "name", "who"), ("time4", "time", "when"), page="pages/staff/alerts"),
     # To residents and the family acting for them.
     "meal_booking": _layout(
         "meal_booking", ("thing1", "thing", "meal"), ("thing2", "thing", "canteen"),

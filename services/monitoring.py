@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +18,7 @@ from models.person import Person
 from services import monitoring_signals as signals
 from services.access import STAFF_ROLES, require_role, require_staff_for
 from services.alerts import LEVEL_ORDER, raise_alert
+from services.audit import record_access
 
 
 @dataclass(frozen=True)
@@ -28,14 +31,24 @@ class IndicatorSpec:
     threshold: int = 1
     window_days: int = 7
     enabled: bool = True
+    rule: str = ""
+    source: str = ""
 
 
+# The household indicators (services/household_signals.py), each with its rule and policy source.
+HOUSEHOLD_RULES = Path(__file__).resolve().parent / "data" / "household_rules.json"
+HOUSEHOLD_INDICATORS = tuple(
+    IndicatorSpec(raw["code"], raw["name"], raw["level"], raw["threshold"], raw["window_days"],
+                  rule=raw["rule"], source=raw["source"])
+    for raw in json.loads(HOUSEHOLD_RULES.read_text(encoding="utf-8"))["indicators"]
+)
 DEFAULT_INDICATORS = (
     IndicatorSpec("emergency", "紧急求助", "critical", 1, 3),
     IndicatorSpec("missed_meals", "订餐多次未取", "high", 2, 7),
     IndicatorSpec("overdue_request", "求助超期未办结", "high", 1, 0),
     IndicatorSpec("volunteer_concern", "志愿者反映异常", "high", 1, 14),
     IndicatorSpec("tier_review_due", "认定临近复核", "medium", 1, 14),
+    *HOUSEHOLD_INDICATORS,
 )
 DEFAULT_CODES = {spec.code for spec in DEFAULT_INDICATORS}
 
@@ -65,8 +78,9 @@ def list_indicators(session: Session) -> list[IndicatorSpec]:
     specs = []
     for spec in DEFAULT_INDICATORS:
         row = stored.get(spec.code)
-        specs.append(spec if row is None else IndicatorSpec(
-            row.code, row.name, row.level, row.threshold, row.window_days, row.enabled))
+        specs.append(spec if row is None else replace(
+            spec, name=row.name, level=row.level, threshold=row.threshold,
+            window_days=row.window_days, enabled=row.enabled))
     return specs
 
 
@@ -90,13 +104,18 @@ def update_indicator(
     require_role(actor, "supervisor")
     if code not in DEFAULT_CODES:
         raise NotFound()
-    if level not in ALERT_LEVELS or threshold < 1 or not 0 <= window_days <= 365:
+    if level not in ALERT_LEVELS or not 1 <= threshold <= 1000 or not 0 <= window_days <= 365:
         raise ValidationFailed("级别、阈值或天数不对。")
     seed_indicators(session)
     row = session.scalars(select(WarningIndicator).where(WarningIndicator.code == code)).one()
     row.level, row.threshold, row.window_days, row.enabled = level, threshold, window_days, enabled
     session.flush()
-    return IndicatorSpec(code, row.name, level, threshold, window_days, enabled)
+    record_access(session, actor_id=actor.id, action="change", subject_type="warning_indicator",
+                  subject_id=row.id, fields=["level", "threshold", "window_days", "enabled"],
+                  detail={"code": code, "threshold": threshold, "window_days": window_days})
+    spec = next(s for s in DEFAULT_INDICATORS if s.code == code)
+    return replace(spec, name=row.name, level=level, threshold=threshold,
+                   window_days=window_days, enabled=enabled)
 
 
 def _require_community(actor: Person, community_id: int) -> None:

@@ -22,6 +22,15 @@ ALERT_KIND_NAMES = {
     "volunteer_concern": "志愿者反映异常",
     "tier_review_due": "认定临近复核",
     "duplicate_id_number": "身份证号重复待核对",
+    "income_below_dibao": "人均收入低于低保标准",
+    "income_below_edge": "人均收入低于低保边缘线",
+    "rigid_expense": "刚性支出过大",
+    "serious_illness": "家有重病成员",
+    "severe_disability": "家有重度残疾成员",
+    "job_loss": "成员失业",
+    "elderly_alone": "高龄独居",
+    "tier_exited": "近期退出救助",
+    "repeated_requests": "反复求助",
 }
 LIVE_ALERT_STATUSES = ("open", "acknowledged")
 LIMIT = 500

@@ -53,6 +53,7 @@ def record_tier(
     tier: str | None,
     evidence_note: str,
     review_due: date | None,
+    check_id: int | None = None,
 ) -> TierDecision:
     """Verify a resident's tier (or clear it) with evidence and a review date; keep the decision."""
     person = get_resident(session, actor=actor, person_id=person_id)
@@ -61,7 +62,7 @@ def record_tier(
     decision = TierDecision(
         person_id=person.id, tier=tier, previous_tier=person.economic_tier,
         evidence_note=evidence_note.strip(), review_due=review_due if tier else None,
-        verified_by_id=actor.id, decided_at=now,
+        verified_by_id=actor.id, decided_at=now, check_id=check_id,
     )
     session.add(decision)
     person.economic_tier = tier
@@ -69,7 +70,8 @@ def record_tier(
     person.tier_verified_at = now if tier else None
     person.tier_review_due = review_due if tier else None
     record_access(session, actor_id=actor.id, action="update", subject_type="person",
-                  subject_id=person.id, fields=["economic_tier"], detail={"tier": tier})
+                  subject_id=person.id, fields=["economic_tier"],
+                  detail={"tier": tier, "check_id": check_id} if check_id else {"tier": tier})
     session.flush()
     return decision
 

@@ -18,6 +18,7 @@ DEMO_LOADERS: list[str] = [
     "services.demo.console",
     "services.demo.policies",
     "services.demo.addresses",
+    "services.demo.assistance",
 ]
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from core import clock
 from core.errors import InvalidTransition, NotFound, ValidationFailed
+from models.assistance import HouseholdCheckItem
 from models.auth import ApiToken, IdempotencyRecord
 from models.bot import InboundMessage
 from models.channels import ServiceWindow, SubscribeCredit
@@ -221,6 +222,11 @@ def _erase_records(session: Session, person_id: int, now: datetime) -> dict[str,
     counts["tier_decisions"] = _count(session.execute(
         update(TierDecision).where(TierDecision.person_id == person_id)
         .values(evidence_note=ERASED_TEXT)))
+    # A household check keeps the person's amounts (the household's figures rest on them) and
+    # drops their situations (illness, work): health data, no amount.
+    counts["household_check_situations"] = _count(session.execute(
+        delete(HouseholdCheckItem).where(HouseholdCheckItem.person_id == person_id,
+                                         HouseholdCheckItem.kind == "situation")))
     return counts
 
 

@@ -63,6 +63,8 @@ SOURCES: tuple[Source, ...] = (
     Source("erasure_requests", "erasure_requests", ("person_id",), "注销申请"),
     Source("idempotency_records", "request_replays", ("person_id",), "请求回放记录"),
     Source("standing_orders", "standing_orders", ("person_id",), "长期订餐"),
+    Source("household_checks", "household_checks", ("household_id",), "家庭经济状况核对（户主）"),
+    Source("household_check_items", "household_check_items", ("person_id",), "核对中记录的本人收入、财产和情况"),
 )
 
 # Person columns that do not make a row the person's own, and why.
@@ -85,6 +87,9 @@ NOT_SUBJECT: dict[str, str] = {
     "aid_resources.created_by_id": "录入救助资源的工作人员",
     "erasure_requests.decided_by_id": "确认注销的工作人员",
     "inbound_messages.openid": "按 person_id 导出；未登记的人发来的消息没有 person_id",
+    "household_checks.created_by_id": "做核对的工作人员",
+    "household_checks.decided_by_id": "确认核对结果的工作人员",
+    "assistance_lines.created_by_id": "录入本县救助标准的主管；不是关于某位居民的信息",
 }
 PROXY_SECTIONS = ("profile", "meal_bookings", "help_requests")
 PROXY_PROFILE = ("id", "name", "community_id")

@@ -109,6 +109,19 @@ def _standing_order(s: Session, p: Person) -> int:
                                  days="135").id
 
 
+def _household_check(s: Session, p: Person) -> object:
+    from models.region import Community
+    from services import assistance
+
+    county_id = s.get_one(Community, p.community_id).street.county_id
+    assistance.set_line(s, actor=None, county_id=county_id, effective_from=clock.today(),
+                        dibao_month_fen=100000, edge_multiple_pct=150, tekun_month_fen=130000,
+                        asset_limit_months=24, rigid_share_pct=50, source="测试")
+    staff = make_person(s, roles=("staff",), community=s.get_one(Community, p.community_id))
+    return assistance.start_check(s, actor=staff, person_id=p.id, members=[
+        assistance.MemberFacts(p.id, income={"wage": 50000})])
+
+
 BUILD: dict[str, Callable[[Session, Person], object]] = {
     "persons": lambda s, p: p.id,
     "person_roles": lambda s, p: p.roles[0].id,
@@ -150,6 +163,8 @@ BUILD: dict[str, Callable[[Session, Person], object]] = {
         person_id=p.id, key=f"k{p.id}", request_hash="h", status_code=201, response={},
         created_at=clock.now())),
     "standing_orders": _standing_order,
+    "household_checks": lambda s, p: _household_check(s, p).id,  # type: ignore[attr-defined]
+    "household_check_items": lambda s, p: _household_check(s, p).items[0].id,  # type: ignore[attr-defined]
 }
 _KEY = {"service_windows": "person_id"}
 

@@ -47,6 +47,10 @@ PLAIN: dict[str, str] = {
     "proxies.status": "enum",
     "tier_decisions.tier": "enum (see persons.economic_tier)",
     "tier_decisions.previous_tier": "enum (see persons.economic_tier)",
+    "household_checks.proposed_tier": "enum (see persons.economic_tier)",
+    "household_checks.tier": "enum (see persons.economic_tier)",
+    "household_checks.status": "enum",
+    "household_check_items.kind": "enum (the item itself and its amount are sealed)",
     # auth, audit, idempotency
     "api_tokens.token_hash": "SHA-256 hash",
     "staff_accounts.username": "staff login name, looked up at sign-in",
