@@ -1,7 +1,7 @@
 """household checks (家庭经济状况核对) against county assistance lines; tier decisions name their check
 
-Revision ID: 0019_signals
-Revises: 0017_crypttext
+Revision ID: 0017_signals
+Revises: 0016_outbox_hold
 Create Date: 2026-12-03 14:20:00.000000
 
 `tier_decisions.check_id` has no foreign key on purpose: on SQLite adding one
@@ -16,8 +16,8 @@ from alembic import op
 
 import models.base
 
-revision: str = '0019_signals'
-down_revision: str | Sequence[str] | None = '0017_crypttext'
+revision: str = '0017_signals'
+down_revision: str | Sequence[str] | None = '0016_outbox_hold'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
