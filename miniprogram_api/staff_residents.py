@@ -105,6 +105,13 @@ class HistoryEventOut(BaseModel):
     count: int
     minutes: int
     subject_id: int | None
+    layer: str | None = Field(description="救助层级（求助和核对认定才有）")
+
+
+class LayerGroupOut(BaseModel):
+    layer: str
+    layer_name: str
+    count: int
 
 
 class HistoryTotalsOut(BaseModel):
@@ -120,6 +127,7 @@ class HouseholdHistoryOut(BaseModel):
     totals: HistoryTotalsOut
     gaps: list[str] = Field(description="可能漏掉的救助（中文）")
     duplicates: list[str] = Field(description="可能重复的救助（中文）")
+    by_layer: list[LayerGroupOut] = Field(description="按救助层级分组的求助和核对认定")
 
 
 class ResourceOut(BaseModel):
@@ -237,6 +245,7 @@ def event_json(event: household.HistoryEvent) -> dict[str, Any]:
         "title": event.title, "status": event.status, "status_name": event.status_name,
         "organisation": event.organisation, "amount_fen": event.amount_fen,
         "count": event.count, "minutes": event.minutes, "subject_id": event.subject_id,
+        "layer": event.layer,
     }
 
 
@@ -254,6 +263,8 @@ def resident_history(person_id: int) -> Any:
                    "service_minutes": history.service_minutes},
         "gaps": history.gaps,
         "duplicates": history.duplicates,
+        "by_layer": [{"layer": layer, "layer_name": name, "count": len(found)}
+                     for layer, name, found in history.by_layer],
     })
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import clock
-from core.errors import ValidationFailed
+from core.errors import NotAllowed, ValidationFailed
 from models.console import AidResource
 from models.help_requests import CATEGORIES, CATEGORY_NAMES, HelpRequest
 from models.person import ECONOMIC_TIERS, TIER_NAMES, Person
@@ -105,7 +105,9 @@ def match_resources(session: Session, *, actor: Person, request_id: int) -> list
     from services.resources import staff_counties
 
     help_request, relation = load_visible(session, actor=actor, request_id=request_id)
-    if relation != "staff" or help_request.community_id is None:
+    if relation != "staff":
+        raise NotAllowed()
+    if help_request.community_id is None:
         return []
     county = _county_of(session, help_request.community_id)
     counties = staff_counties(session, actor=actor)

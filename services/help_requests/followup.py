@@ -41,6 +41,11 @@ def rule() -> dict[str, Any]:
     return data
 
 
+def after() -> timedelta:
+    """Return how long after resolution the 回访 is asked."""
+    return _days("after_days")
+
+
 def _days(key: str) -> timedelta:
     return timedelta(days=int(rule()[key]))
 

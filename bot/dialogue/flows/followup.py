@@ -17,9 +17,10 @@ from bot.turn import Turn
 
 ASKS = "回复：1 好多了 2 差不多 3 更难了"
 ANSWER_WITHIN = timedelta(days=14)  # services/data/followup.json answer_within_days
-_BETTER = re.compile(r"^(?:1|一|好多了|好多啦|好些了|好了|好一些了|好点了|好一点了|变好了|挺好的?|很好)$")
-_SAME = re.compile(r"^(?:2|二|差不多|还那样|老样子|还是那样|一样|没变化|没什么变化)$")
-_WORSE = re.compile(r"^(?:3|三|更难了|更难|更差了|更不好了|不好|不太好|很难|太难了|更困难了|难)$")
+# Matched after trimmed() took the particles off the ends ("好多了" → "好多").
+_BETTER = re.compile(r"^(?:1|一|好多|好多啦|好些|好一些|好点|好一点|好很多|变好|挺好|很好)$")
+_SAME = re.compile(r"^(?:2|二|差不多|还那样|老样子|还是那样|一样|没变|没变化|没什么变化)$")
+_WORSE = re.compile(r"^(?:3|三|更难|更差|更不好|不好|不太好|很难|太难|更困难|难|不行)$")
 
 
 def read_answer(text: str) -> str | None:
