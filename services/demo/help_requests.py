@@ -7,7 +7,7 @@ medical request was resolved 40 days ago and answered its 回访 (30 days after)
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -35,11 +35,14 @@ RULES: list[tuple[str | None, str | None, str, str]] = [
     ("care", "330100001002", "ORG-FL", "harmony_care"),
     ("housing", None, "ORG-MZ", "housing"),
 ]
-# openid, name, phone, community code, address
+# openid, name, phone, community code, address, birth date (all 60+: canteen coverage counts them)
 RESIDENTS = [
-    ("demo_help_sun", "孙桂兰", "13800138021", "330100001001", "阳光社区7号楼1单元202"),
-    ("demo_help_zhou", "周德明", "13800138022", "330100001002", "和睦社区2号楼502"),
-    ("demo_help_wu", "吴秀英", "13800138023", "330100001002", "和睦社区5号楼301"),
+    ("demo_help_sun", "孙桂兰", "13800138021", "330100001001", "阳光社区7号楼1单元202",
+     date(1944, 3, 8)),
+    ("demo_help_zhou", "周德明", "13800138022", "330100001002", "和睦社区2号楼502",
+     date(1948, 10, 2)),
+    ("demo_help_wu", "吴秀英", "13800138023", "330100001002", "和睦社区5号楼301",
+     date(1952, 6, 18)),
 ]
 # source key, requester openid, principal openid, category, description, staff openid, moves
 REQUESTS: list[dict[str, Any]] = [
@@ -71,11 +74,11 @@ def _community_id(session: Session, code: str) -> int:
 
 
 def _load_residents(session: Session) -> None:
-    for openid, name, phone, community_code, address in RESIDENTS:
+    for openid, name, phone, community_code, address, born in RESIDENTS:
         if session.scalar(select(Person.id).where(Person.oa_openid == openid)) is not None:
             continue
         person = Person(oa_openid=openid, community_id=_community_id(session, community_code),
-                        address=address, living_alone=True)
+                        address=address, living_alone=True, birth_date=born)
         person.set_name(name)
         person.set_phone(phone)
         person.roles.append(PersonRole(role="resident", granted_at=clock.now()))

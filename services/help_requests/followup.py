@@ -85,7 +85,7 @@ def ask_followups(session: Session, *, now: datetime) -> int:
             session, person_id=help_request.requester_id, template="help_followup",
             text=question_text(help_request), dedupe_key=f"help:{help_request.id}:followup",
             payload={"help_request_id": help_request.id},
-            facts={"code": help_request.code, "next": "现在情况怎么样？回复1、2或3"},
+            facts={"code": help_request.code, "next": CHOICES},
         )
         record_event(session, help_request=help_request, actor_id=None, kind="reminder",
                      note="回访：已问近况")
