@@ -39,6 +39,7 @@ VIEW_MODULES = (
     "console.views_addresses",
     "console.views_rights",
     "console.views_coverage",
+    "console.views_layers",
     "console.exports",
 )
 

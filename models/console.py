@@ -92,6 +92,22 @@ class AidResource(Base, Timestamped):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
 
 
+class AssistanceLayerRule(Base, Timestamped):
+    """A staff change to one row of the layer rule ("category:medical" → "medical").
+
+    The rule's default lives in services/data/assistance_layers.json with its policy
+    source; a row here replaces that row's layer (services.layers), audited.
+    """
+
+    __tablename__ = "assistance_layer_rules"
+    __table_args__ = (CheckConstraint(f"layer IN ({enum_values(LAYERS)})", name="layer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_key: Mapped[str] = mapped_column(String(48), unique=True)
+    layer: Mapped[str] = mapped_column(String(16))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+
+
 class WarningIndicator(Base, Timestamped):
     """A monitoring rule as data: what it watches, its level and threshold."""
 

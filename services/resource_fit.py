@@ -36,7 +36,7 @@ def check_fit(session: Session, *, county: int, layer: str | None, category: str
         fields["community_id"] = "不是本县的社区"
     if fields:
         raise ValidationFailed(fields=fields)
-    chosen = check_layer(layer) or (layer_for_request(category=category, urgency="normal")
+    chosen = check_layer(layer) or (layer_for_request(session, category=category, urgency="normal")
                                     if category else None)
     tiers = ",".join(t for t in ECONOMIC_TIERS if t in (eligible_tiers or ())) or None
     return {"layer": chosen, "category": category or None, "community_id": community_id,

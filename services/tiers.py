@@ -65,7 +65,7 @@ def record_tier(
     now = clock.now()
     decision = TierDecision(
         person_id=person.id, tier=tier, previous_tier=person.economic_tier,
-        layer=(check_layer(layer) or layer_for_tier(tier=tier)) if tier else None,
+        layer=(check_layer(layer) or layer_for_tier(session, tier=tier)) if tier else None,
         evidence_note=evidence_note.strip(), review_due=review_due if tier else None,
         verified_by_id=actor.id, decided_at=now,
     )

@@ -88,7 +88,7 @@ def _tier_records(session: Session) -> int:
             continue
         assert person.tier_verified_by_id is not None and person.tier_verified_at is not None
         session.add(TierDecision(person_id=person.id, tier=person.economic_tier,
-                                 layer=layer_for_tier(tier=person.economic_tier),
+                                 layer=layer_for_tier(session, tier=person.economic_tier),
                                  evidence_note="低保证已入户核对（演示数据）",
                                  review_due=person.tier_review_due,
                                  verified_by_id=person.tier_verified_by_id,

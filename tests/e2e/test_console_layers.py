@@ -143,3 +143,30 @@ def test_canteen_coverage_counts_elderly_homes_in_reach_and_buildings_outside(cl
     with session_scope() as s:
         assert s.scalar(select(AuditEntry).where(AuditEntry.subject_type == "community",
                                                  AuditEntry.subject_id == here))
+
+
+def test_county_staff_change_the_rule_audited_and_new_requests_follow_it(app, client, world):
+    page = client.get("/console/layers").get_data(as_text=True)
+    assert "《关于改革完善社会救助制度的意见》" in page and "规则由县级工作人员调整" in page
+    refused = post_form(client, "/console/layers", "/console/layers",
+                        {"rule_key": "category:other", "layer": "basic"})
+    assert refused.status_code == 403
+    with session_scope() as s:
+        create_staff_account(s, person_id=world.supervisor.id, username="county",
+                             password="pass-2026-county")
+    county = app.test_client()  # the county staff member's own browser
+    login(county, "county", "pass-2026-county")
+    changed = post_form(county, "/console/layers", "/console/layers",
+                        {"rule_key": "category:other", "layer": "basic"})
+    assert changed.status_code == 302
+    page = county.get("/console/layers").get_data(as_text=True)
+    assert "已调整" in page
+    bad = post_form(county, "/console/layers", "/console/layers",
+                    {"rule_key": "category:nothing", "layer": "basic"})
+    assert bad.status_code == 400
+    made_id, _, _ = _request(world, "other", text="说不清的困难")
+    with session_scope() as s:
+        assert s.get(HelpRequest, made_id).layer == "basic"
+        entry = s.scalar(select(AuditEntry).where(AuditEntry.subject_type == "layer_rule"))
+        assert entry.actor_id == world.supervisor.id
+        assert entry.detail == {"rule": "category:other", "from": "emergency", "to": "basic"}

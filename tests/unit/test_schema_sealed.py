@@ -97,6 +97,8 @@ PLAIN: dict[str, str] = {
     "help_routing_rules.queue": "enum",
     "aid_resources.kind": "enum",
     "aid_resources.layer": "enum (models.help_requests.LAYERS)",
+    "assistance_layer_rules.rule_key": "which rule row (category:medical, tier:dibao), from code",
+    "assistance_layer_rules.layer": "enum (models.help_requests.LAYERS)",
     "aid_resources.category": "enum (models.help_requests.CATEGORIES)",
     "aid_resources.eligible_tiers": "comma-separated enum values (persons.economic_tier)",
     "aid_resources.name": "published catalogue of aid",

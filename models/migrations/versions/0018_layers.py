@@ -67,6 +67,21 @@ def upgrade() -> None:
             sa.ForeignKey('communities.id', name=op.f('fk_aid_resources_community_id_communities')),
             nullable=True))
         batch_op.add_column(sa.Column('eligible_tiers', sa.String(length=160), nullable=True))
+    op.create_table(
+        'assistance_layer_rules',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('rule_key', sa.String(length=48), nullable=False),
+        sa.Column('layer', sa.String(length=16), nullable=False),
+        sa.Column('changed_by_id', sa.Integer(), nullable=True),
+        sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
+        sa.Column('updated_at', models.base.UTCDateTime(), nullable=False),
+        sa.CheckConstraint(f"layer IN ({LAYERS})",
+                           name=op.f('ck_assistance_layer_rules_layer')),
+        sa.ForeignKeyConstraint(['changed_by_id'], ['persons.id'],
+                                name=op.f('fk_assistance_layer_rules_changed_by_id_persons')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_assistance_layer_rules')),
+        sa.UniqueConstraint('rule_key', name=op.f('uq_assistance_layer_rules_rule_key')),
+    )
     op.execute(f"UPDATE help_requests SET layer = {REQUEST_LAYER}")
     op.execute(f"UPDATE tier_decisions SET layer = {TIER_LAYER}")
     if op.get_bind().dialect.name == 'postgresql':
@@ -75,6 +90,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('assistance_layer_rules')
     if op.get_bind().dialect.name == 'postgresql':
         for table, name, _ in _checks():
             op.drop_constraint(op.f(f'ck_{table}_{name}'), table, type_='check')
