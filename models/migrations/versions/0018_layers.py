@@ -11,7 +11,8 @@ triggers guard the columns named in 0015, not the new `layer`.
 
 On SQLite the new CHECK constraints are left out (adding one rebuilds the
 table, which would drop the append-only triggers); the services refuse an
-unknown layer on both databases.
+unknown layer on both databases. For the same reason the downgrade drops
+columns in place on SQLite (DROP COLUMN, 3.35+), as 0017 does.
 """
 
 from collections.abc import Sequence
@@ -89,16 +90,23 @@ def upgrade() -> None:
             op.create_check_constraint(op.f(f'ck_{table}_{name}'), table, condition)
 
 
+def _drop(table: str, *columns: str) -> None:
+    """Drop columns; SQLite drops them in place (3.35+) rather than rebuild the table."""
+    for column in columns:
+        if op.get_bind().dialect.name == 'sqlite':
+            op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')
+        else:
+            op.drop_column(table, column)
+
+
 def downgrade() -> None:
     op.drop_table('assistance_layer_rules')
     if op.get_bind().dialect.name == 'postgresql':
         for table, name, _ in _checks():
             op.drop_constraint(op.f(f'ck_{table}_{name}'), table, type_='check')
+    # Nothing points at aid_resources, so rebuilding it (for its foreign key) is safe.
     with op.batch_alter_table('aid_resources') as batch_op:
         for column in ('eligible_tiers', 'community_id', 'category', 'layer'):
             batch_op.drop_column(column)
-    with op.batch_alter_table('tier_decisions') as batch_op:
-        batch_op.drop_column('layer')
-    with op.batch_alter_table('help_requests') as batch_op:
-        for column in ('followup_answered_at', 'followup_answer', 'followup_asked_at', 'layer'):
-            batch_op.drop_column(column)
+    _drop('tier_decisions', 'layer')
+    _drop('help_requests', 'followup_answered_at', 'followup_answer', 'followup_asked_at', 'layer')
