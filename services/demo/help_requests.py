@@ -35,6 +35,9 @@ RULES: list[tuple[str | None, str | None, str, str]] = [
     ("care", "330100001002", "ORG-FL", "harmony_care"),
     ("housing", None, "ORG-MZ", "housing"),
 ]
+# Where 吴秀英's home is (和睦社区5号楼), set here so the address-book import has no one new
+# to tell "您家的位置…登记好了" (made-up people are not messaged).
+HOMES = {"demo_help_wu": (30.2803, 120.1655)}
 # openid, name, phone, community code, address, birth date (all 60+: canteen coverage counts them)
 RESIDENTS = [
     ("demo_help_sun", "孙桂兰", "13800138021", "330100001001", "阳光社区7号楼1单元202",
@@ -82,6 +85,8 @@ def _load_residents(session: Session) -> None:
         person.set_name(name)
         person.set_phone(phone)
         person.roles.append(PersonRole(role="resident", granted_at=clock.now()))
+        if openid in HOMES:
+            person.set_home_location(*HOMES[openid], source="demo")
         session.add(person)
     session.flush()
 
