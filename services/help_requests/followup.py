@@ -46,6 +46,11 @@ def after() -> timedelta:
     return _days("after_days")
 
 
+def answer_within() -> timedelta:
+    """Return how long a 回访 question waits for its answer."""
+    return _days("answer_within_days")
+
+
 def _days(key: str) -> timedelta:
     return timedelta(days=int(rule()[key]))
 

@@ -87,3 +87,15 @@ def test_a_request_resolved_long_before_the_feature_is_not_asked(frozen_clock, s
     _resolved_request(demo_people)
     frozen_clock.advance(days=60)
     assert _run_followups() == 0
+
+
+def test_an_answer_after_the_two_weeks_is_not_taken_for_the_followup(wechat, frozen_clock,
+                                                                     demo_people):
+    made_id, _, openid, _ = _resolved_request(demo_people, category="housing", text="屋顶漏雨")
+    frozen_clock.advance(days=30, minutes=1)
+    _run_followups()
+    frozen_clock.advance(days=15)
+    chat(wechat, openid, "3")
+    assert _timeline_notes(made_id)[-1] == "回访：已问近况"
+    with session_scope() as s:
+        assert s.get(HelpRequest, made_id).followup_answer is None

@@ -9,14 +9,12 @@ tells the community's staff, and the bot says so.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from bot.dialogue.flow import AskedQuestion, Flow, Pending, Question, Step
 from bot.dialogue.words import trimmed
 from bot.turn import Turn
 
 ASKS = "回复：1 好多了 2 差不多 3 更难了"
-ANSWER_WITHIN = timedelta(days=14)  # services/data/followup.json answer_within_days
 # Matched after trimmed() took the particles off the ends ("好多了" → "好多").
 _BETTER = re.compile(r"^(?:1|一|好多|好多啦|好些|好一些|好点|好一点|好很多|变好|挺好|很好)$")
 _SAME = re.compile(r"^(?:2|二|差不多|还那样|老样子|还是那样|一样|没变|没变化|没什么变化)$")
@@ -33,10 +31,10 @@ def read_answer(text: str) -> str | None:
 
 
 def find_question(turn: Turn) -> Pending | None:
-    from services.help_requests.followup import pending_followup
+    from services.help_requests.followup import answer_within, pending_followup
 
     found = pending_followup(turn.session, person_id=turn.person.id,
-                             since=turn.now - ANSWER_WITHIN)
+                             since=turn.now - answer_within())  # services/data/followup.json
     if found is None:
         return None
     return Pending(found.asked_at, {"request": found.help_request_id, "code": found.code})
