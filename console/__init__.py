@@ -39,6 +39,8 @@ VIEW_MODULES = (
     "console.views_policies",
     "console.views_addresses",
     "console.views_rights",
+    "console.views_coverage",
+    "console.views_layers",
     "console.exports",
 )
 
@@ -71,6 +73,22 @@ def _console_flash() -> str | None:
 @bp.app_template_global("today")
 def _today() -> date:
     return clock.today()
+
+
+@bp.app_template_global("layer_names")
+def _layer_names() -> dict[str, str]:
+    """The assistance layers (分层分类救助) by code, in the policy's order."""
+    from models.help_requests import LAYER_NAMES
+
+    return LAYER_NAMES
+
+
+@bp.app_template_filter("layer_name")
+def _layer_name(layer: str | None) -> str:
+    """Show a layer code as its Chinese name, or 未分层."""
+    from models.help_requests import LAYER_NAMES
+
+    return LAYER_NAMES.get(layer or "", "未分层")
 
 
 @bp.app_template_filter("local_time")

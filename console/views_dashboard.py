@@ -8,13 +8,19 @@ from console import bp, charts
 from console.pages import chosen_community, render
 from console.session import current_staff, staff_page
 from miniprogram_api.uow import db
+from models.help_requests import LAYERS
 from services import console_stats
+from services.layers import layer_name
 
 CATEGORY_NAMES = {"living": "生活", "medical": "就医", "housing": "住房", "education": "上学",
                   "employment": "就业", "care": "照护", "other": "其他"}
 STATUS_NAMES = {"submitted": "已提交", "accepted": "已受理", "assigned": "已派单",
                 "in_progress": "办理中", "resolved": "已办好", "closed": "已办结",
                 "cancelled": "已取消", "rejected": "不予受理", "referred": "已转介"}
+
+
+def _layer_order(item: tuple[str, object]) -> int:
+    return LAYERS.index(item[0]) if item[0] in LAYERS else len(LAYERS)
 
 
 def _charts(board: console_stats.Dashboard) -> list[Any]:
@@ -24,6 +30,10 @@ def _charts(board: console_stats.Dashboard) -> list[Any]:
     return [
         charts.stacked_bars("每月求助（按类别）", labels, by_category or {"求助": [0] * len(labels)},
                             unit="件"),
+        charts.stacked_bars("每月求助（按救助层级）", labels, {
+            layer_name(layer): [counts.get(m, 0) for m in board.months]
+            for layer, counts in sorted(board.requests_by_layer.items(), key=_layer_order)
+        } or {"求助": [0] * len(labels)}, unit="件"),
         charts.bars("每月助餐份数", labels, [board.meals_served.get(m, 0) for m in board.months],
                     unit="份"),
         charts.bars("每月助餐补贴", labels,

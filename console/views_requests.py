@@ -13,13 +13,14 @@ from console.session import current_staff, flash, staff_page
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query
 from models.person import Person
-from services import resources
+from services import layers, resource_fit, resources
 
 PAGE = 30
 
 
 class QueueQuery(Query):
     status: str | None = Field(default=None, max_length=16)
+    layer: str | None = Field(default=None, max_length=16)
     urgency: Literal["emergency", "normal"] | None = None
     community_id: int | None = None
     cursor: int | None = Field(default=None, ge=0)
@@ -33,24 +34,31 @@ class MoveForm(Body):
     resource_id: int | None = None
 
 
+class LayerForm(Body):
+    layer: str = Field(max_length=16)
+
+
 @bp.get("/requests", endpoint="requests")
 @staff_page
 def requests_page() -> Any:
     """List the community's help requests, newest first, with filters."""
     from models.help_requests import CATEGORY_NAMES
     from services.help_requests import list_staff_help_requests
+    from services.help_requests.queries import count_open_by_layer
     from services.help_requests.triage import STATUS_NAMES
 
     args = query(QueueQuery)
     community = chosen_community()
     found = list_staff_help_requests(db(), actor=current_staff(), status=args.status,
                                      urgency=args.urgency, community_id=community.id,
-                                     limit=PAGE, cursor=args.cursor)
+                                     limit=PAGE, cursor=args.cursor, layer=args.layer)
     more = len(found) > PAGE
     found = found[:PAGE]
     people = people_by_id(r.beneficiary_id for r in found)
     return render("console/requests.html", community=community, requests=found, args=args,
                   people=people, status_names=STATUS_NAMES, category_names=CATEGORY_NAMES,
+                  open_by_layer=count_open_by_layer(db(), actor=current_staff(),
+                                                    community_id=community.id),
                   next_cursor=found[-1].id if more and found else None)
 
 
@@ -73,7 +81,19 @@ def request_detail(request_id: int) -> Any:
         moves=sorted(TRANSITIONS.get(help_request.status, ())), status_names=STATUS_NAMES,
         organisations=resources.list_county_organisations(db(), actor=staff),
         catalogue=resources.list_resources(db(), actor=staff),
+        matches=resource_fit.match_resources(db(), actor=staff, request_id=request_id),
     )
+
+
+@bp.post("/requests/<int:request_id>/layer")
+@staff_page
+def change_layer(request_id: int) -> Any:
+    """Change a request's assistance layer (audited, on its timeline)."""
+    body = form(LayerForm)
+    changed = layers.set_request_layer(db(), actor=current_staff(), request_id=request_id,
+                                       layer=body.layer)
+    flash(f"{changed.code} 的救助层级已改为“{layers.layer_name(changed.layer)}”。")
+    return redirect(url_for("console.request_detail", request_id=request_id))
 
 
 def _note_with_resource(body: MoveForm) -> tuple[str | None, int | None]:

@@ -33,6 +33,7 @@ class TierForm(Body):
     tier: str = Field(max_length=32)
     evidence_note: str = Field(max_length=2000)
     review_due: date | None = None
+    layer: str | None = Field(default=None, max_length=16)
 
 
 class DueQuery(Query):
@@ -81,7 +82,8 @@ def verify_tier(person_id: int) -> Any:
     body = form(TierForm)
     tier = None if body.tier == tiers.NO_TIER else body.tier
     tiers.record_tier(db(), actor=current_staff(), person_id=person_id, tier=tier,
-                      evidence_note=body.evidence_note, review_due=body.review_due)
+                      evidence_note=body.evidence_note, review_due=body.review_due,
+                      layer=body.layer)
     flash(f"已记录核对结果：{TIER_NAMES.get(tier or '', '取消认定')}。")
     return redirect(url_for("console.resident", person_id=person_id))
 

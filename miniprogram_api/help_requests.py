@@ -17,6 +17,7 @@ from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.help_requests import HelpRequest
 from services import help_requests as svc
+from services import layers, resource_fit
 from services.help_requests import consent
 from services.help_requests.queries import relation_to
 from services.help_requests.views import summary_json
@@ -61,10 +62,19 @@ class FeedbackBody(Body):
     comment: str | None = Field(default=None, max_length=200)
 
 
+Layer = Literal["basic", "medical", "education", "housing", "employment", "emergency"]
+
+
 class StaffQuery(PageQuery):
     status: Status | None = None
     urgency: Literal["emergency", "normal"] | None = None
     community_id: Id | None = None
+    layer: Layer | None = None
+
+
+class LayerBody(Body):
+    layer: Layer = Field(description="救助层级：basic 基本生活；medical/education/housing/"
+                                     "employment 专项；emergency 急难型临时救助")
 
 
 class HelpSummaryOut(BaseModel):
@@ -75,6 +85,8 @@ class HelpSummaryOut(BaseModel):
     category: str
     category_name: str
     urgency: str
+    layer: str | None = Field(description="救助层级（分层分类救助），由类别和紧急程度按规则定出，工作人员可改")
+    layer_name: str
     status: Status
     status_text: str
     next_step: str
@@ -85,6 +97,8 @@ class HelpSummaryOut(BaseModel):
     accept_due_at: datetime
     resolve_due_at: datetime
     rating: int | None
+    followup_answer: Literal["better", "same", "worse"] | None = Field(
+        description="办好30天后回访的回答：better 好多了，same 差不多，worse 更难了")
 
 
 class HelpSummaryList(BaseModel):
@@ -191,6 +205,7 @@ def list_staff_help_requests() -> Any:
     found = svc.list_staff_help_requests(
         db(), actor=current_person(), status=args.status,
         urgency=args.urgency, community_id=args.community_id, limit=args.limit, cursor=args.cursor,
+        layer=args.layer,
     )
     return jsonify(page([summary_json(r) for r in found], limit=args.limit))
 
@@ -225,3 +240,43 @@ def ask_charity_consent(request_id: int) -> Any:
     asked = consent.ask_charity_consent(db(), actor=current_person(), request_id=request_id,
                                         organisation_id=body.organisation_id)
     return jsonify({"asked": asked is not None})
+
+
+@bp.put("/staff/help-requests/<int:request_id>/layer")
+@api_doc(summary="改求助的救助层级（留审计记录，写进办理经过）", body=LayerBody, response=HelpDetailOut)
+@login_required
+def set_help_request_layer(request_id: int) -> Any:
+    """Change a request's assistance layer as staff."""
+    body = parse_body(LayerBody)
+    changed = layers.set_request_layer(db(), actor=current_person(), request_id=request_id,
+                                       layer=body.layer)
+    return jsonify(_detail(changed))
+
+
+class MatchOut(BaseModel):
+    resource_id: int
+    name: str
+    layer: str | None
+    layer_name: str
+    offers: str
+    eligibility: str
+    organisation_id: int | None = Field(description="为空时不能直接转介，需先在清单里指定单位")
+    reasons: list[str] = Field(description="为什么合适（中文）")
+
+
+class MatchList(BaseModel):
+    items: list[MatchOut]
+
+
+@bp.get("/staff/help-requests/<int:request_id>/resources")
+@api_doc(summary="适合这条求助的资源清单项目（按层级、类别、地点、身份）", response=MatchList)
+@login_required
+def match_help_request_resources(request_id: int) -> Any:
+    """List the county catalogue entries that fit a request."""
+    found = resource_fit.match_resources(db(), actor=current_person(), request_id=request_id)
+    return jsonify({"items": [{
+        "resource_id": m.resource.id, "name": m.resource.name, "layer": m.resource.layer,
+        "layer_name": layers.layer_name(m.resource.layer), "offers": m.resource.offers,
+        "eligibility": m.resource.eligibility, "organisation_id": m.resource.organisation_id,
+        "reasons": m.reasons,
+    } for m in found]})

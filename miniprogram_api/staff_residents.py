@@ -20,6 +20,7 @@ from models.console import RESOURCE_KIND_NAMES, AidResource, TierDecision
 from models.person import TIER_NAMES, Person
 from services import household, monitoring, resources, tiers
 from services.audit import record_access
+from services.resource_fit import tiers_of
 
 # Ids in bodies and queries fit an INTEGER column, like path ids.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -37,6 +38,8 @@ class TierBody(Body):
     tier: str | None = Field(max_length=32)
     evidence_note: str = Field(min_length=1, max_length=2000)
     review_due: date | None = None
+    layer: str | None = Field(default=None, max_length=16,
+                              description="救助层级；不填按规则由类别定出")
 
 
 class ResourceQuery(Query):
@@ -52,6 +55,11 @@ class ResourceBody(Body):
     contact: str | None = Field(default=None, max_length=128)
     organisation_id: Id | None = None
     county_id: Id | None = None
+    layer: str | None = Field(default=None, max_length=16)
+    category: str | None = Field(default=None, max_length=16, description="管哪类求助；不填都管")
+    community_id: Id | None = Field(default=None, description="只服务这个社区；不填全县")
+    eligible_tiers: list[str] | None = Field(default=None, max_length=7,
+                                             description="哪些身份可申请；不填不限")
 
 
 class CommunityQuery(Query):
@@ -80,6 +88,7 @@ class TierDecisionOut(BaseModel):
     previous_tier: str | None
     evidence_note: str
     review_due: date | None
+    layer: str | None = Field(description="救助层级")
     verified_by_id: int
     decided_at: datetime
 
@@ -96,6 +105,13 @@ class HistoryEventOut(BaseModel):
     count: int
     minutes: int
     subject_id: int | None
+    layer: str | None = Field(description="救助层级（求助和核对认定才有）")
+
+
+class LayerGroupOut(BaseModel):
+    layer: str
+    layer_name: str
+    count: int
 
 
 class HistoryTotalsOut(BaseModel):
@@ -111,6 +127,7 @@ class HouseholdHistoryOut(BaseModel):
     totals: HistoryTotalsOut
     gaps: list[str] = Field(description="可能漏掉的救助（中文）")
     duplicates: list[str] = Field(description="可能重复的救助（中文）")
+    by_layer: list[LayerGroupOut] = Field(description="按救助层级分组的求助和核对认定")
 
 
 class ResourceOut(BaseModel):
@@ -123,6 +140,10 @@ class ResourceOut(BaseModel):
     eligibility: str
     contact: str | None
     organisation_id: int | None
+    layer: str | None
+    category: str | None
+    community_id: int | None
+    eligible_tiers: list[str]
 
 
 class ResourceList(BaseModel):
@@ -172,6 +193,7 @@ def decision_json(decision: TierDecision) -> dict[str, Any]:
         "previous_tier": decision.previous_tier,
         "evidence_note": decision.evidence_note,
         "review_due": decision.review_due.isoformat() if decision.review_due else None,
+        "layer": decision.layer,
         "verified_by_id": decision.verified_by_id,
         "decided_at": decision.decided_at.isoformat(),
     }
@@ -183,6 +205,8 @@ def resource_json(resource: AidResource) -> dict[str, Any]:
         "kind_name": RESOURCE_KIND_NAMES[resource.kind], "name": resource.name,
         "offers": resource.offers, "eligibility": resource.eligibility,
         "contact": resource.contact, "organisation_id": resource.organisation_id,
+        "layer": resource.layer, "category": resource.category,
+        "community_id": resource.community_id, "eligible_tiers": tiers_of(resource),
     }
 
 
@@ -210,7 +234,8 @@ def verify_resident_tier(person_id: int) -> Any:
     body = parse_body(TierBody)
     tier = None if body.tier in (None, "", tiers.NO_TIER) else body.tier
     decision = tiers.record_tier(db(), actor=current_person(), person_id=person_id, tier=tier,
-                                 evidence_note=body.evidence_note, review_due=body.review_due)
+                                 evidence_note=body.evidence_note, review_due=body.review_due,
+                                 layer=body.layer)
     return jsonify(decision_json(decision)), 201
 
 
@@ -220,6 +245,7 @@ def event_json(event: household.HistoryEvent) -> dict[str, Any]:
         "title": event.title, "status": event.status, "status_name": event.status_name,
         "organisation": event.organisation, "amount_fen": event.amount_fen,
         "count": event.count, "minutes": event.minutes, "subject_id": event.subject_id,
+        "layer": event.layer,
     }
 
 
@@ -237,6 +263,8 @@ def resident_history(person_id: int) -> Any:
                    "service_minutes": history.service_minutes},
         "gaps": history.gaps,
         "duplicates": history.duplicates,
+        "by_layer": [{"layer": layer, "layer_name": name, "count": len(found)}
+                     for layer, name, found in history.by_layer],
     })
 
 

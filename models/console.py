@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Intege
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, EncryptedString, Timestamped, UTCDateTime, enum_values
+from models.help_requests import CATEGORIES, LAYERS
 from models.monitoring import ALERT_LEVELS
 from models.person import ECONOMIC_TIERS
 
@@ -45,6 +46,7 @@ class TierDecision(Base):
             f"tier IS NULL OR tier IN ({enum_values(ECONOMIC_TIERS)})", name="tier"
         ),
         Index("ix_tier_decisions_person", "person_id", "decided_at"),
+        CheckConstraint(f"layer IS NULL OR layer IN ({enum_values(LAYERS)})", name="layer"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +55,8 @@ class TierDecision(Base):
     previous_tier: Mapped[str | None] = mapped_column(String(32))
     evidence_note: Mapped[str] = mapped_column(EncryptedString(4096))
     review_due: Mapped[date | None] = mapped_column(Date)
+    # 分层分类救助: which layer the tier puts the resident in (services.layers; staff may choose).
+    layer: Mapped[str | None] = mapped_column(String(16))
     verified_by_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The household check (models.assistance.HouseholdCheck) this decision came from, if any.
@@ -66,6 +70,9 @@ class AidResource(Base, Timestamped):
     __tablename__ = "aid_resources"
     __table_args__ = (
         CheckConstraint(f"kind IN ({enum_values(RESOURCE_KINDS)})", name="kind"),
+        CheckConstraint(f"layer IS NULL OR layer IN ({enum_values(LAYERS)})", name="layer"),
+        CheckConstraint(f"category IS NULL OR category IN ({enum_values(CATEGORIES)})",
+                        name="category"),
         Index("ix_aid_resources_county", "county_id", "active"),
     )
 
@@ -77,8 +84,31 @@ class AidResource(Base, Timestamped):
     offers: Mapped[str] = mapped_column(Text)
     eligibility: Mapped[str] = mapped_column(Text)
     contact: Mapped[str | None] = mapped_column(String(128))
+    # What it fits, for matching a request to it (services.resources.match_resources):
+    # its layer, the help category it serves (NULL = any), the one community it serves
+    # (NULL = the whole county) and the tiers it is for ("dibao,tekun"; NULL = anyone).
+    layer: Mapped[str | None] = mapped_column(String(16))
+    category: Mapped[str | None] = mapped_column(String(16))
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
+    eligible_tiers: Mapped[str | None] = mapped_column(String(160))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+
+
+class AssistanceLayerRule(Base, Timestamped):
+    """A staff change to one row of the layer rule ("category:medical" → "medical").
+
+    The rule's default lives in services/data/assistance_layers.json with its policy
+    source; a row here replaces that row's layer (services.layers), audited.
+    """
+
+    __tablename__ = "assistance_layer_rules"
+    __table_args__ = (CheckConstraint(f"layer IN ({enum_values(LAYERS)})", name="layer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_key: Mapped[str] = mapped_column(String(48), unique=True)
+    layer: Mapped[str] = mapped_column(String(16))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
 
 
 class WarningIndicator(Base, Timestamped):

@@ -35,6 +35,20 @@ CATEGORY_NAMES = {
     "other": "其他",
 }
 URGENCIES = ("emergency", "normal")
+# 分层分类救助: the assistance layer a request, a resource or a tier decision belongs to.
+# The rule deriving it is data (services/data/assistance_layers.json, see services.layers).
+LAYERS = ("basic", "medical", "education", "housing", "employment", "emergency")
+LAYER_NAMES = {
+    "basic": "基本生活救助",
+    "medical": "专项救助·医疗",
+    "education": "专项救助·教育",
+    "housing": "专项救助·住房",
+    "employment": "专项救助·就业",
+    "emergency": "急难型救助·临时救助",
+}
+LAYER_GROUPS = {"basic": "基本生活救助", "medical": "专项救助", "education": "专项救助",
+                "housing": "专项救助", "employment": "专项救助", "emergency": "急难型救助"}
+FOLLOWUP_ANSWERS = ("better", "same", "worse")
 CHANNELS = ("chat", "miniprogram")
 STATUSES = (
     "submitted",
@@ -62,6 +76,11 @@ class HelpRequest(Base, Timestamped):
         CheckConstraint(f"status IN ({enum_values(STATUSES)})", name="status"),
         CheckConstraint(f"channel IN ({enum_values(CHANNELS)})", name="channel"),
         CheckConstraint("rating IS NULL OR (rating BETWEEN 1 AND 5)", name="rating"),
+        CheckConstraint(f"layer IS NULL OR layer IN ({enum_values(LAYERS)})", name="layer"),
+        CheckConstraint(
+            f"followup_answer IS NULL OR followup_answer IN ({enum_values(FOLLOWUP_ANSWERS)})",
+            name="followup_answer",
+        ),
         Index("ix_help_requests_queue", "community_id", "status", "urgency"),
         Index("ix_help_requests_requester", "requester_id", "category", "status"),
         # The console: the dashboard's months and the monitoring list's overdue requests.
@@ -83,6 +102,8 @@ class HelpRequest(Base, Timestamped):
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
     category: Mapped[str] = mapped_column(String(16))
     urgency: Mapped[str] = mapped_column(String(16))
+    # Derived from category and urgency at intake (services.layers); staff may change it.
+    layer: Mapped[str | None] = mapped_column(String(16))
     description: Mapped[str] = mapped_column(EncryptedString(4096))
     address: Mapped[str | None] = mapped_column(EncryptedString(1024))
     # Where the need is ("人在菜市场门口"), when it is not the home address above.
@@ -105,6 +126,10 @@ class HelpRequest(Base, Timestamped):
     feedback_comment: Mapped[str | None] = mapped_column(EncryptedText())
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     feedback_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # 回访: asked 30 days after resolution (once), and the numbered choice the person gave.
+    followup_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    followup_answer: Mapped[str | None] = mapped_column(String(16))
+    followup_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Set when the personal text was cleared (erasure or the retention rule); done once.
     redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

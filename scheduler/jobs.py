@@ -17,6 +17,7 @@ from core.db import session_scope
 from scheduler.dispatcher import dispatch_due_notifications
 from services import alerts, household_warnings, maintenance, meal_reminders, tiers, welfare
 from services.help_requests import escalate_overdue_help_requests, request_feedback_reminders
+from services.help_requests.followup import ask_followups
 from services.meals.kitchen import mark_past_bookings_no_show
 from services.meals.standing_job import book_standing_orders
 from services.rights import retention
@@ -107,6 +108,9 @@ JOBS: list[Job] = [
         _run("alert_escalation", alerts.escalate_unacknowledged_alerts), misfire_grace_time=60),
     Job("feedback_requests", _every(minutes=30),
         _run("feedback_requests", request_feedback_reminders)),
+    # 回访: 30 days after resolution, by day (people are asked in the morning, not at night).
+    Job("help_followups", _daily(10, 0), _run("help_followups", ask_followups),
+        misfire_grace_time=6 * 3600),
     Job("service_record_nudges", _every(minutes=30),
         _run("service_record_nudges", nudge_unconfirmed_service_records)),
     Job("forgotten_checkouts", _every(minutes=30),

@@ -24,6 +24,9 @@ class Dashboard:
     months: list[str]
     requests_by_category: dict[str, dict[str, int]] = field(default_factory=dict)
     requests_by_status: dict[str, int] = field(default_factory=dict)
+    # 分层分类救助: layer ("" = not layered) → month → count, and layer → still open.
+    requests_by_layer: dict[str, dict[str, int]] = field(default_factory=dict)
+    open_by_layer: dict[str, int] = field(default_factory=dict)
     meals_served: dict[str, int] = field(default_factory=dict)
     subsidy_fen: dict[str, int] = field(default_factory=dict)
     volunteer_minutes: dict[str, int] = field(default_factory=dict)
@@ -80,14 +83,22 @@ def _requests(session: Session, board: Dashboard, community_id: int) -> None:
 
     since = clock.local_datetime(_month_starts(board.months)[0], 0)
     month = _bucket(HelpRequest.created_at, board.months, local_time=True)
-    stmt = (select(month, HelpRequest.category, HelpRequest.status, func.count())
+    from models.help_requests import OPEN_STATUSES
+
+    stmt = (select(month, HelpRequest.category, HelpRequest.status, HelpRequest.layer,
+                   func.count())
             .where(HelpRequest.community_id == community_id, HelpRequest.created_at >= since)
-            .group_by(BY_FIRST, HelpRequest.category, HelpRequest.status))
+            .group_by(BY_FIRST, HelpRequest.category, HelpRequest.status, HelpRequest.layer))
     by_status: dict[str, int] = defaultdict(int)
-    for ym, category, status, count in session.execute(stmt):
+    open_by_layer: dict[str, int] = defaultdict(int)
+    for ym, category, status, layer, count in session.execute(stmt):
         board.requests_by_category.setdefault(category, defaultdict(int))[ym] += count
+        board.requests_by_layer.setdefault(layer or "", defaultdict(int))[ym] += count
         by_status[status] += count
+        if status in OPEN_STATUSES:
+            open_by_layer[layer or ""] += count
     board.requests_by_status = dict(by_status)
+    board.open_by_layer = dict(open_by_layer)
 
 
 def _meals(session: Session, board: Dashboard, community_id: int) -> None:

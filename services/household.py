@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import clock
+from models.help_requests import LAYER_NAMES, LAYERS
 from models.person import TIER_NAMES, Person
 from services.access import staff_communities
 from services.audit import record_access
@@ -45,6 +46,12 @@ class HouseholdHistory:
     @property
     def service_minutes(self) -> int:
         return self.total("minutes", "volunteer_service")
+
+    @property
+    def by_layer(self) -> list[tuple[str, str, list[HistoryEvent]]]:
+        """Group the layered events (requests, tier decisions) by layer, in the policy's order."""
+        return [(layer, LAYER_NAMES[layer], found) for layer in LAYERS
+                if (found := [e for e in self.events if e.layer == layer])]
 
 
 def _members(session: Session, actor: Person, person: Person) -> list[Person]:

@@ -40,6 +40,7 @@ class HistoryEvent:
     minutes: int = 0
     subject_id: int | None = None
     ended: datetime | None = None
+    layer: str | None = None  # 分层分类救助, for help requests and tier decisions
 
     @property
     def status_name(self) -> str:
@@ -59,6 +60,7 @@ def help_requests(session: Session, ids: Collection[int]) -> list[HistoryEvent]:
             title=f"{r.code} {CATEGORY_NAMES.get(r.category, r.category)}求助",
             status=r.status, organisation=r.organisation.name if r.organisation else None,
             category=r.category, subject_id=r.id, ended=r.resolved_at or r.closed_at,
+            layer=r.layer,
         )
         for r in session.scalars(stmt)
     ]
@@ -130,7 +132,8 @@ def tier_decisions(session: Session, ids: Collection[int]) -> list[HistoryEvent]
     return [
         HistoryEvent(at=d.decided_at, person_id=d.person_id, kind="tier",
                      title=f"核对认定：{TIER_NAMES.get(d.tier or '', '取消认定')}",
-                     status="verified", organisation="民政服务站", subject_id=d.id)
+                     status="verified", organisation="民政服务站", subject_id=d.id,
+                     layer=d.layer)
         for d in session.scalars(stmt)
     ]
 

@@ -89,6 +89,13 @@ TEMPLATES: dict[str, ChannelTemplate] = {
     "help_feedback": _layout(
         "help_feedback", ("character_string1", "character_string", "code"),
         ("thing2", "thing", "next"), page="pages/help/index"),
+    # 回访 30 days after: the question to the resident; "更难了" to the community's staff.
+    "help_followup": _layout(
+        "help_followup", ("character_string1", "character_string", "code"),
+        ("thing2", "thing", "next"), page="pages/help/index"),
+    "help_followup_worse": _layout(
+        "help_followup_worse", ("character_string1", "character_string", "code"),
+        ("name2", "name", "who"), ("thing3", "thing", "what"), page="pages/staff/requests"),
     "alert_escalated": _layout(
         "alert_escalated", ("phrase1", "phrase", "level"),
         ("character_string2", "character_string", "code"), ("thing3", "thing", "what"),

@@ -1,4 +1,7 @@
-"""The county catalogue of help (救助资源项目清单): list, add, retire, and pick one for a referral."""
+"""The county catalogue of help (救助资源项目清单): list, add, retire, and pick one for a referral.
+
+What an entry fits (layer, category, place, tiers) and matching a request to it: resource_fit.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from models.console import RESOURCE_KINDS, AidResource
 from models.person import Person
 from models.region import Community, Organisation, Street
 from services.access import require_staff_for
+from services.resource_fit import check_fit
 
 
 def staff_counties(session: Session, *, actor: Person) -> set[int] | None:
@@ -74,10 +78,16 @@ def create_resource(
     contact: str | None = None,
     organisation_id: int | None = None,
     county_id: int | None = None,
+    layer: str | None = None,
+    category: str | None = None,
+    community_id: int | None = None,
+    eligible_tiers: list[str] | None = None,
 ) -> AidResource:
-    """Add a project or fund to a county's catalogue."""
+    """Add a project or fund to a county's catalogue, with what it fits (layer, category, place)."""
     county = _county_for(session, actor, county_id)
     _check_fields(kind, name, offers, eligibility)
+    fit = check_fit(session, county=county, layer=layer, category=category,
+                    community_id=community_id, eligible_tiers=eligible_tiers)
     if organisation_id is not None:
         org = session.get(Organisation, organisation_id)
         if org is None or org.county_id != county:
@@ -85,7 +95,7 @@ def create_resource(
     resource = AidResource(
         county_id=county, organisation_id=organisation_id, kind=kind, name=name.strip(),
         offers=offers.strip(), eligibility=eligibility.strip(),
-        contact=(contact or "").strip() or None, created_by_id=actor.id, active=True,
+        contact=(contact or "").strip() or None, created_by_id=actor.id, active=True, **fit,
     )
     session.add(resource)
     session.flush()

@@ -14,6 +14,7 @@ from models.messaging import Notification
 from models.person import ECONOMIC_TIERS, TIER_NAMES, Person, PersonRole
 from services.access import require_staff_for
 from services.audit import record_access
+from services.layers import check_layer, layer_for_tier
 from services.message_templates import day_words
 from services.notifications import enqueue_notification
 
@@ -54,13 +55,18 @@ def record_tier(
     evidence_note: str,
     review_due: date | None,
     check_id: int | None = None,
+    layer: str | None = None,
 ) -> TierDecision:
-    """Verify a resident's tier (or clear it) with evidence and a review date; keep the decision."""
+    """Verify a resident's tier (or clear it) with evidence and a review date; keep the decision.
+
+    The decision's assistance layer is the staff member's choice, else the rule's (services.layers).
+    """
     person = get_resident(session, actor=actor, person_id=person_id)
     _check_decision(tier, evidence_note, review_due)
     now = clock.now()
     decision = TierDecision(
         person_id=person.id, tier=tier, previous_tier=person.economic_tier,
+        layer=(check_layer(layer) or layer_for_tier(session, tier=tier)) if tier else None,
         evidence_note=evidence_note.strip(), review_due=review_due if tier else None,
         verified_by_id=actor.id, decided_at=now, check_id=check_id,
     )
@@ -71,7 +77,8 @@ def record_tier(
     person.tier_review_due = review_due if tier else None
     record_access(session, actor_id=actor.id, action="update", subject_type="person",
                   subject_id=person.id, fields=["economic_tier"],
-                  detail={"tier": tier, "check_id": check_id} if check_id else {"tier": tier})
+                  detail={"tier": tier, "layer": decision.layer,
+                          **({"check_id": check_id} if check_id else {})})
     session.flush()
     return decision
 

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from models.console import AidResource, StaffAccount, TierDecision
 from models.person import Person
-from models.region import County, Organisation
+from models.region import Community, County, Organisation
 from services.console_auth import create_staff_account
+from services.layers import layer_for_tier
 from services.monitoring import seed_indicators
 
 # Demo only: documented in docs/console.md; never use these outside `make run`.
@@ -29,7 +30,17 @@ RESOURCES = (
      "困难老人、残疾人家庭", "示范县红十字会 0571-88887777"),
     ("ORG-CL", "project", "残疾人居家托养补贴", "每月居家托养服务补贴",
      "持证重度残疾人", "示范县残联 0571-88885555"),
+    ("ORG-HSH", "project", "和睦社区陪诊服务", "志愿者陪同看病、取药、复查",
+     "和睦社区行动不便的老人", "和睦社区服务站"),
 )
+# What each entry above fits (services.resource_fit): layer, category, community code, tiers.
+FITS: dict[str, tuple[str | None, str | None, str | None, str | None]] = {
+    "暖心慈善冠名基金": ("medical", "medical", None, "dibao,tekun,dibao_edge,rigid_expense"),
+    "困难群众临时救助专项资金": ("emergency", None, None, None),
+    "红十字“博爱送万家”": ("basic", "living", None, None),
+    "残疾人居家托养补贴": ("basic", "care", None, None),
+    "和睦社区陪诊服务": ("medical", "medical", "330100001002", None),
+}
 
 
 def is_published_login(username: str, password: str) -> bool:
@@ -56,9 +67,13 @@ def _resources(session: Session) -> int:
         return 0
     for org_code, kind, name, offers, eligibility, contact in RESOURCES:
         org = session.scalar(select(Organisation).where(Organisation.code == org_code))
+        layer, category, community_code, tiers = FITS[name]
+        community = (session.scalar(select(Community.id).where(Community.code == community_code))
+                     if community_code else None)
         session.add(AidResource(county_id=county.id, organisation_id=org.id if org else None,
                                 kind=kind, name=name, offers=offers, eligibility=eligibility,
-                                contact=contact, active=True))
+                                contact=contact, active=True, layer=layer, category=category,
+                                community_id=community, eligible_tiers=tiers))
     session.flush()
     return len(RESOURCES)
 
@@ -73,6 +88,7 @@ def _tier_records(session: Session) -> int:
             continue
         assert person.tier_verified_by_id is not None and person.tier_verified_at is not None
         session.add(TierDecision(person_id=person.id, tier=person.economic_tier,
+                                 layer=layer_for_tier(session, tier=person.economic_tier),
                                  evidence_note="低保证已入户核对（演示数据）",
                                  review_due=person.tier_review_due,
                                  verified_by_id=person.tier_verified_by_id,

@@ -1,6 +1,7 @@
 """Help requests (一门受理、协同办理): the verbs the bot, the mini-program and the scheduler call."""
 
 from services.alerts import escalate_unacknowledged_alerts
+from services.help_requests import followup
 from services.help_requests.feedback import (
     AlreadyRated,
     rate_help_request,
@@ -35,6 +36,7 @@ __all__ = [
     "describe_for_requester",
     "escalate_overdue_help_requests",
     "escalate_unacknowledged_alerts",
+    "followup",
     "get_help_request",
     "list_assigned_help_requests",
     "list_my_help_requests",

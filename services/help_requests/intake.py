@@ -34,6 +34,7 @@ from services.help_requests.events import (
 from services.help_requests.routing import route_help_request
 from services.help_requests.sla import due_times
 from services.help_requests.views import describe_for_requester, notice_facts
+from services.layers import layer_for_request
 
 MAX_DESCRIPTION = 300
 MAX_ADDRESS = 200
@@ -208,6 +209,8 @@ def _attach(session: Session, existing: HelpRequest, *, actor: Person, descripti
                  from_status=existing.status, to_status=existing.status, note=note)
     if urgency == "emergency" and existing.urgency != "emergency":
         existing.urgency = "emergency"
+        existing.layer = layer_for_request(session, category=existing.category,
+                                           urgency="emergency")
         existing.accept_due_at, _ = due_times("emergency", clock.now())
         raise_emergency(session, help_request=existing, beneficiary=beneficiary)
     elif new_place and existing.urgency == "emergency":
@@ -290,6 +293,7 @@ def submit_help_request(
         source_key=source_key, channel=channel, requester_id=actor.id,
         on_behalf_of_id=None if beneficiary is actor else beneficiary.id,
         community_id=beneficiary.community_id, category=category, urgency=urgency,
+        layer=layer_for_request(session, category=category, urgency=urgency),
         description=text, address=address or beneficiary.address, place=place,
         contact_phone=contact_phone or actor.phone, status="submitted", queue=route.queue,
         organisation_id=route.organisation_id, accept_due_at=accept_due,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core.errors import NotFound
@@ -89,6 +89,7 @@ def list_staff_help_requests(
     community_id: int | None = None,
     limit: int = 20,
     cursor: int | None = None,
+    layer: str | None = None,
 ) -> list[HelpRequest]:
     """Return the staff queue of the actor's communities, newest first (limit + 1 rows).
 
@@ -110,6 +111,18 @@ def list_staff_help_requests(
         stmt = stmt.where(HelpRequest.status == status)
     if urgency:
         stmt = stmt.where(HelpRequest.urgency == urgency)
+    if layer:
+        stmt = stmt.where(HelpRequest.layer == layer)
     if cursor is not None:
         stmt = stmt.where(HelpRequest.id < cursor)
     return list(session.scalars(stmt.order_by(HelpRequest.id.desc()).limit(limit + 1)))
+
+
+def count_open_by_layer(session: Session, *, actor: Person, community_id: int) -> dict[str, int]:
+    """Count a community's unfinished requests per assistance layer ("" = not layered)."""
+    require_staff_for(actor, community_id)
+    stmt = (select(HelpRequest.layer, func.count())
+            .where(HelpRequest.community_id == community_id,
+                   HelpRequest.status.not_in(FINISHED))
+            .group_by(HelpRequest.layer))
+    return {layer or "": count for layer, count in session.execute(stmt)}

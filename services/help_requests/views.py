@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import clock, crypto
-from models.help_requests import CATEGORY_NAMES, HelpRequest, HelpRequestEvent
+from models.help_requests import CATEGORY_NAMES, LAYER_NAMES, HelpRequest, HelpRequestEvent
 from models.person import Person
 from services.audit import record_access
 
@@ -116,6 +116,8 @@ def summary_json(help_request: HelpRequest) -> dict[str, Any]:
         "category": help_request.category,
         "category_name": CATEGORY_NAMES[help_request.category],
         "urgency": help_request.urgency,
+        "layer": help_request.layer,
+        "layer_name": LAYER_NAMES.get(help_request.layer or "", "未分层"),
         "status": help_request.status,
         "status_text": STATUS_WORDS[help_request.status],
         "next_step": _next_step(help_request),
@@ -126,6 +128,7 @@ def summary_json(help_request: HelpRequest) -> dict[str, Any]:
         "accept_due_at": help_request.accept_due_at.isoformat(),
         "resolve_due_at": help_request.resolve_due_at.isoformat(),
         "rating": help_request.rating,
+        "followup_answer": help_request.followup_answer,
     }
 
 

@@ -72,6 +72,7 @@ NOT_SUBJECT: dict[str, str] = {
     "standing_orders.created_by_id": "设置长期订餐的人（家人或工作人员）；订单属于吃饭的人",
     "standing_orders.ended_by_id": "停掉长期订餐的人；订单属于吃饭的人",
     "policy_entries.updated_by_id": "编辑政策问答的工作人员；不是关于某位居民的信息",
+    "assistance_layer_rules.changed_by_id": "改救助层级规则的工作人员；不是关于某位居民的信息",
     "persons.tier_verified_by_id": "核对人（工作人员）；行属于被核对的居民",
     "meal_bookings.booked_by_id": "代订的人；订餐属于吃饭的人（其本人导出里有）",
     "meal_bookings.marked_by_id": "标记就餐的助餐点人员",

@@ -104,7 +104,7 @@ def test_dashboard_and_monitoring_on_a_tablet(chromium, live_server, demo_people
     tab = context.new_page()
     try:
         sign_in(tab)
-        assert tab.locator("svg.chart").count() == 5
+        assert tab.locator("svg.chart").count() == 6  # by category, by layer, meals, subsidy, volunteer hours, status
         shoot(tab, "06-dashboard-tablet")
         tab.goto("/console/monitoring")
         assert "紧急" in tab.inner_text("table")

@@ -151,7 +151,7 @@ def test_exports_neutralise_formulas_and_mask_names(client, demo_people):
 def test_dashboard_draws_charts_inline_without_external_requests(client, demo_people):
     login(client)
     html = client.get("/console/").get_data(as_text=True)
-    assert html.count("<svg class=\"chart\"") == 5
-    assert "每月求助（按类别）" in html and "每月助餐补贴" in html
+    assert html.count("<svg class=\"chart\"") == 6
+    assert "每月求助（按类别）" in html and "每月助餐补贴" in html and "每月求助（按救助层级）" in html
     external = [u for u in re.findall(r'(?:src|href)="([^"]+)"', html) if "//" in u]
     assert external == []

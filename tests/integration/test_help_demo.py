@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 def test_demo_queues_are_not_empty_and_loading_twice_adds_nothing(db, frozen_clock, demo_people):
     with session_scope() as s:
         load_demo_data(s)
-        assert s.scalar(select(func.count()).select_from(HelpRequest)) == 3
+        assert s.scalar(select(func.count()).select_from(HelpRequest)) == 4
         liu = s.get(Person, demo_people["demo_staff_liu"])
         chen = s.get(Person, demo_people["demo_staff_chen"])
         [waiting] = list_staff_help_requests(s, actor=liu)
