@@ -38,6 +38,7 @@ VIEW_MODULES = (
     "console.views_policies",
     "console.views_addresses",
     "console.views_rights",
+    "console.views_funds",
     "console.exports",
 )
 

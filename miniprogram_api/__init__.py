@@ -50,6 +50,7 @@ ROUTE_MODULES: list[str] = [
     "miniprogram_api.staff_residents",
     "miniprogram_api.notifications",
     "miniprogram_api.rights",
+    "miniprogram_api.funds",
 ]
 
 
