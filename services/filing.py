@@ -165,7 +165,7 @@ def export_filing_batch(session: Session, *, actor: Person | None, since: date) 
     records.sort(key=lambda r: (r.done, list(SOURCE_NAMES).index(r.source_type), r.source_id))
     people = {p.id: p for p in session.scalars(select(Person).where(
         Person.id.in_({r.person_id for r in records if r.person_id})))}
-    places = dict(session.execute(select(Community.id, Community.name)).tuples().all())
+    places = {cid: name for cid, name in session.execute(select(Community.id, Community.name))}
     number = int(session.scalar(select(func.coalesce(func.max(FilingBatch.number), 0))) or 0) + 1
     content = _csv(number, records, people, places)
     batch = FilingBatch(number=number, since=since, until=until - timedelta(days=1),
