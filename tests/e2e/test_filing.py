@@ -3,7 +3,7 @@
 
 import csv
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -47,7 +47,7 @@ def filed_day(client, demo_people, frozen_clock, auth):
                                   meal="lunch", count=1, delivery=False)
         ids = {"request": made.id, "code": made.code, "staff": world.staff.id,
                "charity_admin": world.charity_admin.id, "charity": world.charity.name,
-               "booking": booking.id, "operator": operator.id}
+               "booking": booking.id, "operator": operator.id, "canteen": canteen.id}
     moved = client.post(f"/api/v1/staff/help-requests/{ids['request']}/transition",
                         headers=auth(ids["staff"]),
                         json={"to": "referred", "assignee": {"organisation_id": _org(ids)}})
@@ -124,3 +124,11 @@ def test_community_staff_cannot_file(client, filed_day):
     refused = post_form(client, "/console/funds", "/console/filing", {"since": "2026-11-01"})
     assert refused.status_code == 403 and "县级工作人员" in refused.get_data(as_text=True)
     assert client.get("/console/filing/1.csv").status_code == 403
+
+
+def test_the_settlement_shows_what_the_fund_paid_so_the_budget_does_not_pay_it_again(filed_day):
+    with session_scope() as s:
+        sheet = meals.monthly_settlement_csv(s, actor=s.get_one(Person, filed_day["staff"]),
+                                             canteen_id=filed_day["canteen"], month="2026-11")
+    assert "合计,1,1,0,1,5.00,3.00" in sheet
+    assert sheet.rstrip().endswith("其中由爱心助餐专项基金支付,,,,,5.00,")
