@@ -18,6 +18,7 @@ from services.access import is_staff
 from services.audit import record_access
 from services.funds.funds import get_fund
 from services.funds.ledger import fund_accounts
+from services.rights.erasure import ERASED_TEXT
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,10 @@ class FundReport:
         return sum(m.meals for m in self.meals)
 
 
+def _donor(name: str) -> str:
+    return "已注销" if name == ERASED_TEXT else mask_name(name)
+
+
 def _meal_months(session: Session, fund_id: int) -> list[MealMonth]:
     refund = aliased(FundPosting)
     rows = session.execute(
@@ -99,5 +104,5 @@ def get_fund_report(session: Session, *, actor: Person, fund_id: int) -> FundRep
         donated_fen=-accounts["donors"].balance, balance_fen=accounts["balance"].balance,
         meals_fen=accounts["meals"].balance, projects_fen=accounts["projects"].balance,
         meals=_meal_months(session, fund.id),
-        donations=[DonationLine(mask_name(d.donor_name), d.amount_fen, d.received_on) for d in donations],
+        donations=[DonationLine(_donor(d.donor_name), d.amount_fen, d.received_on) for d in donations],
         projects=[ProjectLine(p.title, p.amount_fen, p.paid_on) for p in projects])

@@ -63,6 +63,7 @@ SOURCES: tuple[Source, ...] = (
     Source("erasure_requests", "erasure_requests", ("person_id",), "注销申请"),
     Source("idempotency_records", "request_replays", ("person_id",), "请求回放记录"),
     Source("standing_orders", "standing_orders", ("person_id",), "长期订餐"),
+    Source("fund_donations", "donations", ("donor_person_id",), "慈善捐款"),
 )
 
 # Person columns that do not make a row the person's own, and why.
@@ -85,6 +86,11 @@ NOT_SUBJECT: dict[str, str] = {
     "aid_resources.created_by_id": "录入救助资源的工作人员",
     "erasure_requests.decided_by_id": "确认注销的工作人员",
     "inbound_messages.openid": "按 person_id 导出；未登记的人发来的消息没有 person_id",
+    "charity_funds.created_by_id": "设立基金的慈善组织人员；基金属于组织",
+    "fund_donations.recorded_by_id": "登记捐款的人员；捐款属于捐赠人",
+    "fund_postings.created_by_id": "记账的人；基金账目属于基金",
+    "fund_project_payments.recorded_by_id": "登记项目支出的人员；支出属于基金",
+    "filing_batches.created_by_id": "生成报送批次的工作人员",
 }
 PROXY_SECTIONS = ("profile", "meal_bookings", "help_requests")
 PROXY_PROFILE = ("id", "name", "community_id")

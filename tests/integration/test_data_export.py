@@ -109,6 +109,17 @@ def _standing_order(s: Session, p: Person) -> int:
                                  days="135").id
 
 
+def _donation(s: Session, p: Person) -> int:
+    from models.region import Community
+    from services.funds import create_fund, record_donation
+
+    admin, org = make_charity_admin(s, community=s.get_one(Community, p.community_id))
+    fund = create_fund(s, actor=admin, organisation_id=org.id, code=f"F{p.id}", name="助老基金",
+                       kind="special")
+    return record_donation(s, actor=admin, fund_id=fund.id, donor_name=p.name or "捐赠人",
+                           amount_fen=100, received_on=clock.today(), donor_person_id=p.id).id
+
+
 BUILD: dict[str, Callable[[Session, Person], object]] = {
     "persons": lambda s, p: p.id,
     "person_roles": lambda s, p: p.roles[0].id,
@@ -150,6 +161,7 @@ BUILD: dict[str, Callable[[Session, Person], object]] = {
         person_id=p.id, key=f"k{p.id}", request_hash="h", status_code=201, response={},
         created_at=clock.now())),
     "standing_orders": _standing_order,
+    "fund_donations": _donation,
 }
 _KEY = {"service_windows": "person_id"}
 

@@ -136,3 +136,25 @@ def test_eight_bookings_racing_for_the_last_two_meals_of_a_fund_never_overdraw(p
             FundPosting.fund_id == fund_id, FundPosting.kind == "meal_subsidy")).all()
         assert sorted(drawn) == [FUND_MEAL, FUND_MEAL]
         assert funds.reconcile_funds(s)["ok"] is True
+
+
+def test_erasing_a_donor_clears_their_name_and_keeps_the_fund_whole(db, frozen_clock):
+    from core import clock
+    from services.rights.erasure import erase_person
+    from tests.factories import make_person
+
+    with session_scope() as s:
+        _, fund_id, _ = _fund_with(s, yuan=0)
+        keeper = next(p for p in s.scalars(select(Person)) if p.has_role("charity_admin"))
+        donor = make_person(s, name="林捐赠")
+        funds.record_donation(s, actor=keeper, fund_id=fund_id, donor_name="林捐赠",
+                              donor_person_id=donor.id, amount_fen=50_00, received_on=TODAY,
+                              note="给老人加个菜")
+        ids = (keeper.id, donor.id)
+    with session_scope() as s:
+        erase_person(s, person=s.get_one(Person, ids[1]), now=clock.now())
+    with session_scope() as s:
+        report = funds.get_fund_report(s, actor=s.get_one(Person, ids[0]), fund_id=fund_id)
+        assert [d.donor for d in report.donations] == ["已注销"]
+        assert report.donated_fen == report.balance_fen == 50_00
+        assert funds.reconcile_funds(s)["ok"] is True
