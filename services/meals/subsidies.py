@@ -248,5 +248,12 @@ class Standing:
 def subsidy_standing(session: Session, *, person: Person, day: date) -> Standing:
     """Return which rule gives this person their subsidy on `day`, and this month's use of it."""
     who = eligibility_of(person, day)
+    used = subsidy_used_fen(session, person_id=person.id, day=day)
+    skip: frozenset[int] = frozenset()
     rule = _best_rule(session, who, day)
-    return Standing(who, rule, subsidy_used_fen(session, person_id=person.id, day=day))
+    # A fund's rule that could not pay a meal now is not the one that applies (as in subsidy_for).
+    while rule is not None and rule.fund_id is not None and fund_balance_fen(
+            session, fund_id=rule.fund_id) < min(rule.amount_fen, max(0, rule.monthly_cap_fen - used)):
+        skip = skip | {rule.id}
+        rule = _best_rule(session, who, day, skip)
+    return Standing(who, rule, used)

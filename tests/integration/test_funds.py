@@ -158,3 +158,17 @@ def test_erasing_a_donor_clears_their_name_and_keeps_the_fund_whole(db, frozen_c
         assert [d.donor for d in report.donations] == ["已注销"]
         assert report.donated_fen == report.balance_fen == 50_00
         assert funds.reconcile_funds(s)["ok"] is True
+
+
+def test_what_my_subsidy_is_names_the_public_rule_once_the_fund_is_empty(db, frozen_clock):
+    from services.meals.subsidies import subsidy_standing
+
+    with session_scope() as s:
+        canteen_id, fund_id, _ = _fund_with(s, yuan=5)
+        elder_id = make_elder(s, age=66, disability=1).id
+    with session_scope() as s:
+        assert subsidy_standing(s, person=s.get_one(Person, elder_id), day=TODAY).rule.fund_id == fund_id
+        _book(s, elder_id, canteen_id)
+    with session_scope() as s:
+        standing = subsidy_standing(s, person=s.get_one(Person, elder_id), day=TODAY)
+        assert standing.rule.code == "AGE60_DISABLED" and standing.used_fen == FUND_MEAL
