@@ -139,6 +139,9 @@ def _draw_from_fund(session: Session, checked: _Checked, booking: MealBooking, p
             return
         except FundEmpty:
             skipped = skipped | {pricing.rule.id}
+            # Out of this month's count before repricing: its own subsidy is not "used" yet.
+            booking.subsidy_fen, booking.payable_fen = 0, booking.price_fen
+            session.flush()
             pricing = _price(session, checked, actor=actor, day=booking.day, count=booking.count,
                              skip_rule_ids=skipped)
             _set_pricing(booking, pricing)

@@ -172,3 +172,24 @@ def test_what_my_subsidy_is_names_the_public_rule_once_the_fund_is_empty(db, fro
     with session_scope() as s:
         standing = subsidy_standing(s, person=s.get_one(Person, elder_id), day=TODAY)
         assert standing.rule.code == "AGE60_DISABLED" and standing.used_fen == FUND_MEAL
+
+
+def test_losing_the_race_for_the_fund_reprices_with_the_next_rule_and_the_full_cap(
+        db, frozen_clock, monkeypatch):
+    import services.meals.subsidies as subsidies
+
+    with session_scope() as s:
+        canteen_id, fund_id, _ = _fund_with(s, yuan=0)  # empty: someone else just took it all
+        s.add(SubsidyRule(code="NEXT_BEST", min_age=60, requires_disability=True, amount_fen=400,
+                          monthly_cap_fen=450))
+        elder_id = make_elder(s, age=66, disability=1).id
+    # The quote read the balance before the other booking committed: it still saw money.
+    monkeypatch.setattr(subsidies, "fund_balance_fen", lambda session, *, fund_id: 10**9)
+    with session_scope() as s:
+        booking = _book(s, elder_id, canteen_id)
+        assert (booking.subsidy_fen, booking.payable_fen) == (400, 400)
+        assert "基金" not in booking.reason
+    with session_scope() as s:
+        assert funds.fund_balance_fen(s, fund_id=fund_id) == 0
+        assert s.scalar(select(FundPosting.id).where(FundPosting.fund_id == fund_id,
+                                                     FundPosting.kind == "meal_subsidy")) is None
