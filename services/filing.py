@@ -88,7 +88,7 @@ def _help_records(session: Session, since: date, until: date) -> list[Record]:
         HelpRequest.id.not_in(_filed("help_request"))))
     records = []
     for r in found:
-        layer = getattr(r, "layer", None)
+        layer = getattr(r, "layer", None) or getattr(r, "assistance_layer", None)
         category = CATEGORY_NAMES.get(r.category, r.category)
         org = r.organisation
         records.append(Record(
