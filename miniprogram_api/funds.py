@@ -69,7 +69,8 @@ class DonationOut(BaseModel):
 class MealMonthOut(BaseModel):
     month: str
     canteen: str
-    meals: int
+    meals: int = Field(description="基金付了补贴、没有退回的餐数（含还没到日子的）")
+    served: int = Field(description="其中已用餐")
     amount_fen: int
 
 

@@ -27,7 +27,8 @@ class MealMonth:
 
     month: str
     canteen: str
-    meals: int
+    meals: int  # drawn and not refunded: eaten, still to come, or missed (no-show)
+    served: int  # of which eaten
     amount_fen: int
 
 
@@ -72,19 +73,21 @@ def _donor(name: str) -> str:
 def _meal_months(session: Session, fund_id: int) -> list[MealMonth]:
     refund = aliased(FundPosting)
     rows = session.execute(
-        select(MealBooking.day, Canteen.name, FundPosting.amount_fen)
+        select(MealBooking.day, Canteen.name, MealBooking.status, FundPosting.amount_fen)
         .join(MealBooking, MealBooking.id == FundPosting.booking_id)
         .join(Canteen, Canteen.id == MealBooking.canteen_id)
         .outerjoin(refund, (refund.booking_id == FundPosting.booking_id)
                    & (refund.kind == "meal_refund"))
         .where(FundPosting.fund_id == fund_id, FundPosting.kind == "meal_subsidy",
                refund.id.is_(None)))
-    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for day, canteen, amount in rows:
+    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for day, canteen, status, amount in rows:
         entry = totals[(f"{day:%Y-%m}", canteen)]
         entry[0] += 1
-        entry[1] += amount
-    return [MealMonth(month, canteen, n, fen) for (month, canteen), (n, fen) in sorted(totals.items())]
+        entry[1] += status == "served"
+        entry[2] += amount
+    return [MealMonth(month, canteen, n, served, fen)
+            for (month, canteen), (n, served, fen) in sorted(totals.items())]
 
 
 def get_fund_report(session: Session, *, actor: Person, fund_id: int) -> FundReport:

@@ -109,10 +109,11 @@ def add_subsidy_rule(session: Session, *, actor: Person | None, code: str, amoun
         raise ValidationFailed("这个编号已经有了。", fields={"code": "重复"})
     if fund_id is not None and session.get(CharityFund, fund_id) is None:
         raise ValidationFailed(fields={"fund_id": "没有这个基金"})
-    rule = SubsidyRule(fund_id=fund_id, code=code, min_age=min_age, max_age=max_age, economic_tier=economic_tier,
+    rule = SubsidyRule(code=code, min_age=min_age, max_age=max_age, economic_tier=economic_tier,
                        requires_disability=requires_disability,
                        requires_living_alone=requires_living_alone, amount_fen=amount_fen,
-                       monthly_cap_fen=monthly_cap_fen, active=True, valid_from=from_day)
+                       monthly_cap_fen=monthly_cap_fen, active=True, valid_from=from_day,
+                       fund_id=fund_id)
     session.add(rule)
     session.flush()
     _audit(session, actor, rule, "create", {"from_day": from_day.isoformat(),

@@ -91,6 +91,8 @@ def test_a_fund_from_opening_to_the_report_its_donor_reads(client, demo_people, 
     got = report.get_json()
     assert (got["donated_fen"], got["meals_fen"], got["meals_count"], got["balance_fen"]) == (
         1000, 600, 1, 400)
+    assert got["meals"] == [{"month": tomorrow.strftime("%Y-%m"), "canteen": "新村助餐点", "meals": 1,
+                             "served": 0, "amount_fen": 600}]
     assert got["donations"][0]["donor"] == "林**" and "孙桂芝" not in report.get_data(as_text=True)
     assert got["summary"] == "林氏冠名助老基金共收到捐款10.00元，补贴助餐1餐共6.00元，资助项目0.00元，结余4.00元。"
     hidden = client.get(f"/api/v1/funds/{fund_id}/report", headers=auth(demo_people["demo_elder_li"]))
