@@ -41,6 +41,7 @@ VIEW_MODULES = (
     "console.views_rights",
     "console.views_coverage",
     "console.views_layers",
+    "console.views_funds",
     "console.exports",
 )
 

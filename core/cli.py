@@ -18,6 +18,7 @@ COMMAND_MODULES: list[str] = [
     "console.cli",
     "console.cli_rules",
     "console.cli_addresses",
+    "console.cli_filing",
     "scheduler.cli",
 ]
 

@@ -51,6 +51,7 @@ ROUTE_MODULES: list[str] = [
     "miniprogram_api.staff_households",
     "miniprogram_api.notifications",
     "miniprogram_api.rights",
+    "miniprogram_api.funds",
 ]
 
 

@@ -12,6 +12,8 @@ from models import (  # noqa: F401  (imported to register the tables)
     bot,
     channels,
     console,
+    filing,
+    funds,
     help_requests,
     meals,
     messaging,

@@ -154,6 +154,9 @@ class SubsidyRule(Base, Timestamped):
     # opens its successor, so bookings priced under the old one keep what they were priced.
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
+    # Paid from a charity fund (models/funds.py) rather than the public budget: the rule
+    # applies only while the fund holds the whole subsidy of the booking.
+    fund_id: Mapped[int | None] = mapped_column(ForeignKey("charity_funds.id"), index=True)
 
 
 class MealSlot(Base):

@@ -16,6 +16,7 @@ from core.clock import LOCAL_TZ
 from core.db import session_scope
 from scheduler.dispatcher import dispatch_due_notifications
 from services import alerts, household_warnings, maintenance, meal_reminders, tiers, welfare
+from services.funds.ledger import reconcile_funds
 from services.help_requests import escalate_overdue_help_requests, request_feedback_reminders
 from services.help_requests.followup import ask_followups
 from services.meals.kitchen import mark_past_bookings_no_show
@@ -59,6 +60,14 @@ def reconcile_points_ledger() -> object:
     with session_scope() as s:
         report = reconcile_ledger(s)
     logger.info("ledger reconciliation ok=%s", report["ok"])
+    return report
+
+
+def reconcile_funds_ledger() -> object:
+    """Check the charity funds' ledger sums to zero (the service raises an alert if not)."""
+    with session_scope() as s:
+        report = reconcile_funds(s)
+    logger.info("funds reconciliation ok=%s", report["ok"])
     return report
 
 
@@ -124,6 +133,7 @@ JOBS: list[Job] = [
         _run("tier_review_reminders", tiers.remind_tier_reviews), misfire_grace_time=6 * 3600),
     Job("ledger_reconciliation", _daily(3, 30), reconcile_points_ledger,
         misfire_grace_time=6 * 3600),
+    Job("funds_reconciliation", _daily(3, 40), reconcile_funds_ledger, misfire_grace_time=6 * 3600),
     Job("cleanup", _daily(4, 0), _run("cleanup", maintenance.clean_expired_records),
         misfire_grace_time=6 * 3600),
     Job("retention", _daily(4, 30), enforce_retention, misfire_grace_time=6 * 3600),

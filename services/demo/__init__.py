@@ -14,6 +14,7 @@ DEMO_LOADERS: list[str] = [
     "services.demo.foundation",
     "services.demo.volunteers",
     "services.demo.meals",
+    "services.demo.funds",
     "services.demo.help_requests",
     "services.demo.console",
     "services.demo.policies",

@@ -19,6 +19,7 @@ from core.errors import InvalidTransition, NotFound, ValidationFailed
 from models.meals import CHANNELS, MEALS, Canteen, CanteenMeal, MealBooking, MealSlot
 from models.person import Person
 from services.access import can_act_for, require_act_for
+from services.funds.ledger import FundEmpty, draw_meal_subsidy, refund_meal_subsidy
 from services.meals import canteens as rules
 from services.meals.errors import AlreadyBooked, NotRegistered, SoldOut
 from services.meals.subsidies import Pricing, QuoteLine, subsidy_for
@@ -113,11 +114,38 @@ def _check(session: Session, *, actor: Person, person_id: int, canteen_id: int, 
 
 
 def _price(session: Session, checked: _Checked, *, actor: Person, day: date,
-           count: int) -> Pricing:
+           count: int, skip_rule_ids: frozenset[int] = frozenset()) -> Pricing:
     subject = "您" if actor.id == checked.person.id else "老人"
     return subsidy_for(session, person=checked.person, day=day, subject=subject,
                        unit_price_fen=checked.canteen_meal.price_fen, count=count,
-                       delivery_fee_fen=checked.delivery_fee_fen)
+                       delivery_fee_fen=checked.delivery_fee_fen, skip_rule_ids=skip_rule_ids)
+
+
+def _set_pricing(booking: MealBooking, pricing: Pricing) -> None:
+    rule_id = pricing.rule.id if pricing.rule else None
+    booking.price_fen, booking.subsidy_fen = pricing.price_fen, pricing.subsidy_fen
+    booking.payable_fen, booking.subsidy_rule_id = pricing.payable_fen, rule_id
+    booking.reason, booking.breakdown = pricing.reason, _breakdown(pricing.lines, rule_id)
+
+
+def _draw_from_fund(session: Session, checked: _Checked, booking: MealBooking, pricing: Pricing,
+                    *, actor: Person) -> None:
+    """Pay a fund-backed subsidy from its fund; if another booking took the last of it first,
+    price again without that rule (the next rule applies) and try the next fund, if any."""
+    skipped: frozenset[int] = frozenset()
+    while pricing.rule is not None and pricing.rule.fund_id is not None and pricing.subsidy_fen:
+        try:
+            draw_meal_subsidy(session, booking=booking, fund_id=pricing.rule.fund_id)
+            return
+        except FundEmpty:
+            skipped = skipped | {pricing.rule.id}
+            # Out of this month's count before repricing: its own subsidy is not "used" yet.
+            booking.subsidy_fen, booking.payable_fen = 0, booking.price_fen
+            session.flush()
+            pricing = _price(session, checked, actor=actor, day=booking.day, count=booking.count,
+                             skip_rule_ids=skipped)
+            _set_pricing(booking, pricing)
+            session.flush()
 
 
 def _quote(session: Session, checked: _Checked, *, actor: Person, day: date, count: int,
@@ -216,6 +244,7 @@ def book_meal(session: Session, *, actor: Person, person_id: int, canteen_id: in
         session.flush()
     except IntegrityError:
         raise _already_booked(day, meal) from None
+    _draw_from_fund(session, checked, booking, pricing, actor=actor)
     _tell_principal(session, actor, booking, "为您订了", f"，实付{yuan(booking.payable_fen)}")
     return booking
 
@@ -260,6 +289,7 @@ def cancel_meal_booking(session: Session, *, actor: Person, booking_id: int) -> 
     booking.cancelled_at = clock.now()
     _release_seats(session, booking)
     session.flush()
+    refund_meal_subsidy(session, booking=booking)
     _tell_principal(session, actor, booking, "取消了")
     return booking
 
@@ -273,6 +303,8 @@ def cancel_future_bookings(session: Session, *, person_id: int) -> int:
         booking.status, booking.cancelled_at = "cancelled", clock.now()
         _release_seats(session, booking)
     session.flush()
+    for booking in bookings:
+        refund_meal_subsidy(session, booking=booking)
     return len(bookings)
 
 

@@ -1,6 +1,8 @@
 """The monthly settlement per canteen: bookings, meals served and subsidy by tier, as CSV.
 
-Only served meals are settled: a no-show's subsidy is not paid to the canteen.
+Only served meals are settled: a no-show's subsidy is not paid to the canteen. The
+subsidy a charity fund paid is shown under the total, fund by fund, so the public
+budget does not pay it again.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationFailed
+from models.funds import CharityFund, FundPosting
 from models.meals import MealBooking
 from models.person import TIER_NAMES, Person
 from services.access import require_staff_for
@@ -86,6 +89,18 @@ def settle_month(session: Session, *, canteen_id: int, month: str) -> list[TierL
     return sorted(lines, key=lambda line: (line.tier == NO_TIER, line.tier))
 
 
+def fund_paid_subsidies(session: Session, *, canteen_id: int, month: str) -> list[tuple[str, int]]:
+    """Return, per charity fund, the subsidy of served meals it paid (not the public budget)."""
+    first, nxt = parse_month(month)
+    stmt = (select(CharityFund.name, func.sum(FundPosting.amount_fen))
+            .join(MealBooking, MealBooking.id == FundPosting.booking_id)
+            .join(CharityFund, CharityFund.id == FundPosting.fund_id)
+            .where(FundPosting.kind == "meal_subsidy", MealBooking.canteen_id == canteen_id,
+                   MealBooking.status == "served", MealBooking.day >= first, MealBooking.day < nxt)
+            .group_by(CharityFund.name).order_by(CharityFund.name))
+    return [(name, int(fen)) for name, fen in session.execute(stmt)]
+
+
 def monthly_settlement_csv(session: Session, *, actor: Person, canteen_id: int,
                            month: str) -> str:
     """Export a canteen's monthly settlement as CSV for the community's staff (audited)."""
@@ -100,6 +115,8 @@ def monthly_settlement_csv(session: Session, *, actor: Person, canteen_id: int,
     writer.writerow(["助餐点", canteen.name, "月份", month])
     writer.writerow(HEADER)
     writer.writerows(line.row() for line in [*lines, total])
+    for fund, fen in fund_paid_subsidies(session, canteen_id=canteen.id, month=month):
+        writer.writerow([f"其中由{fund}支付", "", "", "", "", _yuan_cell(fen), ""])
     record_access(session, actor_id=actor.id, action="export", subject_type="canteen",
                   subject_id=canteen.id, fields=["economic_tier"], detail={"month": month})
     return out.getvalue()

@@ -7,7 +7,7 @@ unexpired economic tier counts (`Person.verified_tier_on`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -15,8 +15,10 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from core.refcache import Snapshot, attach, attached_rows
+from models.funds import CharityFund
 from models.meals import MealBooking, SubsidyRule
 from models.person import TIER_NAMES, Person
+from services.funds.ledger import fund_balance_fen
 from services.meals.wording import yuan
 
 COUNTED_STATUSES = ("booked", "served")
@@ -175,10 +177,12 @@ def list_subsidy_rules(session: Session) -> list[SubsidyRule]:
     return attached_rows(_RULES, session)
 
 
-def _best_rule(session: Session, who: Eligibility, day: date) -> SubsidyRule | None:
+def _best_rule(session: Session, who: Eligibility, day: date,
+               skip: frozenset[int] = frozenset()) -> SubsidyRule | None:
     """Pick from the snapshot as it is; only the rule chosen joins the session."""
     known = _RULES.read(session)
-    rule = best_rule(_read_rules(session) if known is None else known, who, day)
+    rules = _read_rules(session) if known is None else known
+    rule = best_rule([r for r in rules if r.id not in skip] if skip else rules, who, day)
     if rule is None or known is None:
         return rule
     return attach(session, rule)
@@ -199,19 +203,33 @@ def subsidy_used_fen(session: Session, *, person_id: int, day: date) -> int:
 
 def subsidy_for(
     session: Session, *, person: Person, day: date, subject: str, unit_price_fen: int,
-    count: int, delivery_fee_fen: int,
+    count: int, delivery_fee_fen: int, skip_rule_ids: frozenset[int] = frozenset(),
 ) -> Pricing:
-    """Price a person's booking with the best rule and what is left of this month's cap."""
+    """Price a person's booking with the best rule and what is left of this month's cap.
+
+    A rule paid by a charity fund applies only while the fund holds this booking's
+    whole subsidy; otherwise the next most favourable rule applies (docs/meals.md).
+    """
     who = eligibility_of(person, day)
-    rule = _best_rule(session, who, day)
-    cap_left = 0
-    if rule is not None:
-        used = subsidy_used_fen(session, person_id=person.id, day=day)
-        cap_left = max(0, rule.monthly_cap_fen - used)
-    return price_booking(
-        subject=subject, rule=rule, cap_left_fen=cap_left, unit_price_fen=unit_price_fen,
-        count=count, delivery_fee_fen=delivery_fee_fen, unverified_tier=who.unverified_tier,
-    )
+    skip = skip_rule_ids
+    used: int | None = None
+    while True:
+        rule = _best_rule(session, who, day, skip)
+        cap_left = 0
+        if rule is not None:
+            used = subsidy_used_fen(session, person_id=person.id, day=day) if used is None else used
+            cap_left = max(0, rule.monthly_cap_fen - used)
+        pricing = price_booking(
+            subject=subject, rule=rule, cap_left_fen=cap_left, unit_price_fen=unit_price_fen,
+            count=count, delivery_fee_fen=delivery_fee_fen, unverified_tier=who.unverified_tier,
+        )
+        if rule is None or rule.fund_id is None or pricing.subsidy_fen == 0:
+            return pricing
+        fund = session.get(CharityFund, rule.fund_id)
+        if fund is not None and fund.active and fund_balance_fen(
+                session, fund_id=rule.fund_id) >= pricing.subsidy_fen:
+            return replace(pricing, reason=f"{pricing.reason}补贴由{fund.name}资助。")
+        skip = skip | {rule.id}
 
 
 @dataclass(frozen=True)
@@ -230,5 +248,12 @@ class Standing:
 def subsidy_standing(session: Session, *, person: Person, day: date) -> Standing:
     """Return which rule gives this person their subsidy on `day`, and this month's use of it."""
     who = eligibility_of(person, day)
+    used = subsidy_used_fen(session, person_id=person.id, day=day)
+    skip: frozenset[int] = frozenset()
     rule = _best_rule(session, who, day)
-    return Standing(who, rule, subsidy_used_fen(session, person_id=person.id, day=day))
+    # A fund's rule that could not pay a meal now is not the one that applies (as in subsidy_for).
+    while rule is not None and rule.fund_id is not None and fund_balance_fen(
+            session, fund_id=rule.fund_id) < min(rule.amount_fen, max(0, rule.monthly_cap_fen - used)):
+        skip = skip | {rule.id}
+        rule = _best_rule(session, who, day, skip)
+    return Standing(who, rule, used)

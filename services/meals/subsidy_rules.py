@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from core import clock
 from core.errors import NotAllowed, NotFound, ValidationFailed
+from models.funds import CharityFund
 from models.meals import SubsidyRule
 from models.person import ECONOMIC_TIERS, Person
 from services.access import require_staff_for, staff_communities
@@ -77,7 +78,8 @@ def change_subsidy_rule(session: Session, *, actor: Person | None, rule_id: int,
         max_age=old.max_age, economic_tier=old.economic_tier,
         requires_disability=old.requires_disability,
         requires_living_alone=old.requires_living_alone, amount_fen=amount_fen,
-        monthly_cap_fen=monthly_cap_fen, active=True, valid_from=from_day, valid_to=old.valid_to)
+        monthly_cap_fen=monthly_cap_fen, active=True, valid_from=from_day, valid_to=old.valid_to,
+        fund_id=old.fund_id)
     old.valid_to = from_day - timedelta(days=1)
     session.add(new)
     session.flush()
@@ -92,8 +94,9 @@ def add_subsidy_rule(session: Session, *, actor: Person | None, code: str, amoun
                      monthly_cap_fen: int, from_day: date, min_age: int | None = None,
                      max_age: int | None = None, economic_tier: str | None = None,
                      requires_disability: bool = False,
-                     requires_living_alone: bool = False) -> SubsidyRule:
-    """Add a rule in force from `from_day`."""
+                     requires_living_alone: bool = False,
+                     fund_id: int | None = None) -> SubsidyRule:
+    """Add a rule in force from `from_day` (paid by a charity fund when `fund_id` is given)."""
     _county_staff(actor)
     _check_amounts(amount_fen, monthly_cap_fen)
     _from_tomorrow_on(from_day)
@@ -104,14 +107,17 @@ def add_subsidy_rule(session: Session, *, actor: Person | None, code: str, amoun
         raise ValidationFailed(fields={"economic_tier": "不是允许的取值"})
     if session.scalar(select(SubsidyRule.id).where(SubsidyRule.code == code)) is not None:
         raise ValidationFailed("这个编号已经有了。", fields={"code": "重复"})
+    if fund_id is not None and session.get(CharityFund, fund_id) is None:
+        raise ValidationFailed(fields={"fund_id": "没有这个基金"})
     rule = SubsidyRule(code=code, min_age=min_age, max_age=max_age, economic_tier=economic_tier,
                        requires_disability=requires_disability,
                        requires_living_alone=requires_living_alone, amount_fen=amount_fen,
-                       monthly_cap_fen=monthly_cap_fen, active=True, valid_from=from_day)
+                       monthly_cap_fen=monthly_cap_fen, active=True, valid_from=from_day,
+                       fund_id=fund_id)
     session.add(rule)
     session.flush()
     _audit(session, actor, rule, "create", {"from_day": from_day.isoformat(),
-                                            "amount_fen": amount_fen})
+                                            "amount_fen": amount_fen, "fund_id": fund_id})
     return rule
 
 

@@ -25,6 +25,7 @@ from models.auth import ApiToken, IdempotencyRecord
 from models.bot import InboundMessage
 from models.channels import ServiceWindow, SubscribeCredit
 from models.console import StaffAccount, TierDecision
+from models.funds import FundDonation
 from models.help_requests import HelpRequest, HelpRequestEvent
 from models.meals import MealBooking
 from models.messaging import Notification
@@ -171,6 +172,10 @@ def _erase_links(session: Session, person_id: int, now: datetime) -> dict[str, i
     counts["chat_messages"] = _count(session.execute(
         update(InboundMessage).where(InboundMessage.person_id == person_id)
         .values(content=None, reply_xml=None, openid=f"erased:{person_id}")))
+    # A donation keeps its amount for the fund's books; the donor's name and note go.
+    counts["fund_donations"] = _count(session.execute(
+        update(FundDonation).where(FundDonation.donor_person_id == person_id)
+        .values(donor_name=ERASED_TEXT, note=None)))
     return counts
 
 

@@ -65,6 +65,7 @@ SOURCES: tuple[Source, ...] = (
     Source("standing_orders", "standing_orders", ("person_id",), "长期订餐"),
     Source("household_checks", "household_checks", ("household_id",), "家庭经济状况核对（户主）"),
     Source("household_check_items", "household_check_items", ("person_id",), "核对中记录的本人收入、财产和情况"),
+    Source("fund_donations", "donations", ("donor_person_id",), "慈善捐款"),
 )
 
 # Person columns that do not make a row the person's own, and why.
@@ -91,6 +92,11 @@ NOT_SUBJECT: dict[str, str] = {
     "household_checks.created_by_id": "做核对的工作人员",
     "household_checks.decided_by_id": "确认核对结果的工作人员",
     "assistance_lines.created_by_id": "录入本县救助标准的主管；不是关于某位居民的信息",
+    "charity_funds.created_by_id": "设立基金的慈善组织人员；基金属于组织",
+    "fund_donations.recorded_by_id": "登记捐款的人员；捐款属于捐赠人",
+    "fund_postings.created_by_id": "记账的人；基金账目属于基金",
+    "fund_project_payments.recorded_by_id": "登记项目支出的人员；支出属于基金",
+    "filing_batches.created_by_id": "生成报送批次的工作人员",
 }
 PROXY_SECTIONS = ("profile", "meal_bookings", "help_requests")
 PROXY_PROFILE = ("id", "name", "community_id")

@@ -122,6 +122,17 @@ def _household_check(s: Session, p: Person) -> object:
         assistance.MemberFacts(p.id, income={"wage": 50000})])
 
 
+def _donation(s: Session, p: Person) -> int:
+    from models.region import Community
+    from services.funds import create_fund, record_donation
+
+    admin, org = make_charity_admin(s, community=s.get_one(Community, p.community_id))
+    fund = create_fund(s, actor=admin, organisation_id=org.id, code=f"F{p.id}", name="助老基金",
+                       kind="special")
+    return record_donation(s, actor=admin, fund_id=fund.id, donor_name=p.name or "捐赠人",
+                           amount_fen=100, received_on=clock.today(), donor_person_id=p.id).id
+
+
 BUILD: dict[str, Callable[[Session, Person], object]] = {
     "persons": lambda s, p: p.id,
     "person_roles": lambda s, p: p.roles[0].id,
@@ -165,6 +176,7 @@ BUILD: dict[str, Callable[[Session, Person], object]] = {
     "standing_orders": _standing_order,
     "household_checks": lambda s, p: _household_check(s, p).id,  # type: ignore[attr-defined]
     "household_check_items": lambda s, p: _household_check(s, p).items[0].id,  # type: ignore[attr-defined]
+    "fund_donations": _donation,
 }
 _KEY = {"service_windows": "person_id"}
 

@@ -1,7 +1,7 @@
 """free text at rest: notes, reasons, feedback, timeline notes and stored responses sealed
 
-Revision ID: 0019_crypttext
-Revises: 0018_layers
+Revision ID: 0020_crypttext
+Revises: 0019_funds
 Create Date: 2026-12-03 13:50:00.000000
 
 Every column a person types into becomes EncryptedText (TEXT holding
@@ -30,8 +30,8 @@ from core import crypto
 from core.errors import DecryptionError
 from models.append_only import allow_redaction, drop_append_only, make_append_only
 
-revision: str = '0019_crypttext'
-down_revision: str | Sequence[str] | None = '0018_layers'
+revision: str = '0020_crypttext'
+down_revision: str | Sequence[str] | None = '0019_funds'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,178 @@
+"""Charity fund routes: open a fund, record donations and project payments, read the report."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from flask import jsonify
+from pydantic import BaseModel, Field
+
+from miniprogram_api import MAX_ID, bp
+from miniprogram_api.auth import current_person, login_required
+from miniprogram_api.idempotency import idempotent
+from miniprogram_api.openapi import api_doc
+from miniprogram_api.uow import db
+from miniprogram_api.validation import Body, parse_body
+from models.funds import FUND_KIND_NAMES, CharityFund
+from services import funds
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Fen = Annotated[int, Field(ge=1, le=100_000_000_00)]
+
+
+class FundBody(Body):
+    organisation_id: Id
+    code: str = Field(min_length=1, max_length=24)
+    name: str = Field(min_length=1, max_length=64)
+    kind: Literal["special", "named"]
+    purpose: str | None = Field(default=None, max_length=500)
+
+
+class DonationBody(Body):
+    donor_name: str = Field(min_length=1, max_length=64)
+    amount_fen: Fen
+    received_on: date
+    donor_person_id: Id | None = None
+    note: str | None = Field(default=None, max_length=200)
+
+
+class ProjectBody(Body):
+    title: str = Field(min_length=1, max_length=128)
+    amount_fen: Fen
+    paid_on: date
+    community_id: Id | None = None
+
+
+class FundOut(BaseModel):
+    id: int
+    code: str
+    name: str
+    kind: Literal["special", "named"]
+    kind_name: str
+    organisation_id: int
+    balance_fen: int
+
+
+class FundList(BaseModel):
+    items: list[FundOut]
+
+
+class DonationOut(BaseModel):
+    id: int
+    fund_id: int
+    amount_fen: int
+    received_on: date
+    balance_fen: int
+
+
+class MealMonthOut(BaseModel):
+    month: str
+    canteen: str
+    meals: int = Field(description="基金付了补贴、没有退回的餐数（含还没到日子的）")
+    served: int = Field(description="其中已用餐")
+    amount_fen: int
+
+
+class DonationLineOut(BaseModel):
+    donor: str = Field(description="捐赠人（遮挡）")
+    amount_fen: int
+    received_on: date
+
+
+class ProjectLineOut(BaseModel):
+    title: str
+    amount_fen: int
+    paid_on: date
+
+
+class FundReportOut(BaseModel):
+    fund: FundOut
+    organisation: str
+    donated_fen: int
+    balance_fen: int
+    meals_fen: int
+    meals_count: int
+    projects_fen: int
+    meals: list[MealMonthOut]
+    donations: list[DonationLineOut]
+    projects: list[ProjectLineOut]
+    summary: str
+
+
+def fund_json(fund: CharityFund) -> dict[str, Any]:
+    return {"id": fund.id, "code": fund.code, "name": fund.name, "kind": fund.kind,
+            "kind_name": FUND_KIND_NAMES[fund.kind], "organisation_id": fund.organisation_id,
+            "balance_fen": funds.fund_balance_fen(db(), fund_id=fund.id)}
+
+
+def report_summary(report: funds.FundReport) -> str:
+    """Say a fund's account in one sentence, e.g. 共收到捐款5000.00元，已补贴助餐120餐 …"""
+    return (f"{report.fund.name}共收到捐款{report.donated_fen / 100:.2f}元，"
+            f"补贴助餐{report.meals_count}餐共{report.meals_fen / 100:.2f}元，"
+            f"资助项目{report.projects_fen / 100:.2f}元，结余{report.balance_fen / 100:.2f}元。")
+
+
+@bp.get("/funds")
+@api_doc(summary="我能看的慈善基金", response=FundList)
+@login_required
+def list_funds() -> Any:
+    """List the funds the caller keeps, gave to, or (staff) oversees."""
+    found = funds.list_funds(db(), actor=current_person())
+    return jsonify({"items": [fund_json(f) for f in found]})
+
+
+@bp.post("/funds")
+@api_doc(summary="慈善组织设立基金", body=FundBody, response=FundOut, status=201)
+@login_required
+@idempotent
+def create_fund() -> Any:
+    """Open a named fund for the caller's charity."""
+    body = parse_body(FundBody)
+    fund = funds.create_fund(db(), actor=current_person(), **body.model_dump())
+    return jsonify(fund_json(fund)), 201
+
+
+@bp.post("/funds/<int:fund_id>/donations")
+@api_doc(summary="登记一笔捐款", body=DonationBody, response=DonationOut, status=201)
+@login_required
+@idempotent
+def record_donation(fund_id: int) -> Any:
+    """Record money given to a fund."""
+    body = parse_body(DonationBody)
+    donation = funds.record_donation(db(), actor=current_person(), fund_id=fund_id,
+                                     **body.model_dump())
+    return jsonify({"id": donation.id, "fund_id": fund_id, "amount_fen": donation.amount_fen,
+                    "received_on": donation.received_on.isoformat(),
+                    "balance_fen": funds.fund_balance_fen(db(), fund_id=fund_id)}), 201
+
+
+@bp.post("/funds/<int:fund_id>/projects")
+@api_doc(summary="基金支付一个项目", body=ProjectBody, response=ProjectLineOut, status=201)
+@login_required
+@idempotent
+def pay_project(fund_id: int) -> Any:
+    """Pay a project from a fund."""
+    body = parse_body(ProjectBody)
+    paid = funds.pay_fund_project(db(), actor=current_person(), fund_id=fund_id, **body.model_dump())
+    return jsonify({"title": paid.title, "amount_fen": paid.amount_fen,
+                    "paid_on": paid.paid_on.isoformat()}), 201
+
+
+@bp.get("/funds/<int:fund_id>/report")
+@api_doc(summary="基金用在了哪里", response=FundReportOut)
+@login_required
+def fund_report(fund_id: int) -> Any:
+    """Report what a fund received and paid for (its charity, staff and donors)."""
+    report = funds.get_fund_report(db(), actor=current_person(), fund_id=fund_id)
+    return jsonify({
+        "fund": fund_json(report.fund), "organisation": report.organisation,
+        "donated_fen": report.donated_fen, "balance_fen": report.balance_fen,
+        "meals_fen": report.meals_fen, "meals_count": report.meals_count,
+        "projects_fen": report.projects_fen,
+        "meals": [vars(m) for m in report.meals],
+        "donations": [{"donor": d.donor, "amount_fen": d.amount_fen,
+                       "received_on": d.received_on.isoformat()} for d in report.donations],
+        "projects": [{"title": p.title, "amount_fen": p.amount_fen,
+                      "paid_on": p.paid_on.isoformat()} for p in report.projects],
+        "summary": report_summary(report)})
