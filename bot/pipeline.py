@@ -13,6 +13,7 @@ the reply go out through the outbox as a customer-service message.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -31,7 +32,7 @@ from bot.reply import SUCCESS, text_reply
 from bot.router import get_router
 from bot.turn import Turn
 from bot.turnstore import Opened
-from core import clock
+from core import clock, serving
 from core.db import is_unavailable, session_scope, session_wrote
 from core.kv import KV, LockTimeout, get_kv
 from models.bot import InboundMessage
@@ -81,12 +82,21 @@ class Ticket:
 def _executor() -> ThreadPoolExecutor:
     # At least one thread per request a worker serves: a turn waiting for the
     # sender's lock holds its thread, and fewer threads starve the others.
-    return ThreadPoolExecutor(max_workers=8, thread_name_prefix="wechat")
+    # Newest turn first: in a rush the turns whose request already answered
+    # `success` wait, and a message that still has its budget gets a thread.
+    pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="wechat")
+    pool._work_queue = queue.LifoQueue()  # type: ignore[assignment]
+    return pool
 
 
 def answer_message(message: Inbound, *, budget: float | None = None) -> str:
-    """Return the reply body for a message: reply XML, or `success`."""
-    budget = BUDGET_SECONDS if budget is None else budget
+    """Return the reply body for a message: reply XML, or `success`.
+
+    The budget counts from when the request reached the server: time it
+    queued in gunicorn before a thread took it is already spent.
+    """
+    lock_wait = BUDGET_SECONDS if budget is None else budget  # a turn's own wait for the sender
+    budget = max(0.0, lock_wait - serving.waited())
     kv = get_kv()
     try:
         opened = turnstore.open_turn(kv, message)
@@ -98,7 +108,7 @@ def answer_message(message: Inbound, *, budget: float | None = None) -> str:
     if opened.earlier is not None:
         return opened.earlier
     ticket = Ticket()
-    future = _executor().submit(_answer_claimed, message, opened, ticket, budget)
+    future = _executor().submit(_answer_claimed, message, opened, ticket, lock_wait)
     try:
         return future.result(timeout=budget)
     except FutureTimeout:

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import dedupe, pipeline
+from core import serving
 from bot.message import Inbound
 from bot.simulator import WeChatSimulator, text_xml
 from core.db import session_scope
@@ -94,6 +95,54 @@ def test_a_slow_reply_answers_success_and_goes_out_as_a_customer_service_message
                 break
         time.sleep(0.05)
     assert len(sent) == 1 and "低保" in sent[0].text
+
+
+def _cs_replies(wait: float = 10) -> list[Notification]:
+    deadline = time.monotonic() + wait
+    while True:
+        with session_scope() as s:
+            sent = s.scalars(select(Notification).where(Notification.template == "cs_reply")).all()
+        if sent or time.monotonic() > deadline:
+            return list(sent)
+        time.sleep(0.05)
+
+
+def test_a_message_that_queued_past_its_budget_answers_success_and_the_reply_follows(
+        wechat, monkeypatch):
+    # The message waited in gunicorn's queue longer than WeChat's budget before a thread took it.
+    monkeypatch.setattr(serving, "waited", lambda: pipeline.BUDGET_SECONDS + 0.5)
+    reply = wechat.say("demo_elder_wang", "低保怎么申请")
+    assert reply.body == "success"
+    sent = _cs_replies()
+    assert len(sent) == 1 and "低保" in sent[0].text
+
+
+def test_time_spent_queued_shortens_the_wait_for_a_passive_reply(wechat, monkeypatch):
+    real = pipeline._converse
+
+    def slow(*args, **kwargs):
+        time.sleep(0.6)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_converse", slow)
+    # 0.6 s of work fits the 4.5 s budget, but not after 4.2 s in the queue.
+    monkeypatch.setattr(serving, "waited", lambda: pipeline.BUDGET_SECONDS - 0.3)
+    assert wechat.say("demo_elder_wang", "低保怎么申请").body == "success"
+    assert len(_cs_replies()) == 1
+    monkeypatch.setattr(serving, "waited", lambda: 0.0)  # the same work, no time queued
+    assert wechat.say("demo_elder_wang", "助餐补贴标准是多少").body != "success"
+
+
+def test_in_a_rush_the_newest_turn_gets_the_next_free_thread():
+    pool = pipeline._executor()
+    release, order = threading.Event(), []
+    busy = [pool.submit(release.wait, 10) for _ in range(pool._max_workers)]
+    older = pool.submit(order.append, "older")
+    newer = pool.submit(order.append, "newer")
+    release.set()
+    for f in (*busy, older, newer):
+        f.result(timeout=10)
+    assert order == ["newer", "older"]
 
 
 def test_a_turn_that_only_reads_leaves_no_message_in_the_database(wechat):
