@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime
@@ -46,6 +47,8 @@ BUDGET_SECONDS = 4.5
 # is checked against the database log in case the store lost its reply.
 LATE_COPY_SECONDS = 3
 SORRY = "系统有点忙，请过一会儿再发一次。"
+# A message that waited this long before a thread took it answers `success` at once (a rush).
+SHED_AFTER_QUEUED = 1.0
 
 
 class Duplicate(Exception):
@@ -82,11 +85,21 @@ class Ticket:
 def _executor() -> ThreadPoolExecutor:
     # At least one thread per request a worker serves: a turn waiting for the
     # sender's lock holds its thread, and fewer threads starve the others.
-    # Newest turn first: in a rush the turns whose request already answered
-    # `success` wait, and a message that still has its budget gets a thread.
+    # Newest turn first: in a burst, a message that still has its budget gets
+    # the next free thread.
     pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="wechat")
     pool._work_queue = queue.LifoQueue()  # type: ignore[assignment]
     return pool
+
+
+@cache
+def _later() -> ThreadPoolExecutor:
+    """Turns whose request already answered `success`: in arrival order, on two threads.
+
+    In a rush they wait here instead of taking the CPU from messages that can
+    still get a passive reply; their replies go out through the outbox.
+    """
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="wechat-later")
 
 
 def answer_message(message: Inbound, *, budget: float | None = None) -> str:
@@ -96,7 +109,10 @@ def answer_message(message: Inbound, *, budget: float | None = None) -> str:
     queued in gunicorn before a thread took it is already spent.
     """
     lock_wait = BUDGET_SECONDS if budget is None else budget  # a turn's own wait for the sender
-    budget = max(0.0, lock_wait - serving.waited())
+    queued = serving.waited()
+    # A message that sat in gunicorn's queue this long means a rush: answer at once and
+    # free the request thread, so the queue (and every later message's wait) shrinks.
+    budget = 0.0 if queued > SHED_AFTER_QUEUED else max(0.0, lock_wait - queued)
     kv = get_kv()
     try:
         opened = turnstore.open_turn(kv, message)
@@ -108,6 +124,10 @@ def answer_message(message: Inbound, *, budget: float | None = None) -> str:
     if opened.earlier is not None:
         return opened.earlier
     ticket = Ticket()
+    if budget <= 0 and ticket.abandon():
+        _later().submit(_answer_claimed, message, opened, ticket, lock_wait)
+        _note_shed()
+        return SUCCESS
     future = _executor().submit(_answer_claimed, message, opened, ticket, lock_wait)
     try:
         return future.result(timeout=budget)
@@ -116,6 +136,19 @@ def answer_message(message: Inbound, *, budget: float | None = None) -> str:
             logger.warning("reply over budget; sending it through the outbox")
             return SUCCESS
         return future.result()
+
+
+_shed = {"since": 0.0, "count": 0}
+
+
+def _note_shed() -> None:
+    """One warning a minute in a rush, with the count, not one a message."""
+    now = time.monotonic()
+    _shed["count"] += 1
+    if now - _shed["since"] >= 60:
+        logger.warning("a rush: %d messages queued over %.0f s answered `success`, replies via the outbox",
+                       _shed["count"], SHED_AFTER_QUEUED)
+        _shed["since"], _shed["count"] = now, 0
 
 
 def _answer_claimed(message: Inbound, opened: Opened, ticket: Ticket, budget: float) -> str:
@@ -128,6 +161,9 @@ def _answer_claimed(message: Inbound, opened: Opened, ticket: Ticket, budget: fl
     except Duplicate as duplicate:
         reply = duplicate.reply
     except LockTimeout:
+        if ticket.abandon():  # nobody waits for a passive reply: queue behind the sender's turn
+            _later().submit(_answer_claimed, message, opened, ticket, budget)
+            return SUCCESS
         _abandon(kv, message, opened)
         return SUCCESS
     except Exception as exc:
