@@ -10,6 +10,7 @@ Per worker it records
 - `sql_ms`: each statement's wall time seen by the application (send, PostgreSQL,
   reply, and getting the GIL back);
 - `checkout_ms`: the wait for a pooled PostgreSQL connection;
+- `sender_lock_ms`: a turn's wait for the sender's previous turn (only turns that found it busy);
 - `tx_ms`: how long each transaction stayed open (first statement to commit or rollback);
 - `store_calls` / `requests`: shared-store (Redis) round trips per request.
 `bench/wechat_open_loop.py --probe` sums the files.
@@ -88,6 +89,18 @@ def _instrument() -> None:
         return run(self, *a, **k)
 
     kv.RedisKV.run = counted_run  # type: ignore[method-assign]
+    from bot import turnstore
+
+    wait_for_lock = turnstore.wait_for_lock
+
+    def timed_wait(*a: Any, **k: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return wait_for_lock(*a, **k)
+        finally:
+            _add("sender_lock_ms", (time.perf_counter() - start) * 1000)
+
+    turnstore.wait_for_lock = timed_wait  # type: ignore[assignment]
     from redis import Redis
 
     execute = Redis.execute_command

@@ -13,7 +13,6 @@ the reply go out through the outbox as a customer-service message.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -48,7 +47,9 @@ BUDGET_SECONDS = 4.5
 LATE_COPY_SECONDS = 3
 SORRY = "系统有点忙，请过一会儿再发一次。"
 # A message that waited this long before a thread took it answers `success` at once (a rush).
-SHED_AFTER_QUEUED = 1.0
+SHED_AFTER_QUEUED = 0.5
+# A turn on the later pool waits this long for a busy sender, then goes to the back of the line.
+LATER_LOCK_WAIT = 0.05
 
 
 class Duplicate(Exception):
@@ -85,11 +86,7 @@ class Ticket:
 def _executor() -> ThreadPoolExecutor:
     # At least one thread per request a worker serves: a turn waiting for the
     # sender's lock holds its thread, and fewer threads starve the others.
-    # Newest turn first: in a burst, a message that still has its budget gets
-    # the next free thread.
-    pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="wechat")
-    pool._work_queue = queue.LifoQueue()  # type: ignore[assignment]
-    return pool
+    return ThreadPoolExecutor(max_workers=8, thread_name_prefix="wechat")
 
 
 @cache
@@ -97,7 +94,9 @@ def _later() -> ThreadPoolExecutor:
     """Turns whose request already answered `success`: in arrival order, on two threads.
 
     In a rush they wait here instead of taking the CPU from messages that can
-    still get a passive reply; their replies go out through the outbox.
+    still get a passive reply; their replies go out through the outbox. A turn
+    here whose sender is busy goes to the back of the line instead of holding
+    one of the two threads.
     """
     return ThreadPoolExecutor(max_workers=2, thread_name_prefix="wechat-later")
 
@@ -108,11 +107,11 @@ def answer_message(message: Inbound, *, budget: float | None = None) -> str:
     The budget counts from when the request reached the server: time it
     queued in gunicorn before a thread took it is already spent.
     """
-    lock_wait = BUDGET_SECONDS if budget is None else budget  # a turn's own wait for the sender
+    full = BUDGET_SECONDS if budget is None else budget
     queued = serving.waited()
     # A message that sat in gunicorn's queue this long means a rush: answer at once and
     # free the request thread, so the queue (and every later message's wait) shrinks.
-    budget = 0.0 if queued > SHED_AFTER_QUEUED else max(0.0, lock_wait - queued)
+    budget = 0.0 if queued > SHED_AFTER_QUEUED else max(0.0, full - queued)
     kv = get_kv()
     try:
         opened = turnstore.open_turn(kv, message)
@@ -125,10 +124,12 @@ def answer_message(message: Inbound, *, budget: float | None = None) -> str:
         return opened.earlier
     ticket = Ticket()
     if budget <= 0 and ticket.abandon():
-        _later().submit(_answer_claimed, message, opened, ticket, lock_wait)
+        _later().submit(_answer_claimed, message, opened, ticket, LATER_LOCK_WAIT)
         _note_shed()
         return SUCCESS
-    future = _executor().submit(_answer_claimed, message, opened, ticket, lock_wait)
+    # A busy sender is waited for only as long as the request waits; then the turn
+    # queues behind the sender's on the later pool and its reply goes out through the outbox.
+    future = _executor().submit(_answer_claimed, message, opened, ticket, budget)
     try:
         return future.result(timeout=budget)
     except FutureTimeout:
@@ -162,7 +163,7 @@ def _answer_claimed(message: Inbound, opened: Opened, ticket: Ticket, budget: fl
         reply = duplicate.reply
     except LockTimeout:
         if ticket.abandon():  # nobody waits for a passive reply: queue behind the sender's turn
-            _later().submit(_answer_claimed, message, opened, ticket, budget)
+            _later().submit(_answer_claimed, message, opened, ticket, LATER_LOCK_WAIT)
             return SUCCESS
         _abandon(kv, message, opened)
         return SUCCESS

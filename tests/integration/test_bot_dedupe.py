@@ -148,18 +148,6 @@ def test_a_message_behind_a_busy_sender_is_answered_through_the_outbox_not_dropp
     assert len(sent) == 1 and "低保" in sent[0].text
 
 
-def test_in_a_rush_the_newest_turn_gets_the_next_free_thread():
-    pool = pipeline._executor()
-    release, order = threading.Event(), []
-    busy = [pool.submit(release.wait, 10) for _ in range(pool._max_workers)]
-    older = pool.submit(order.append, "older")
-    newer = pool.submit(order.append, "newer")
-    release.set()
-    for f in (*busy, older, newer):
-        f.result(timeout=10)
-    assert order == ["newer", "older"]
-
-
 def test_a_turn_that_only_reads_leaves_no_message_in_the_database(wechat):
     reply = wechat.say("demo_elder_wang", "你好")
     assert reply.status == 200 and reply.content
