@@ -63,7 +63,7 @@ def _instrument() -> None:
         finally:
             _add("checkout_ms", (time.perf_counter() - start) * 1000)
 
-    pool._do_get = timed_get  # type: ignore[attr-defined]
+    pool._do_get = timed_get  # type: ignore[attr-defined,method-assign]
 
     @event.listens_for(engine, "before_cursor_execute")
     def _before(conn: Any, cursor: Any, statement: Any, params: Any, context: Any, many: Any) -> None:

@@ -105,9 +105,10 @@ class PgWaits:
                         self.seen["active: " + (f"{kind}/{event}" if kind else "CPU")] += 1
                     elif state and state.startswith("idle in transaction"):
                         self.seen["idle in transaction (waiting for the app)"] += 1
-                self.blocked += conn.execute(
+                row = conn.execute(
                     "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
-                    "WHERE NOT l.granted AND d.datname = %s", (self.db,)).fetchone()[0]
+                    "WHERE NOT l.granted AND d.datname = %s", (self.db,)).fetchone()
+                self.blocked += row[0] if row else 0
 
     def report(self) -> str:
         n = max(1, self.samples)
