@@ -234,7 +234,8 @@ def main() -> int:
     print(f"\n/wechat open loop, {args.duration:g} s after {args.warmup:g} s warm-up a rate, "
           f"{args.residents} residents, Linli {args.workers} workers x {args.threads} threads "
           f"(realistic mix), peer (c) 2 sync workers (sample mix); load average "
-          f"{load_before[0]:.2f} before the run, {os.getloadavg()[0]:.2f} after\n")
+          f"{load_before[0]:.2f} before the run, {os.getloadavg()[0]:.2f} after; Linli served from "
+          f"{args.root.resolve()}; ended {time.strftime('%Y-%m-%d %H:%M:%S %Z')}\n")
     print("| offered | peer (c) p50 ms | peer (c) p99 ms | peer (c) timeouts "
           "| Linli p50 ms | Linli p99 ms | Linli timeouts | Linli `success` replies "
           "| server tracebacks | machine busy |")
