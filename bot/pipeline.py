@@ -48,6 +48,8 @@ LATE_COPY_SECONDS = 3
 SORRY = "系统有点忙，请过一会儿再发一次。"
 # A message that waited this long before a thread took it answers `success` at once (a rush).
 SHED_AFTER_QUEUED = 0.5
+# A fresh turn waits this long for its sender's previous turn, then queues behind it.
+BUSY_SENDER_WAIT = 0.5
 # A turn on the later pool waits this long for a busy sender, then goes to the back of the line.
 LATER_LOCK_WAIT = 0.05
 
@@ -127,9 +129,11 @@ def answer_message(message: Inbound, *, budget: float | None = None) -> str:
         _later().submit(_answer_claimed, message, opened, ticket, LATER_LOCK_WAIT)
         _note_shed()
         return SUCCESS
-    # A busy sender is waited for only as long as the request waits; then the turn
-    # queues behind the sender's on the later pool and its reply goes out through the outbox.
-    future = _executor().submit(_answer_claimed, message, opened, ticket, budget)
+    # A busy sender is waited for briefly (their previous turn takes milliseconds unless
+    # it is queued in a rush); then the turn queues behind it on the later pool and its
+    # reply goes out through the outbox, instead of holding two threads for the budget.
+    future = _executor().submit(_answer_claimed, message, opened, ticket,
+                                min(budget, BUSY_SENDER_WAIT))
     try:
         return future.result(timeout=budget)
     except FutureTimeout:
