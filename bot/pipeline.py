@@ -125,6 +125,8 @@ def answer_message(message: Inbound, *, budget: float | None = None) -> str:
     if opened.earlier is not None:
         return opened.earlier
     ticket = Ticket()
+    if opened.lock_token is None and _later()._work_queue.qsize():
+        budget = 0.0  # a busy sender in a rush: their previous turn is likely queued; line up behind it
     if budget <= 0 and ticket.abandon():
         _later().submit(_answer_claimed, message, opened, ticket, LATER_LOCK_WAIT)
         _note_shed()
