@@ -153,7 +153,7 @@ def _note_shed() -> None:
     now = time.monotonic()
     _shed["count"] += 1
     if now - _shed["since"] >= 60:
-        logger.warning("a rush: %d messages queued over %.0f s answered `success`, replies via the outbox",
+        logger.warning("a rush: %d messages queued over %.1f s (or behind a queued sender) answered `success`",
                        _shed["count"], SHED_AFTER_QUEUED)
         _shed["since"], _shed["count"] = now, 0
 
