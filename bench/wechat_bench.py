@@ -63,7 +63,7 @@ def resident(n: int) -> str:
     return f"oBenchResident{n:014d}"
 
 
-def prepare_database(url: str) -> None:
+def prepare_database(url: str, *, residents: int = RESIDENTS) -> None:
     """Migrate, load demo data, register the bench residents in 阳光社区."""
     from services.demo import load_demo_data
     from services.persons import get_or_create_person_by_oa_openid
@@ -74,15 +74,15 @@ def prepare_database(url: str) -> None:
     with session_scope() as s:
         load_demo_data(s)
         community = list_communities(s)[0]
-        for n in range(RESIDENTS):
+        for n in range(residents):
             person = get_or_create_person_by_oa_openid(s, openid=resident(n))
             register_resident(s, person=person, name=f"测试居民{n}", phone=f"1370000{n:04d}",
                               community_id=community.id, address=f"阳光社区{n}号楼101",
-                              birth_date=date(1945, 1, 1) + timedelta(days=97 * n))
+                              birth_date=date(1945, 1, 1) + timedelta(days=97 * (n % 100)))
             person.set_home_location(30.2745, 120.1556)
 
 
-def realistic_mix(path: Path) -> None:
+def realistic_mix(path: Path, *, residents: int = RESIDENTS) -> None:
     """Half multi-turn bookings (book, yes, cancel, yes), half one-shot questions and events.
 
     A resident's next turn comes a whole round later (more than 64 messages
@@ -93,7 +93,7 @@ def realistic_mix(path: Path) -> None:
     turns = ["订后天午饭一份送到家", "1", "取消后天的午饭", "1"]
     lines: list[dict[str, str]] = []
     for i, text in enumerate(turns):
-        for n in range(RESIDENTS):
+        for n in range(residents):
             lines.append({"from": resident(n), "content": text})
             lines.append({"content": ONE_SHOTS[(n * 4 + i) % len(ONE_SHOTS)]})
             if n % 20 == 0:
@@ -150,14 +150,15 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-def start_linli(db_url: str, port: int, threads: int) -> subprocess.Popen[bytes]:
+def start_linli(db_url: str, port: int, threads: int, *, workers: int = 2,
+                stderr: Any = None, root: Path = ROOT) -> subprocess.Popen[bytes]:
     env = dict(os.environ, LINLI_ENV="test", DATABASE_URL=db_url, WECHAT_TOKEN=TOKEN,
                REDIS_URL=test_services.redis_url(), LOG_LEVEL="WARNING",
                KV_PREFIX=f"linli-bench-{uuid.uuid4().hex[:6]}:")
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", str(threads), "--timeout", "30"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+         "--workers", str(workers), "--threads", str(threads), "--timeout", "30"],
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
 
 
 def load(url: str, token: str, args: argparse.Namespace, mix: Path | None,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime
@@ -31,7 +32,7 @@ from bot.reply import SUCCESS, text_reply
 from bot.router import get_router
 from bot.turn import Turn
 from bot.turnstore import Opened
-from core import clock
+from core import clock, serving
 from core.db import is_unavailable, session_scope, session_wrote
 from core.kv import KV, LockTimeout, get_kv
 from models.bot import InboundMessage
@@ -40,11 +41,17 @@ from services.notifications import enqueue_notification
 from services.outbox import release_waiting_notifications
 
 logger = logging.getLogger(__name__)
-BUDGET_SECONDS = 4.5
+BUDGET_SECONDS = 4.0  # of WeChat's 5 s: the rest covers the socket backlog and writing the reply in a rush
 # WeChat retries 5 s after a message it got no answer to; a copy this late
 # is checked against the database log in case the store lost its reply.
 LATE_COPY_SECONDS = 3
 SORRY = "系统有点忙，请过一会儿再发一次。"
+# A message that waited this long before a thread took it answers `success` at once (a rush).
+SHED_AFTER_QUEUED = 0.5
+# A fresh turn waits this long for its sender's previous turn, then queues behind it.
+BUSY_SENDER_WAIT = 0.5
+# A turn on the later pool waits this long for a busy sender, then goes to the back of the line.
+LATER_LOCK_WAIT = 0.05
 
 
 class Duplicate(Exception):
@@ -84,9 +91,29 @@ def _executor() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=8, thread_name_prefix="wechat")
 
 
+@cache
+def _later() -> ThreadPoolExecutor:
+    """Turns whose request already answered `success`: in arrival order, on two threads.
+
+    In a rush they wait here instead of taking the CPU from messages that can
+    still get a passive reply; their replies go out through the outbox. A turn
+    here whose sender is busy goes to the back of the line instead of holding
+    one of the two threads.
+    """
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="wechat-later")
+
+
 def answer_message(message: Inbound, *, budget: float | None = None) -> str:
-    """Return the reply body for a message: reply XML, or `success`."""
-    budget = BUDGET_SECONDS if budget is None else budget
+    """Return the reply body for a message: reply XML, or `success`.
+
+    The budget counts from when the request reached the server: time it
+    queued in gunicorn before a thread took it is already spent.
+    """
+    full = BUDGET_SECONDS if budget is None else budget
+    queued = serving.waited()
+    # A message that sat in gunicorn's queue this long means a rush: answer at once and
+    # free the request thread, so the queue (and every later message's wait) shrinks.
+    budget = 0.0 if queued > SHED_AFTER_QUEUED else max(0.0, full - queued)
     kv = get_kv()
     try:
         opened = turnstore.open_turn(kv, message)
@@ -98,7 +125,17 @@ def answer_message(message: Inbound, *, budget: float | None = None) -> str:
     if opened.earlier is not None:
         return opened.earlier
     ticket = Ticket()
-    future = _executor().submit(_answer_claimed, message, opened, ticket, budget)
+    if opened.lock_token is None and _later()._work_queue.qsize():
+        budget = 0.0  # a busy sender in a rush: their previous turn is likely queued; line up behind it
+    if budget <= 0 and ticket.abandon():
+        _later().submit(_answer_claimed, message, opened, ticket, LATER_LOCK_WAIT)
+        _note_shed()
+        return SUCCESS
+    # A busy sender is waited for briefly (their previous turn takes milliseconds unless
+    # it is queued in a rush); then the turn queues behind it on the later pool and its
+    # reply goes out through the outbox, instead of holding two threads for the budget.
+    future = _executor().submit(_answer_claimed, message, opened, ticket,
+                                min(budget, BUSY_SENDER_WAIT))
     try:
         return future.result(timeout=budget)
     except FutureTimeout:
@@ -106,6 +143,19 @@ def answer_message(message: Inbound, *, budget: float | None = None) -> str:
             logger.warning("reply over budget; sending it through the outbox")
             return SUCCESS
         return future.result()
+
+
+_shed = {"since": 0.0, "count": 0}
+
+
+def _note_shed() -> None:
+    """One warning a minute in a rush, with the count, not one a message."""
+    now = time.monotonic()
+    _shed["count"] += 1
+    if now - _shed["since"] >= 60:
+        logger.warning("a rush: %d messages queued over %.1f s (or behind a queued sender) answered `success`",
+                       _shed["count"], SHED_AFTER_QUEUED)
+        _shed["since"], _shed["count"] = now, 0
 
 
 def _answer_claimed(message: Inbound, opened: Opened, ticket: Ticket, budget: float) -> str:
@@ -118,6 +168,9 @@ def _answer_claimed(message: Inbound, opened: Opened, ticket: Ticket, budget: fl
     except Duplicate as duplicate:
         reply = duplicate.reply
     except LockTimeout:
+        if ticket.abandon():  # nobody waits for a passive reply: queue behind the sender's turn
+            _later().submit(_answer_claimed, message, opened, ticket, LATER_LOCK_WAIT)
+            return SUCCESS
         _abandon(kv, message, opened)
         return SUCCESS
     except Exception as exc:

@@ -7,8 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import dedupe, pipeline
+from bot.dialogue.state import user_lock_key
 from bot.message import Inbound
 from bot.simulator import WeChatSimulator, text_xml
+from core import serving
 from core.db import session_scope
 from models.bot import InboundMessage
 from models.meals import MealBooking
@@ -93,6 +95,56 @@ def test_a_slow_reply_answers_success_and_goes_out_as_a_customer_service_message
             if sent:
                 break
         time.sleep(0.05)
+    assert len(sent) == 1 and "低保" in sent[0].text
+
+
+def _cs_replies(wait: float = 10) -> list[Notification]:
+    deadline = time.monotonic() + wait
+    while True:
+        with session_scope() as s:
+            sent = s.scalars(select(Notification).where(Notification.template == "cs_reply")).all()
+        if sent or time.monotonic() > deadline:
+            return list(sent)
+        time.sleep(0.05)
+
+
+def test_a_message_that_queued_in_a_rush_answers_success_at_once_and_the_reply_follows(
+        wechat, monkeypatch):
+    # The message waited in gunicorn's queue longer than a quiet server ever makes one wait.
+    monkeypatch.setattr(serving, "waited", lambda: pipeline.SHED_AFTER_QUEUED + 0.5)
+    reply = wechat.say("demo_elder_wang", "低保怎么申请")
+    assert reply.body == "success"
+    sent = _cs_replies()
+    assert len(sent) == 1 and "低保" in sent[0].text
+
+
+def test_time_spent_queued_shortens_the_wait_for_a_passive_reply(wechat, monkeypatch):
+    real = pipeline._converse
+
+    def slow(*args, **kwargs):
+        time.sleep(0.6)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_converse", slow)
+    monkeypatch.setattr(pipeline, "BUDGET_SECONDS", 1.2)
+    monkeypatch.setattr(pipeline, "SHED_AFTER_QUEUED", 10.0)  # not a rush: only the budget shrinks
+    # 0.6 s of work fits a 1.2 s budget, but not after 0.9 s in the queue.
+    monkeypatch.setattr(serving, "waited", lambda: 0.9)
+    assert wechat.say("demo_elder_wang", "低保怎么申请").body == "success"
+    assert len(_cs_replies()) == 1
+    monkeypatch.setattr(serving, "waited", lambda: 0.0)  # the same work, no time queued
+    assert wechat.say("demo_elder_wang", "助餐补贴标准是多少").body != "success"
+
+
+def test_a_message_behind_a_busy_sender_is_answered_through_the_outbox_not_dropped(
+        wechat, kv, monkeypatch):
+    monkeypatch.setattr(pipeline, "BUDGET_SECONDS", 0.3)
+    openid = "demo_elder_wang"
+    token = kv.acquire_lock(user_lock_key(openid), 30)  # the sender's previous turn is still running
+    assert wechat.say(openid, "低保怎么申请").body == "success"
+    time.sleep(0.5)  # longer than the turn may wait for the lock
+    kv.release_lock(user_lock_key(openid), token)
+    sent = _cs_replies()
     assert len(sent) == 1 and "低保" in sent[0].text
 
 

@@ -1,0 +1,12 @@
+"""Serving settings for `gunicorn wsgi:app` (gunicorn reads this file from the working directory).
+
+Command-line flags win over these (`--workers`, `--threads`). See docs/performance.md
+for the measurements behind each value.
+"""
+
+import os
+
+# gthread, plus the moment each request arrived (core/serving.py): a /wechat
+# reply budget counts the time a message queued before a thread took it.
+worker_class = "core.serving.StampedThreadWorker"
+threads = int(os.environ.get("WEB_THREADS", "4"))
