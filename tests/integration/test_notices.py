@@ -370,3 +370,39 @@ def test_a_home_located_later_is_told_to_the_resident(sqlite_db, frozen_clock):
         assert not report.errors and report.located == 1
         pid = person.id
     _carries("home_located", pid, "送餐上门")
+
+
+def test_a_followup_asks_with_the_code_and_a_worse_answer_tells_staff(sqlite_db, frozen_clock):
+    from services.help_requests.followup import answer_followup, ask_followups
+
+    with session_scope() as s:
+        w = make_world(s)
+        made = submit_help_request(s, actor=w.resident, category="living", urgency="normal",
+                                   description="家里水管坏了", channel="chat")
+        for to in ("accepted", "in_progress", "resolved"):
+            transition_help_request(s, actor=w.staff, request_id=made.id, to=to)
+        code, made_id, ids = made.code, made.id, (w.resident.id, w.staff.id)
+    frozen_clock.advance(days=31)
+    with session_scope() as s:
+        assert ask_followups(s, now=clock.now()) == 1
+        answer_followup(s, person=s.get(Person, ids[0]), help_request_id=made_id, answer="worse")
+    _carries("help_followup", ids[0], code, "1")
+    _carries("help_followup_worse", ids[1], code, "王**", "更难了")
+
+
+def test_a_household_signal_names_the_household_and_the_signal(sqlite_db, demo_people):
+    from services.household_warnings import raise_household_warnings
+
+    with session_scope() as s:
+        assert raise_household_warnings(s, now=clock.now()) >= 1
+    _carries("household_signal", demo_people["demo_staff_chen"], "李**")
+
+
+def test_a_declined_invitation_tells_the_family_member(sqlite_db, frozen_clock):
+    with session_scope() as s:
+        w = make_world(s)
+        son = make_person(s, community=w.here, name="王小明", phone="13900000001")
+        proxy = proxies.invite_proxy(s, agent=son, phone="13800138001", relation="儿子")
+        proxies.decline_proxy(s, principal=w.resident, proxy_id=proxy.id)
+        son_id = son.id
+    _carries("proxy_declined", son_id, "王**", "婉拒")
