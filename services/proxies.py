@@ -122,3 +122,9 @@ def load_parties(session: Session, proxies: Iterable[Proxy]) -> dict[int, Person
     if not ids:
         return {}
     return {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
+
+
+def list_family_agents(session: Session, *, principal_id: int) -> list[int]:
+    """Ids of the people holding an accepted proxy for a person, oldest first."""
+    return list(session.scalars(select(Proxy.agent_id).where(
+        Proxy.principal_id == principal_id, Proxy.status == "accepted").order_by(Proxy.id)))

@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 from core.clock import LOCAL_TZ
 from models.meals import MealBooking
 from models.monitoring import RiskAlert
-from models.person import Person, PersonRole, Proxy
+from models.person import Person, PersonRole
 from models.region import Community
 from services.alerts import raise_alert
 from services.notifications import enqueue_notification
+from services.proxies import list_family_agents
 
 ELDERLY_AGE = 60
 LOOKBACK_DAYS = 28
@@ -127,8 +128,7 @@ def _welfare_facts(session: Session, *, person: Person, concern: Concern) -> dic
 
 def _check_in_targets(session: Session, *, person: Person,
                       concern: Concern) -> list[tuple[int, str]]:
-    proxies = list(session.scalars(select(Proxy.agent_id).where(
-        Proxy.principal_id == person.id, Proxy.status == "accepted").order_by(Proxy.id)))
+    proxies = list_family_agents(session, principal_id=person.id)
     if proxies:
         return [(agent_id, concern.message) for agent_id in proxies]
     volunteer = session.scalar(select(PersonRole.person_id).where(

@@ -76,9 +76,9 @@ def raise_emergency(turn: Turn, text: str, parse: nlp.Parse) -> str:
 
 
 def _who_was_told(turn: Turn, request: Any) -> str:
-    from services.help_requests.intake import emergency_notified
+    from services.help_requests.intake import staff_told
 
-    if emergency_notified(turn.session, help_request_id=request.id):
+    if staff_told(turn.session, help_request_id=request.id):
         return f"已经通知社区工作人员，马上处理（编号{request.code}）。"
     return (f"已经记下（编号{request.code}），但现在还没联系上值班人员。"
             "请马上打120或110！")

@@ -381,13 +381,13 @@ def show_help(turn: Turn) -> str:
 
 def hand_to_human(turn: Turn, text: str) -> str:
     """Create a request for staff and say who will call."""
-    from services.help_requests.intake import emergency_notified, request_human_agent
+    from services.help_requests.intake import request_human_agent, staff_told
 
     title = FLOWS[turn.state.flow].title if turn.state.flow in FLOWS else ""
     note = f"在“{title}”中请求转人工：{text}" if title else (text or "请求人工服务")
     request = request_human_agent(turn.session, actor=turn.person, note=note)
     turn.state.reset()
-    if not emergency_notified(turn.session, help_request_id=request.id, what="human"):
+    if not staff_told(turn.session, help_request_id=request.id, what="human"):
         return (f"已经记下了，编号：{request.code}。\n现在还没联系上工作人员，"
                 "请打社区电话，或者明天再发“人工”。\n有危险请直接拨打110或120。")
     return (f"已经通知社区工作人员，会尽快联系您。\n编号：{request.code}\n"

@@ -21,7 +21,7 @@ from models.help_requests import (
     HelpRequest,
 )
 from models.messaging import PRIORITY_URGENT
-from models.person import Person, Proxy
+from models.person import Person
 from models.region import Community
 from services.access import require_act_for
 from services.alerts import people_with_role, raise_alert
@@ -35,6 +35,7 @@ from services.help_requests.routing import route_help_request
 from services.help_requests.sla import due_times
 from services.help_requests.views import describe_for_requester, notice_facts
 from services.layers import layer_for_request
+from services.proxies import list_family_agents
 
 MAX_DESCRIPTION = 300
 MAX_ADDRESS = 200
@@ -148,7 +149,7 @@ def emergency_responders(session: Session, *, help_request: HelpRequest) -> list
     return sorted(staff)
 
 
-def emergency_notified(session: Session, *, help_request_id: int, what: str = "emergency") -> int:
+def staff_told(session: Session, *, help_request_id: int, what: str = "emergency") -> int:
     """How many people were queued a notice (`emergency` or `human`) for this request."""
     from models.messaging import Notification
 
@@ -173,9 +174,8 @@ def nearest_community_id(session: Session, *, place: str | None) -> int | None:
 
 def _tell_family(session: Session, *, help_request: HelpRequest, beneficiary: Person,
                  facts: dict[str, str]) -> None:
-    agents = session.scalars(select(Proxy.agent_id).where(
-        Proxy.principal_id == beneficiary.id, Proxy.status == "accepted")).all()
-    family = [a for a in agents if a != help_request.requester_id]
+    family = [a for a in list_family_agents(session, principal_id=beneficiary.id)
+              if a != help_request.requester_id]
     if not family:
         return
     notify_people(session, person_ids=sorted(family), template="help_emergency_family",
