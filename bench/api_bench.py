@@ -35,7 +35,7 @@ from core.config import Settings, load_settings, use_settings  # noqa: E402
 from core.db import configure_database, dispose_database, session_scope  # noqa: E402
 from core.migrate import upgrade_to_head  # noqa: E402
 from models.person import Person  # noqa: E402
-from services.auth import issue_token  # noqa: E402
+from services.access.tokens import issue_token  # noqa: E402
 from services.demo import load_demo_data  # noqa: E402
 from tests import services as test_services  # noqa: E402
 

@@ -50,7 +50,7 @@ def _seed(people: int, *, funded: bool) -> tuple[int, list[int]]:
 
 
 def bench_filing(canteen_id: int, ids: list[int], served: int) -> tuple[float, int]:
-    from services.filing import export_filing_batch
+    from services.assistance.filing import export_filing_batch
 
     day = clock.today() - timedelta(days=1)
     rows = [{"person_id": ids[i % len(ids)], "canteen_id": canteen_id,

@@ -28,8 +28,9 @@ from core.db import configure_database, session_scope  # noqa: E402
 from core.migrate import upgrade_to_head  # noqa: E402
 from models.help_requests import HelpRequest  # noqa: E402
 from models.person import Person, PersonRole  # noqa: E402
-from services import assistance, household_signals, household_warnings  # noqa: E402
+from services.assistance import means_check  # noqa: E402
 from services.demo import load_demo_data  # noqa: E402
+from services.monitoring import household_signals, household_warnings  # noqa: E402
 
 
 def _load(households: int) -> tuple[int, int]:
@@ -51,9 +52,9 @@ def _load(households: int) -> tuple[int, int]:
         s.flush()
         for n in range(0, households, 5):
             head_id, member_id = ids[2 * n], ids[2 * n + 1]
-            assistance.start_check(s, actor=staff, person_id=head_id, members=[
-                assistance.MemberFacts(head_id, income={"pension": 90000 + 100 * n}),
-                assistance.MemberFacts(member_id)])
+            means_check.start_check(s, actor=staff, person_id=head_id, members=[
+                means_check.MemberFacts(head_id, income={"pension": 90000 + 100 * n}),
+                means_check.MemberFacts(member_id)])
         requests = [{"code": f"QZ-B-{n}-{k}", "requester_id": ids[2 * n], "community_id": community,
                      "category": "living", "urgency": "normal", "description": "bench",
                      "status": "submitted", "channel": "chat", "created_at": clock.now(),

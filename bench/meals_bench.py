@@ -116,7 +116,7 @@ def bench_service(canteen_id: int, jobs: queue.Queue, clients: int, seconds: flo
 
 
 def bench_http(url: str, canteen_id: int, jobs: queue.Queue, clients: int, seconds: float) -> float:  # type: ignore[type-arg]
-    from services.auth import issue_token
+    from services.access.tokens import issue_token
 
     tokens: dict[int, str] = {}
     with session_scope() as s:

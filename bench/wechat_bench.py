@@ -66,8 +66,8 @@ def resident(n: int) -> str:
 def prepare_database(url: str, *, residents: int = RESIDENTS) -> None:
     """Migrate, load demo data, register the bench residents in 阳光社区."""
     from services.demo import load_demo_data
-    from services.persons import get_or_create_person_by_oa_openid
-    from services.residents import list_communities, register_resident
+    from services.people.persons import get_or_create_person_by_oa_openid
+    from services.people.residents import list_communities, register_resident
 
     upgrade_to_head(url)
     configure_database(url)

@@ -11,7 +11,7 @@ from bot.dialogue.flows import home
 from bot.menu import intent_for_click
 from bot.router import Handler, Router
 from bot.turn import Turn
-from services.channels import record_subscribe_credits
+from services.messaging.channels import record_subscribe_credits
 
 logger = logging.getLogger(__name__)
 MEDIA_TYPES = ("image", "video", "shortvideo", "link", "file", "music")

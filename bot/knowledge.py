@@ -1,4 +1,4 @@
-"""Policy answers from the knowledge base staff edit in the console (services.policies).
+"""Policy answers from the knowledge base staff edit in the console (services.assistance.policies).
 
 An answer says who qualifies, what to bring, where to go (the person's own
 street and community) and whom to call, for bot.dialogue.policy to follow
@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from models.person import TIER_NAMES, Person
 from models.policies import PolicyEntry
+from services.assistance.policies import find_policy_entry, place_of, window_for
 from services.meals.wording import yuan
-from services.policies import find_policy_entry, place_of, window_for
 
 # "我的补贴为什么是6元", "为啥我只补3块": about the person's own meal subsidy.
 _MY_SUBSIDY = re.compile(r"(?:我|俺|我的|我家)\S{0,3}(?:补贴|补助|餐补)|(?:补贴|补助|餐补)\S{0,6}(?:为什么|为啥|咋|怎么才|怎么只)"

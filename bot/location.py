@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.turn import Turn
 from core.kv import KV, get_json, set_json
-from services.residents import community_of
+from services.people.residents import community_of
 
 POSITION_TTL = 2 * 60 * 60
 THROTTLE_SECONDS = 60.0  # LOCATION events can arrive every 5 s

@@ -36,9 +36,9 @@ from core import clock, serving
 from core.db import is_unavailable, session_scope, session_wrote
 from core.kv import KV, LockTimeout, get_kv
 from models.bot import InboundMessage
-from services.channels import touch_interaction
-from services.notifications import enqueue_notification
-from services.outbox import release_waiting_notifications
+from services.messaging.channels import touch_interaction
+from services.messaging.notifications import enqueue_notification
+from services.messaging.outbox import release_waiting_notifications
 
 logger = logging.getLogger(__name__)
 BUDGET_SECONDS = 4.0  # of WeChat's 5 s: the rest covers the socket backlog and writing the reply in a rush

@@ -35,7 +35,7 @@ class Turn:
     def person(self) -> Person:
         """Return the sender, reading or creating them on first use."""
         if self._person is None:
-            from services.persons import get_or_create_person_by_oa_openid
+            from services.people.persons import get_or_create_person_by_oa_openid
 
             self._person = get_or_create_person_by_oa_openid(self.session,
                                                              openid=self.message.openid)

@@ -6,8 +6,8 @@ import click
 from flask import Flask
 
 from core.db import session_scope
-from services.console_auth import create_staff_account, set_staff_password
-from services.persons import find_person_by_phone
+from services.access.staff_accounts import create_staff_account, set_staff_password
+from services.people.persons import find_person_by_phone
 
 
 @click.group("staff")

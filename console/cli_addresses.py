@@ -8,7 +8,7 @@ import click
 from flask import Flask
 
 from core.db import session_scope
-from services.addresses import import_address_book
+from services.people.addresses import import_address_book
 
 
 @click.group("addresses")

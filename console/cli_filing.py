@@ -9,7 +9,8 @@ import click
 from flask import Flask
 
 from console.cli_rules import session_scope
-from services import filing, funds
+from services import funds
+from services.assistance import filing
 
 
 @click.group("filing")

@@ -18,11 +18,11 @@ from core.db import session_scope as _session_scope
 from core.errors import LinliError
 from models.help_requests import CATEGORY_NAMES, HelpRoutingRule
 from models.region import Community, Organisation
-from services import households
 from services.help_requests import routing
 from services.meals import subsidy_rules
 from services.meals.subsidies import rule_phrase
-from services.persons import find_person_by_phone
+from services.people import households
+from services.people.persons import find_person_by_phone
 
 
 @contextmanager

@@ -18,8 +18,10 @@ from core.errors import ValidationFailed
 from core.web import attachment
 from miniprogram_api.uow import db
 from models.person import TIER_NAMES
-from services import alerts, meals, monitoring, tiers
-from services.audit import record_access
+from services import meals
+from services.access.audit import record_access
+from services.assistance import tiers
+from services.monitoring import alerts, indicators
 
 EXPORT_LIMIT = 5000
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -87,12 +89,12 @@ def export_alerts() -> Any:
          a.created_at.astimezone(clock.LOCAL_TZ).strftime("%Y-%m-%d %H:%M")) for a in found))
 
 
-@bp.get("/export/monitoring.csv")
+@bp.get("/export/indicators.csv")
 @staff_page
 def export_monitoring() -> Any:
     """Export the community's ranked monitoring list."""
     community = chosen_community()
-    entries = monitoring.list_monitoring(db(), actor=current_staff(), community_id=community.id)
+    entries = indicators.list_monitoring(db(), actor=current_staff(), community_id=community.id)
     names = _masked(e.person_id for e in entries)
     _audit("monitoring", community.id, len(entries), ["person_masked"])
     return csv_response("动态监测名单", ["排序", "级别", "居民", "预警原因"], (

@@ -14,9 +14,9 @@ from miniprogram_api.uow import db
 from miniprogram_api.validation import validate
 from models.person import Person
 from models.region import Community
-from services.access import is_staff
-from services.console_stats import list_staff_community_choices, pick_community
-from services.outbox_hold import get_outbox_hold
+from services.access.checks import is_staff
+from services.messaging.outbox_hold import get_outbox_hold
+from services.operations.monthly_figures import list_staff_community_choices, pick_community
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -22,7 +22,7 @@ from core.errors import NotAllowed
 from core.kv import get_json, set_json
 from miniprogram_api.uow import db
 from models.person import Person
-from services.access import is_staff
+from services.access.checks import is_staff
 
 F = TypeVar("F", bound=Callable[..., Any])
 COOKIE = "linli_console"

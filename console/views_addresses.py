@@ -12,8 +12,8 @@ from console.pages import form, render
 from console.session import current_staff, flash, staff_page
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body
-from services import addresses
-from services.access import staff_communities
+from services.access.checks import staff_communities
+from services.people import addresses
 
 SAFE_BACK = ("console.addresses", "console.resident")
 

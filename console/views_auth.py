@@ -10,7 +10,7 @@ from console import bp
 from console.session import check_csrf, end_session, load_session, start_session
 from core.db import session_scope
 from core.kv import get_kv
-from services.console_auth import check_staff_login
+from services.access.staff_accounts import check_staff_login
 
 
 def _safe_next(raw: str | None) -> str:

@@ -8,7 +8,7 @@ from console import bp
 from console.pages import chosen_community, render
 from console.session import current_staff, staff_page
 from miniprogram_api.uow import db
-from services import coverage
+from services.meals import coverage
 
 
 @bp.get("/canteens/coverage", endpoint="canteen_coverage")

@@ -9,8 +9,8 @@ from console.pages import chosen_community, render
 from console.session import current_staff, staff_page
 from miniprogram_api.uow import db
 from models.help_requests import LAYERS
-from services import console_stats
-from services.layers import layer_name
+from services.assistance.layers import layer_name
+from services.operations import monthly_figures
 
 CATEGORY_NAMES = {"living": "生活", "medical": "就医", "housing": "住房", "education": "上学",
                   "employment": "就业", "care": "照护", "other": "其他"}
@@ -23,7 +23,7 @@ def _layer_order(item: tuple[str, object]) -> int:
     return LAYERS.index(item[0]) if item[0] in LAYERS else len(LAYERS)
 
 
-def _charts(board: console_stats.Dashboard) -> list[Any]:
+def _charts(board: monthly_figures.Dashboard) -> list[Any]:
     labels = [m[5:] + "月" for m in board.months]
     by_category = {CATEGORY_NAMES.get(c, c): [counts.get(m, 0) for m in board.months]
                    for c, counts in sorted(board.requests_by_category.items())}
@@ -49,7 +49,7 @@ def _charts(board: console_stats.Dashboard) -> list[Any]:
 def dashboard() -> Any:
     """Show the community's figures for the last six months."""
     community = chosen_community()
-    board = console_stats.get_dashboard(db(), actor=current_staff(), community_id=community.id)
+    board = monthly_figures.get_dashboard(db(), actor=current_staff(), community_id=community.id)
     this_month = board.months[-1]
     statuses = [(STATUS_NAMES.get(s, s), n) for s, n in sorted(board.requests_by_status.items())]
     return render("console/dashboard.html", community=community, board=board,

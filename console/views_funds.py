@@ -16,8 +16,9 @@ from core.web import attachment
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body
 from models.person import TIER_NAMES
-from services import filing, funds
-from services.access import is_staff, staff_communities
+from services import funds
+from services.access.checks import is_staff, staff_communities
+from services.assistance import filing
 from services.meals import subsidy_rules
 
 Yuan = Decimal

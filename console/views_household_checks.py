@@ -18,8 +18,9 @@ from miniprogram_api.uow import db
 from miniprogram_api.validation import Body
 from models.assistance import ITEMS
 from models.person import TIER_NAMES
-from services import assistance, household_signals, monitoring, tiers
-from services.households import household_members
+from services.assistance import means_check, tiers
+from services.monitoring import household_signals, indicators
+from services.people.households import household_members
 
 LEVEL_NAMES = {"critical": "紧急", "high": "高", "medium": "中", "low": "低"}
 MONEY_KINDS = (("income", "元/月"), ("asset", "元"), ("expense", "元/近12个月"))
@@ -37,7 +38,7 @@ def household_risk_page() -> Any:
     community = chosen_community()
     risks = household_signals.list_household_risks(db(), actor=current_staff(),
                                                    community_id=community.id)
-    rules = [s for s in monitoring.list_indicators(db()) if s.code in household_signals.HOUSEHOLD_CODES]
+    rules = [s for s in indicators.list_indicators(db()) if s.code in household_signals.HOUSEHOLD_CODES]
     return render("console/household_risk.html", community=community, risks=risks,
                   levels=LEVEL_NAMES, rules=rules,
                   supervisor="supervisor" in current_staff().role_names())
@@ -49,12 +50,12 @@ def _fen(raw: str, label: str) -> int:
         amount = Decimal(text)
     except InvalidOperation:
         raise ValidationFailed(f"{label}请填数字（元），比如 1200。") from None
-    if not amount.is_finite() or amount < 0 or amount >= Decimal(assistance.MAX_FEN) / 100:
+    if not amount.is_finite() or amount < 0 or amount >= Decimal(means_check.MAX_FEN) / 100:
         raise ValidationFailed(f"{label}金额不对，请填0或正数（元）。")
     return int((amount * 100).to_integral_value())
 
 
-def _member_facts(person_ids: list[int]) -> list[assistance.MemberFacts]:
+def _member_facts(person_ids: list[int]) -> list[means_check.MemberFacts]:
     facts = []
     for pid in person_ids:
         amounts: dict[str, dict[str, int]] = {}
@@ -62,7 +63,7 @@ def _member_facts(person_ids: list[int]) -> list[assistance.MemberFacts]:
             amounts[kind] = {item: _fen(request.form.get(f"m{pid}_{item}", ""), name)
                              for item, name in ITEMS[kind].items()}
         situations = frozenset(s for s in ITEMS["situation"] if request.form.get(f"m{pid}_{s}"))
-        facts.append(assistance.MemberFacts(pid, amounts["income"], amounts["asset"],
+        facts.append(means_check.MemberFacts(pid, amounts["income"], amounts["asset"],
                                             amounts["expense"], situations))
     return facts
 
@@ -81,11 +82,11 @@ def household_check_page(person_id: int) -> Any:
     staff = current_staff()
     members = _household_of(person_id)
     person = next(m for m in members if m.id == person_id)
-    county_id = assistance.county_of(db(), community_id=person.community_id)
-    line = assistance.line_on(db(), county_id=county_id, day=clock.today()) if county_id else None
-    checks = assistance.list_checks(db(), actor=staff, person_id=person_id)
+    county_id = means_check.county_of(db(), community_id=person.community_id)
+    line = means_check.line_on(db(), county_id=county_id, day=clock.today()) if county_id else None
+    checks = means_check.list_checks(db(), actor=staff, person_id=person_id)
     for check in checks[:5]:
-        assistance.get_check(db(), actor=staff, check_id=check.id)  # audits the figures shown
+        means_check.get_check(db(), actor=staff, check_id=check.id)  # audits the figures shown
     return render("console/household_check.html", person=person, members=members, line=line,
                   checks=checks[:5], items=ITEMS, money_kinds=MONEY_KINDS,
                   tier_names=TIER_NAMES, today=clock.today())
@@ -96,7 +97,7 @@ def household_check_page(person_id: int) -> Any:
 def start_household_check(person_id: int) -> Any:
     """Record every member's figures and show the proposed tier."""
     members = _household_of(person_id)
-    check = assistance.start_check(db(), actor=current_staff(), person_id=person_id,
+    check = means_check.start_check(db(), actor=current_staff(), person_id=person_id,
                                    members=_member_facts([m.id for m in members]))
     proposed = TIER_NAMES.get(check.proposed_tier or "", "暂不认定")
     flash(f"已算好：{check.proposal_reason}。建议：{proposed}。请确认或改选。")
@@ -109,7 +110,7 @@ def decide_household_check(check_id: int) -> Any:
     """Confirm the proposed tier or choose another with a reason; the members' tiers follow."""
     body = form(DecideForm)
     tier = None if body.tier == tiers.NO_TIER else body.tier
-    check = assistance.decide_check(db(), actor=current_staff(), check_id=check_id, tier=tier,
+    check = means_check.decide_check(db(), actor=current_staff(), check_id=check_id, tier=tier,
                                     reason=body.reason)
     d = check.review_due
     due = f"，下次复核日期{d.year}年{d.month}月{d.day}日" if d else ""
@@ -129,7 +130,7 @@ class RuleForm(Body):
 def change_household_rule(code: str) -> Any:
     """Change one household rule's level, threshold, window or switch (supervisors only)."""
     body = form(RuleForm)
-    spec = monitoring.update_indicator(db(), actor=current_staff(), code=code, level=body.level,
+    spec = indicators.update_indicator(db(), actor=current_staff(), code=code, level=body.level,
                                        threshold=body.threshold, window_days=body.window_days,
                                        enabled=body.enabled)
     flash(f"已保存规则：{spec.name}，阈值{spec.threshold}，统计天数{spec.window_days}。")
@@ -151,8 +152,8 @@ class LineForm(Body):
 def assistance_lines_page() -> Any:
     """Show the county's lines (低保标准 and the rest) by the day they take effect."""
     community = chosen_community()
-    county_id = assistance.county_of(db(), community_id=community.id)
-    lines = assistance.list_lines(db(), county_id=county_id) if county_id else []
+    county_id = means_check.county_of(db(), community_id=community.id)
+    lines = means_check.list_lines(db(), county_id=county_id) if county_id else []
     return render("console/assistance_lines.html", community=community, lines=lines,
                   today=clock.today())
 
@@ -163,10 +164,10 @@ def add_assistance_line() -> Any:
     """Store the county's lines from a day on (supervisors only)."""
     community = chosen_community()
     body = form(LineForm)
-    county_id = assistance.county_of(db(), community_id=community.id)
+    county_id = means_check.county_of(db(), community_id=community.id)
     if county_id is None:
         raise ValidationFailed("找不到这个社区所在的县。")
-    assistance.set_line(db(), actor=current_staff(), county_id=county_id,
+    means_check.set_line(db(), actor=current_staff(), county_id=county_id,
                         effective_from=body.effective_from,
                         dibao_month_fen=int(body.dibao_yuan * 100),
                         edge_multiple_pct=body.edge_multiple_pct,

@@ -13,8 +13,8 @@ from console.session import current_staff, flash, staff_page
 from core.errors import NotFound
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body
-from services import households
-from services.persons import find_person_by_phone
+from services.people import households
+from services.people.persons import find_person_by_phone
 
 
 class AddForm(Body):

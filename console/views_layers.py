@@ -14,8 +14,8 @@ from miniprogram_api.uow import db
 from miniprogram_api.validation import Body
 from models.help_requests import CATEGORY_NAMES
 from models.person import TIER_NAMES
-from services import layers
-from services.access import staff_communities
+from services.access.checks import staff_communities
+from services.assistance import layers
 
 
 class RuleForm(Body):

@@ -12,7 +12,7 @@ from console.pages import form, render
 from console.session import current_staff, flash, staff_page
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body
-from services import policies
+from services.assistance import policies
 
 ACTION_NAMES = {"apply": "问“需要帮您申请吗？回复1”（转成求助）", "meal_book": "问要不要订餐",
                 "volunteer_register": "问要不要报名志愿者", "points_query": "问要不要查积分", "": "不问"}

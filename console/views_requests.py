@@ -13,7 +13,7 @@ from console.session import current_staff, flash, staff_page
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query
 from models.person import Person
-from services import layers, resource_fit, resources
+from services.assistance import layers, resource_fit, resources
 
 PAGE = 30
 

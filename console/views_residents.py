@@ -16,8 +16,10 @@ from core.crypto import mask_address
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query
 from models.person import TIER_NAMES
-from services import addresses, household, tiers
-from services.audit import record_access
+from services.access.audit import record_access
+from services.assistance import chain as household
+from services.assistance import tiers
+from services.people import addresses
 
 PROFILE_FIELDS = ["name", "phone", "address"]
 

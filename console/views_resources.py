@@ -15,9 +15,9 @@ from miniprogram_api.validation import Body, validate
 from models.console import RESOURCE_KIND_NAMES
 from models.help_requests import CATEGORY_NAMES
 from models.person import TIER_NAMES
-from services import resource_fit, resources
-from services.layers import layer_name
-from services.resource_fit import tiers_of
+from services.assistance import resource_fit, resources
+from services.assistance.layers import layer_name
+from services.assistance.resource_fit import tiers_of
 
 
 class ResourceForm(Body):

@@ -17,11 +17,11 @@ from miniprogram_api.uow import db
 from miniprogram_api.validation import Body
 from models.help_requests import CATEGORY_NAMES
 from models.person import TIER_NAMES
-from services import resources
-from services.console_stats import list_staff_community_choices
+from services.assistance import resources
 from services.help_requests import routing
 from services.meals import subsidy_rules
 from services.meals.subsidies import rule_phrase
+from services.operations.monthly_figures import list_staff_community_choices
 
 
 class RouteForm(Body):

@@ -17,7 +17,7 @@ from miniprogram_api.uow import db
 from miniprogram_api.validation import Body
 from models.meals import MEAL_NAMES
 from models.person import Person
-from services.audit import record_access
+from services.access.audit import record_access
 from services.meals import list_canteens_in_community, standing
 
 

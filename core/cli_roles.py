@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from core.db import session_scope
 from models.person import ROLES, Person
 from models.region import Community, Organisation
-from services.persons import grant_role, revoke_role
+from services.people.persons import grant_role, revoke_role
 
 
 def _person(session: Session, openid: str) -> Person:

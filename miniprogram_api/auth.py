@@ -12,7 +12,7 @@ from core.errors import Unauthenticated
 from miniprogram_api.ratelimit import limit_person
 from miniprogram_api.uow import db
 from models.person import Person
-from services.auth import authenticate_token
+from services.access.tokens import authenticate_token
 
 F = TypeVar("F", bound=Callable[..., Any])
 _QUERY_TOKEN_NAMES = ("token", "access_token", "auth", "authorization")

@@ -14,7 +14,7 @@ from miniprogram_api.openapi import api_doc
 from miniprogram_api.ratelimit import rate_limited
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, parse_body, reply
-from services import auth
+from services.access import tokens
 
 
 class LoginBody(Body):
@@ -35,7 +35,7 @@ class LoginOut(BaseModel):
 def login() -> Any:
     """Trade a wx.login code for a Linli token."""
     body = parse_body(LoginBody)
-    result = auth.login_with_code(db(), code=body.code)
+    result = tokens.login_with_code(db(), code=body.code)
     return reply(LoginOut(token=result.token, expires_at=result.expires_at,
                           created=result.created, person=profile_out(result.person)))
 
@@ -45,5 +45,5 @@ def login() -> Any:
 @login_required
 def logout() -> Any:
     """Revoke the token this request carries."""
-    auth.revoke_token(db(), raw=bearer_token())
+    tokens.revoke_token(db(), raw=bearer_token())
     return "", 204

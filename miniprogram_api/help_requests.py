@@ -17,7 +17,7 @@ from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.help_requests import HelpRequest
 from services import help_requests as svc
-from services import layers, resource_fit
+from services.assistance import layers, resource_fit
 from services.help_requests import consent
 from services.help_requests.queries import relation_to
 from services.help_requests.views import summary_json

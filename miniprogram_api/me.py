@@ -18,7 +18,7 @@ from miniprogram_api.validation import Body, parse_body, reply
 from models.addresses import AddressBuilding
 from models.person import TIER_NAMES, Person
 from models.region import Community
-from services import addresses, consents, profile
+from services.people import addresses, consents, profile
 
 Scope = Literal["privacy_policy", "sensitive_profile", "health", "location", "share_with_charity"]
 

@@ -12,7 +12,7 @@ from miniprogram_api.pagination import PageQuery, page
 from miniprogram_api.uow import db
 from miniprogram_api.validation import parse_query
 from models.messaging import Notification
-from services import dead_letters
+from services.messaging import dead_letters
 
 
 class NotificationQuery(PageQuery):

@@ -16,7 +16,7 @@ from miniprogram_api.ratelimit import rate_limited
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, parse_body, reply
 from models.person import Person, Proxy
-from services import proxies
+from services.people import proxies
 
 
 class InviteBody(Body):

@@ -14,7 +14,7 @@ from miniprogram_api.openapi import api_doc
 from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.monitoring import RiskAlert
-from services import alerts
+from services.monitoring import alerts
 
 
 class AlertQuery(Query):

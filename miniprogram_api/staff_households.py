@@ -15,10 +15,11 @@ from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.assistance import HouseholdCheck
 from models.person import TIER_NAMES
-from services import assistance, household_signals
+from services.assistance import means_check
+from services.monitoring import household_signals
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Fen = Annotated[int, Field(ge=0, lt=assistance.MAX_FEN)]
+Fen = Annotated[int, Field(ge=0, lt=means_check.MAX_FEN)]
 
 
 class CommunityQuery(Query):
@@ -116,8 +117,8 @@ def household_risks() -> Any:
 def household_checks(person_id: int) -> Any:
     """List the checks of a resident's household, newest first (each read audited)."""
     staff = current_person()
-    found = assistance.list_checks(db(), actor=staff, person_id=person_id)
-    return jsonify({"items": [check_json(assistance.get_check(db(), actor=staff, check_id=c.id))
+    found = means_check.list_checks(db(), actor=staff, person_id=person_id)
+    return jsonify({"items": [check_json(means_check.get_check(db(), actor=staff, check_id=c.id))
                               for c in found]})
 
 
@@ -129,10 +130,10 @@ def household_checks(person_id: int) -> Any:
 def start_household_check(person_id: int) -> Any:
     """Record every member's figures and return the proposed tier."""
     body = parse_body(CheckBody)
-    members = [assistance.MemberFacts(m.person_id, dict(m.income), dict(m.assets),
+    members = [means_check.MemberFacts(m.person_id, dict(m.income), dict(m.assets),
                                       dict(m.expenses), frozenset(m.situations))
                for m in body.members]
-    check = assistance.start_check(db(), actor=current_person(), person_id=person_id,
+    check = means_check.start_check(db(), actor=current_person(), person_id=person_id,
                                    members=members)
     return jsonify(check_json(check)), 201
 
@@ -145,6 +146,6 @@ def decide_household_check(check_id: int) -> Any:
     """Confirm the proposal or choose another tier with a reason."""
     body = parse_body(DecisionBody)
     tier = None if body.tier in (None, "none") else body.tier
-    check = assistance.decide_check(db(), actor=current_person(), check_id=check_id, tier=tier,
+    check = means_check.decide_check(db(), actor=current_person(), check_id=check_id, tier=tier,
                                     reason=body.reason)
     return jsonify(check_json(check))

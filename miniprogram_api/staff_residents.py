@@ -1,4 +1,4 @@
-"""Staff routes: resident search, tier verification (核对), household history, resources, monitoring."""
+"""Staff routes: resident search, tier verification (核对), household history, resources, indicators."""
 
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.console import RESOURCE_KIND_NAMES, AidResource, TierDecision
 from models.person import TIER_NAMES, Person
-from services import household, monitoring, resources, tiers
-from services.audit import record_access
-from services.resource_fit import tiers_of
+from services.access.audit import record_access
+from services.assistance import chain as household
+from services.assistance import resources, tiers
+from services.assistance.resource_fit import tiers_of
+from services.monitoring import indicators
 
 # Ids in bodies and queries fit an INTEGER column, like path ids.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -296,7 +298,7 @@ def create_staff_resource() -> Any:
 def community_monitoring() -> Any:
     """Return one community's ranked monitoring list."""
     args = parse_query(CommunityQuery)
-    entries = monitoring.list_monitoring(db(), actor=current_person(), community_id=args.community_id)
+    entries = indicators.list_monitoring(db(), actor=current_person(), community_id=args.community_id)
     return jsonify({"items": [{
         "person_id": e.person_id, "level": e.level,
         "signals": [{"indicator": s.indicator, "name": s.name, "level": s.level,

@@ -1,7 +1,7 @@
 """The community address book: buildings and courtyards with coordinates and aliases.
 
 Staff import it from a CSV (console or `flask addresses import`); a typed home
-address is matched against it (services.addresses) and the home takes the
+address is matched against it (services.people.addresses) and the home takes the
 building's coordinates. Building names are public facts, not personal data.
 """
 

@@ -55,7 +55,7 @@ class TierDecision(Base):
     previous_tier: Mapped[str | None] = mapped_column(String(32))
     evidence_note: Mapped[str] = mapped_column(EncryptedString(4096))
     review_due: Mapped[date | None] = mapped_column(Date)
-    # 分层分类救助: which layer the tier puts the resident in (services.layers; staff may choose).
+    # 分层分类救助: which layer the tier puts the resident in (services.assistance.layers; staff may choose).
     layer: Mapped[str | None] = mapped_column(String(16))
     verified_by_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -84,7 +84,7 @@ class AidResource(Base, Timestamped):
     offers: Mapped[str] = mapped_column(Text)
     eligibility: Mapped[str] = mapped_column(Text)
     contact: Mapped[str | None] = mapped_column(String(128))
-    # What it fits, for matching a request to it (services.resources.match_resources):
+    # What it fits, for matching a request to it (services.assistance.resources.match_resources):
     # its layer, the help category it serves (NULL = any), the one community it serves
     # (NULL = the whole county) and the tiers it is for ("dibao,tekun"; NULL = anyone).
     layer: Mapped[str | None] = mapped_column(String(16))
@@ -99,7 +99,7 @@ class AssistanceLayerRule(Base, Timestamped):
     """A staff change to one row of the layer rule ("category:medical" → "medical").
 
     The rule's default lives in services/data/assistance_layers.json with its policy
-    source; a row here replaces that row's layer (services.layers), audited.
+    source; a row here replaces that row's layer (services.assistance.layers), audited.
     """
 
     __tablename__ = "assistance_layer_rules"

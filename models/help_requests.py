@@ -36,7 +36,7 @@ CATEGORY_NAMES = {
 }
 URGENCIES = ("emergency", "normal")
 # 分层分类救助: the assistance layer a request, a resource or a tier decision belongs to.
-# The rule deriving it is data (services/data/assistance_layers.json, see services.layers).
+# The rule deriving it is data (services/data/assistance_layers.json, see services.assistance.layers).
 LAYERS = ("basic", "medical", "education", "housing", "employment", "emergency")
 LAYER_NAMES = {
     "basic": "基本生活救助",
@@ -102,7 +102,7 @@ class HelpRequest(Base, Timestamped):
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
     category: Mapped[str] = mapped_column(String(16))
     urgency: Mapped[str] = mapped_column(String(16))
-    # Derived from category and urgency at intake (services.layers); staff may change it.
+    # Derived from category and urgency at intake (services.assistance.layers); staff may change it.
     layer: Mapped[str | None] = mapped_column(String(16))
     description: Mapped[str] = mapped_column(EncryptedString(4096))
     address: Mapped[str | None] = mapped_column(EncryptedString(1024))

@@ -1,7 +1,7 @@
 """`flask --app wsgi backup create|verify|restore`, `outbox status|hold|release`, `retention rules|run`.
 
 Operations commands beside the dispatcher they pause and resume; the work
-is in services.backup and services.outbox_hold.
+is in services.operations.backup and services.messaging.outbox_hold.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from core import clock
 from core.config import get_settings
 from core.db import session_scope
 from core.errors import LinliError
-from services import backup, outbox_hold
+from services.messaging import outbox_hold
+from services.operations import backup
 from services.rights import retention
 
 

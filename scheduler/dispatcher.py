@@ -3,7 +3,7 @@
 Several dispatchers may run at once (processes or threads, on any host);
 each claims its own batch, so every due notification is sent once. While
 an outbox hold is open (after a restore) the claim returns nothing, so every
-dispatcher waits for `flask --app wsgi outbox release` (services.outbox_hold).
+dispatcher waits for `flask --app wsgi outbox release` (services.messaging.outbox_hold).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import logging
 from core import clock
 from core.db import session_scope
 from core.wechat import WeChatClient, get_wechat_client
-from services import outbox
-from services.channel_ladder import ChannelPlanner, deliver
+from services.messaging import outbox
+from services.messaging.channel_ladder import ChannelPlanner, deliver
 
 logger = logging.getLogger(__name__)
 # Outcomes marked per transaction: a crash resends at most this many rows, each once.

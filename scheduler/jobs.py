@@ -15,12 +15,15 @@ from core import clock
 from core.clock import LOCAL_TZ
 from core.db import session_scope
 from scheduler.dispatcher import dispatch_due_notifications
-from services import alerts, household_warnings, maintenance, meal_reminders, tiers, welfare
+from services.assistance import tiers
 from services.funds.ledger import reconcile_funds
 from services.help_requests import escalate_overdue_help_requests, request_feedback_reminders
 from services.help_requests.followup import ask_followups
+from services.meals import reminders
 from services.meals.kitchen import mark_past_bookings_no_show
 from services.meals.standing_job import book_standing_orders
+from services.monitoring import alerts, household_warnings, welfare
+from services.operations import maintenance
 from services.rights import retention
 from services.volunteers.activities import remind_upcoming_activities
 from services.volunteers.ledger import reconcile_ledger
@@ -84,13 +87,13 @@ def dispatch_outbox() -> int:
 def remind_meals_evening() -> object:
     """Remind everyone who booked a meal for tomorrow, with the menu."""
     with session_scope() as s:
-        return meal_reminders.queue_meal_reminders(s, now=clock.now(), evening=True)
+        return reminders.queue_meal_reminders(s, now=clock.now(), evening=True)
 
 
 def remind_meals_morning() -> object:
     """Remind everyone who booked a meal for today, with the menu."""
     with session_scope() as s:
-        return meal_reminders.queue_meal_reminders(s, now=clock.now(), evening=False)
+        return reminders.queue_meal_reminders(s, now=clock.now(), evening=False)
 
 
 def _every(**interval: int) -> IntervalTrigger:
@@ -106,7 +109,7 @@ JOBS: list[Job] = [
     Job("meal_reminders_evening", _daily(18, 0), remind_meals_evening, misfire_grace_time=3600),
     Job("meal_reminders_morning", _daily(7, 0), remind_meals_morning, misfire_grace_time=3600),
     Job("kitchen_summaries", _every(minutes=5),
-        _run("kitchen_summaries", meal_reminders.queue_kitchen_summaries)),
+        _run("kitchen_summaries", reminders.queue_kitchen_summaries)),
     Job("standing_orders", _every(minutes=10), _run("standing_orders", book_standing_orders)),
     Job("meal_no_shows", _every(minutes=15), _run("meal_no_shows", mark_past_bookings_no_show)),
     Job("activity_reminders", _every(minutes=10),

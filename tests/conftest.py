@@ -314,7 +314,7 @@ def _people_by_openid(s: Session) -> dict[str, int]:
 def token_for() -> Callable[[int], str]:
     """Issue a committed API token for a person id."""
     from models.person import Person
-    from services.auth import issue_token
+    from services.access.tokens import issue_token
 
     def issue(person_id: int) -> str:
         with session_scope() as s:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from models.person import Person, Proxy
 from models.region import Community, County, Organisation, Street
-from services.persons import grant_role
+from services.people.persons import grant_role
 
 _seq = itertools.count(1)
 

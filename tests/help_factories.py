@@ -11,7 +11,7 @@ from models.help_requests import HelpRequest
 from models.person import Consent, Person
 from models.region import Community, Organisation
 from services.help_requests import set_routing_rule, submit_help_request
-from services.persons import grant_role
+from services.people.persons import grant_role
 from tests.factories import make_community, make_organisation, make_person
 
 

@@ -13,7 +13,7 @@ from models.meals import Canteen, CanteenMeal
 from models.person import Person
 from models.region import Community, Organisation
 from services.demo.meals import ensure_subsidy_rules
-from services.persons import grant_role
+from services.people.persons import grant_role
 from tests.factories import make_community, make_organisation, make_person
 
 _seq = itertools.count(1)

@@ -12,7 +12,7 @@ from models.activities import Activity
 from models.person import Person
 from models.region import Community, Organisation
 from models.volunteers import Reward, ServiceRecord, VolunteerProfile
-from services.persons import grant_role
+from services.people.persons import grant_role
 from services.volunteers.ledger import mint_points_for_service
 from tests.factories import make_community, make_organisation, make_person
 

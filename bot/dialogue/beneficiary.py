@@ -66,7 +66,7 @@ def meant(turn: Turn, text: str) -> Meant | None:
         return Meant(mine=True, fits=[])
     if not mention(text) or _TOGETHER.search(text):
         return None
-    from services.proxies import list_principals
+    from services.people.proxies import list_principals
 
     principals = list_principals(turn.session, agent=turn.person)
     named = [p for _, p in principals if p.name and p.name in text]

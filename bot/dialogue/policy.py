@@ -62,7 +62,7 @@ def _with_offer(turn: Turn, said: str, code: str, offer: str) -> str:
 
 def _menu(turn: Turn) -> str:
     """List the policies as numbered choices (the rest are asked for by name)."""
-    from services.policies import list_policy_entries
+    from services.assistance.policies import list_policy_entries
 
     entries = [e for e in list_policy_entries(turn.session) if e.code != "other"][:MAX_MENU]
     if turn.state.flow is None:
@@ -90,7 +90,7 @@ def take_choice(turn: Turn, word: str) -> str | None:
 
 
 def _entry(turn: Turn, code: str) -> PolicyEntry:
-    from services.policies import list_policy_entries
+    from services.assistance.policies import list_policy_entries
 
     found = [e for e in list_policy_entries(turn.session) if e.code == code]
     return found[0] if found else knowledge.entry_for(turn.session, text="", topic=None)

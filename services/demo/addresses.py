@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.person import Person
-from services.addresses import import_address_book, locate_home_from_address
+from services.people.addresses import import_address_book, locate_home_from_address
 
 CSV = Path(__file__).with_name("addresses.csv")
 

@@ -11,9 +11,9 @@ from core import clock
 from models.assistance import AssistanceLine, HouseholdCheck
 from models.person import Consent, Person
 from models.region import County
-from services import assistance
+from services.assistance import means_check
 from services.demo.foundation import COUNTY
-from services.persons import grant_role
+from services.people.persons import grant_role
 
 # 示范县 is made up, and so are its figures: a real county publishes its own.
 LINE = {"effective_from": date(2026, 1, 1), "dibao_month_fen": 115000, "edge_multiple_pct": 150,
@@ -46,7 +46,7 @@ def load(session: Session) -> dict[str, int]:
     assert county_id is not None
     lines = 0
     if session.scalar(select(AssistanceLine.id).where(AssistanceLine.county_id == county_id)) is None:
-        assistance.set_line(session, actor=None, county_id=county_id, **LINE)  # type: ignore[arg-type]
+        means_check.set_line(session, actor=None, county_id=county_id, **LINE)  # type: ignore[arg-type]
         lines = 1
     head = session.scalars(select(Person).where(Person.oa_openid == "demo_elder_li")).one()
     staff = session.scalars(select(Person).where(Person.oa_openid == "demo_staff_chen")).one()
@@ -55,9 +55,9 @@ def load(session: Session) -> dict[str, int]:
     head.household_id = spouse.household_id = head.id
     checks = 0
     if session.scalar(select(HouseholdCheck.id).where(HouseholdCheck.household_id == head.id)) is None:
-        assistance.start_check(session, actor=staff, person_id=head.id, members=[
-            assistance.MemberFacts(head.id, income={"pension": 150000}),
-            assistance.MemberFacts(spouse.id, expenses={"medical": 1800000},
+        means_check.start_check(session, actor=staff, person_id=head.id, members=[
+            means_check.MemberFacts(head.id, income={"pension": 150000}),
+            means_check.MemberFacts(spouse.id, expenses={"medical": 1800000},
                                    situations=frozenset({"serious_illness"})),
         ])
         checks = 1

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from models.console import AidResource, StaffAccount, TierDecision
 from models.person import Person
 from models.region import Community, County, Organisation
-from services.console_auth import create_staff_account
-from services.layers import layer_for_tier
-from services.monitoring import seed_indicators
+from services.access.staff_accounts import create_staff_account
+from services.assistance.layers import layer_for_tier
+from services.monitoring.indicators import seed_indicators
 
 # Demo only: documented in docs/console.md; never use these outside `make run`.
 ACCOUNTS = (
@@ -33,7 +33,7 @@ RESOURCES = (
     ("ORG-HSH", "project", "和睦社区陪诊服务", "志愿者陪同看病、取药、复查",
      "和睦社区行动不便的老人", "和睦社区服务站"),
 )
-# What each entry above fits (services.resource_fit): layer, category, community code, tiers.
+# What each entry above fits (services.assistance.resource_fit): layer, category, community code, tiers.
 FITS: dict[str, tuple[str | None, str | None, str | None, str | None]] = {
     "暖心慈善冠名基金": ("medical", "medical", None, "dibao,tekun,dibao_edge,rigid_expense"),
     "困难群众临时救助专项资金": ("emergency", None, None, None),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from services.policies import seed_policy_entries
+from services.assistance.policies import seed_policy_entries
 
 
 def load(session: Session) -> dict[str, int]:

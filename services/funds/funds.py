@@ -18,8 +18,8 @@ from core.errors import NotAllowed, NotFound, ValidationFailed
 from models.funds import FUND_KINDS, CharityFund, FundDonation, FundProjectPayment
 from models.person import Person
 from models.region import Organisation
-from services.access import is_staff, staff_communities
-from services.audit import record_access
+from services.access.audit import record_access
+from services.access.checks import is_staff, staff_communities
 from services.funds.ledger import FundEmpty, fund_balance_fen, open_fund_accounts, post_fund
 
 MAX_AMOUNT_FEN = 100_000_000_00  # one hundred million yuan: a typo guard, not a policy

@@ -1,6 +1,5 @@
 """Help requests (一门受理、协同办理): the verbs the bot, the mini-program and the scheduler call."""
 
-from services.alerts import escalate_unacknowledged_alerts
 from services.help_requests import followup
 from services.help_requests.feedback import (
     AlreadyRated,
@@ -27,6 +26,7 @@ from services.help_requests.triage import (
     transition_help_request,
 )
 from services.help_requests.views import describe_for_requester, present_help_request
+from services.monitoring.alerts import escalate_unacknowledged_alerts
 
 __all__ = [
     "TRANSITIONS",

@@ -22,10 +22,10 @@ from models.help_requests import CATEGORY_NAMES, HelpRequest
 from models.messaging import Notification
 from models.person import Consent, Person
 from models.region import Organisation
-from services.consents import POLICY_VERSION, give_consent, has_consent
 from services.help_requests.events import community_staff_ids, notify_people, record_event
 from services.help_requests.queries import load_visible
-from services.notifications import enqueue_notification
+from services.messaging.notifications import enqueue_notification
+from services.people.consents import POLICY_VERSION, give_consent, has_consent
 
 SCOPE = "share_with_charity"
 ASKS = "回复：1 同意 2 不同意"

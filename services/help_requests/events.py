@@ -7,9 +7,9 @@ from sqlalchemy.orm import Session
 from core import clock
 from models.help_requests import HelpRequest, HelpRequestEvent
 from models.messaging import PRIORITY_NORMAL
-from services.alerts import people_with_role
 from services.help_requests.views import notice_facts
-from services.notifications import enqueue_notification
+from services.messaging.notifications import enqueue_notification
+from services.monitoring.alerts import people_with_role
 
 
 def record_event(

@@ -15,7 +15,7 @@ from services.help_requests.events import record_event
 from services.help_requests.queries import load_visible
 from services.help_requests.sla import feedback_reminder_after
 from services.help_requests.triage import move
-from services.notifications import enqueue_notification
+from services.messaging.notifications import enqueue_notification
 
 MAX_COMMENT = 200
 

@@ -23,8 +23,8 @@ from models.help_requests import (
 from models.messaging import PRIORITY_URGENT
 from models.person import Person
 from models.region import Community
-from services.access import require_act_for
-from services.alerts import people_with_role, raise_alert
+from services.access.checks import require_act_for
+from services.assistance.layers import layer_for_request
 from services.help_requests.events import (
     community_staff_ids,
     notify_people,
@@ -34,8 +34,8 @@ from services.help_requests.events import (
 from services.help_requests.routing import route_help_request
 from services.help_requests.sla import due_times
 from services.help_requests.views import describe_for_requester, notice_facts
-from services.layers import layer_for_request
-from services.proxies import list_family_agents
+from services.monitoring.alerts import people_with_role, raise_alert
+from services.people.proxies import list_family_agents
 
 MAX_DESCRIPTION = 300
 MAX_ADDRESS = 200

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 from core.errors import NotFound
 from models.help_requests import HelpRequest
 from models.person import Person
-from services.access import is_staff, require_act_for, require_staff_for, staff_communities
-from services.consents import has_consent
+from services.access.checks import is_staff, require_act_for, require_staff_for, staff_communities
+from services.people.consents import has_consent
 
 FINISHED = ("closed", "cancelled", "rejected")
 

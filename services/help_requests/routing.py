@@ -11,8 +11,8 @@ from core.errors import NotAllowed, NotFound, ValidationFailed
 from models.help_requests import CATEGORIES, CATEGORY_NAMES, HelpRoutingRule
 from models.person import Person
 from models.region import Community, Organisation
-from services.access import require_staff_for, staff_communities
-from services.audit import record_access
+from services.access.audit import record_access
+from services.access.checks import require_staff_for, staff_communities
 
 DEFAULT_QUEUE = "default"
 

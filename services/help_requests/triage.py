@@ -27,8 +27,8 @@ from services.help_requests.events import (
 )
 from services.help_requests.queries import load_visible
 from services.help_requests.views import describe_for_requester, notice_facts
-from services.message_templates import moment_words
-from services.notifications import enqueue_notification
+from services.messaging.message_templates import moment_words
+from services.messaging.notifications import enqueue_notification
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     "submitted": frozenset({"accepted", "rejected", "referred", "cancelled"}),

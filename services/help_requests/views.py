@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from core import clock, crypto
 from models.help_requests import CATEGORY_NAMES, LAYER_NAMES, HelpRequest, HelpRequestEvent
 from models.person import Person
-from services.audit import record_access
+from services.access.audit import record_access
 
 STATUS_WORDS = {
     "submitted": "已收到，正在等工作人员受理",

@@ -18,13 +18,13 @@ from core.db import is_postgres
 from core.errors import InvalidTransition, NotFound, ValidationFailed
 from models.meals import CHANNELS, MEALS, Canteen, CanteenMeal, MealBooking, MealSlot
 from models.person import Person
-from services.access import can_act_for, require_act_for
+from services.access.checks import can_act_for, require_act_for
 from services.funds.ledger import FundEmpty, draw_meal_subsidy, refund_meal_subsidy
 from services.meals import canteens as rules
 from services.meals.errors import AlreadyBooked, NotRegistered, SoldOut
 from services.meals.subsidies import Pricing, QuoteLine, subsidy_for
 from services.meals.wording import day_text, meal_text, yuan
-from services.notifications import enqueue_notification
+from services.messaging.notifications import enqueue_notification
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from core.errors import NotAllowed, NotFound
 from core.refcache import Snapshot, attach
 from models.meals import MEALS, Canteen, CanteenMeal
 from models.person import Person
-from services.access import require_staff_for
+from services.access.checks import require_staff_for
 from services.meals.errors import CanteenClosed, OutOfDeliveryArea, PastCutoff
 from services.meals.wording import day_text, meal_text, moment_text, yuan
 

@@ -12,8 +12,8 @@ from core import clock, crypto
 from core.errors import InvalidTransition, NotFound
 from models.meals import MEALS, MealBooking
 from models.person import Person
-from services.access import require_staff_for
-from services.audit import record_access
+from services.access.audit import record_access
+from services.access.checks import require_staff_for
 from services.meals import canteens as rules
 
 

@@ -21,8 +21,8 @@ from core.errors import ValidationFailed
 from models.funds import CharityFund, FundPosting
 from models.meals import MealBooking
 from models.person import TIER_NAMES, Person
-from services.access import require_staff_for
-from services.audit import record_access
+from services.access.audit import record_access
+from services.access.checks import require_staff_for
 from services.meals.canteens import get_canteen
 
 NO_TIER = "无困难类别"

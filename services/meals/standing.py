@@ -3,7 +3,7 @@
 The days an order covers and its read-back are in `standing_plan` (re-exported
 here); the job in `services.meals.standing_job` books them through `book_meal`
 like any other booking. Who may touch one: the person, a family member with an accepted proxy
-(services/proxies.py), or staff of the person's community (the console).
+(services/people/proxies.py), or staff of the person's community (the console).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, Valid
 from models.meals import MEALS, Canteen, MealBooking
 from models.person import Person
 from models.standing import STANDING_CHANNELS, StandingOrder, StandingOrderRun
-from services.access import can_act_for, is_staff, require_staff_for
+from services.access.checks import can_act_for, is_staff, require_staff_for
 from services.meals import canteens as rules
 from services.meals.bookings import BOOK_AHEAD_DAYS, MAX_PORTIONS, cancel_meal_booking
 from services.meals.errors import CanteenClosed, NotRegistered
@@ -37,7 +37,7 @@ from services.meals.standing_plan import (
     wanted,
 )
 from services.meals.wording import day_text, meal_text
-from services.notifications import enqueue_notification
+from services.messaging.notifications import enqueue_notification
 
 __all__ = [
     "MAX_PAUSE_DAYS", "PlannedDay", "Released", "StandingOrderExists", "change_standing_order",

@@ -28,7 +28,7 @@ from services.meals.bookings import book_meal, find_active_booking
 from services.meals.errors import AlreadyBooked, SoldOut
 from services.meals.standing import skip_reason, wanted
 from services.meals.wording import day_text, meal_text
-from services.notifications import enqueue_notification
+from services.messaging.notifications import enqueue_notification
 
 logger = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from core.errors import NotAllowed, NotFound, ValidationFailed
 from models.funds import CharityFund
 from models.meals import SubsidyRule
 from models.person import ECONOMIC_TIERS, Person
-from services.access import require_staff_for, staff_communities
-from services.audit import record_access
+from services.access.audit import record_access
+from services.access.checks import require_staff_for, staff_communities
 
 MAX_AMOUNT_FEN = 100_00
 

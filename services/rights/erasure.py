@@ -34,8 +34,8 @@ from models.person import Consent, Person, PersonRole, Proxy
 from models.rights import ErasureRequest
 from models.standing import StandingOrder
 from models.volunteers import ServiceRecord, VolunteerProfile
-from services.access import require_staff_for
-from services.audit import record_access
+from services.access.audit import record_access
+from services.access.checks import require_staff_for
 
 logger = logging.getLogger(__name__)
 ERASED_TEXT = "[已注销]"

@@ -21,7 +21,7 @@ from core import clock, crypto
 from core.errors import NotFound
 from models.base import Base
 from models.person import Person
-from services.access import can_act_for
+from services.access.checks import can_act_for
 
 # Security material, not information about the person: never exported.
 SECRET_COLUMNS = frozenset({

@@ -23,8 +23,8 @@ from models.messaging import Notification
 from models.person import Person
 from models.region import Community
 from models.volunteers import ServiceRecord
-from services.message_templates import moment_words
-from services.notifications import enqueue_notification
+from services.messaging.message_templates import moment_words
+from services.messaging.notifications import enqueue_notification
 from services.volunteers.errors import ActivityFull, SignupClosed, WrongAttendanceCode
 from services.volunteers.ledger import mint_points_for_service
 from services.volunteers.registration import require_verified_volunteer

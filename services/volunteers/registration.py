@@ -10,9 +10,9 @@ from core.errors import InvalidTransition, NotFound, ValidationFailed
 from models.person import Person
 from models.region import Community
 from models.volunteers import VolunteerProfile
-from services.access import require_staff_for
-from services.notifications import enqueue_notification
-from services.persons import get_person, grant_role
+from services.access.checks import require_staff_for
+from services.messaging.notifications import enqueue_notification
+from services.people.persons import get_person, grant_role
 from services.volunteers.errors import VolunteerNotVerified
 
 MAX_SKILLS = 10

@@ -16,7 +16,7 @@ from core import clock
 from core.errors import IdempotencyMismatch, NotFound, ValidationFailed
 from models.person import Person
 from models.volunteers import Redemption, Reward
-from services.notifications import enqueue_notification
+from services.messaging.notifications import enqueue_notification
 from services.volunteers.errors import OutOfStock
 from services.volunteers.ledger import issuer_account, post_points, volunteer_account
 

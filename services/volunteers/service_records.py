@@ -23,7 +23,7 @@ from models.help_requests import OPEN_STATUSES, HelpRequest
 from models.person import Person
 from models.volunteers import ServiceRecord
 from services.help_requests.queries import load_visible
-from services.persons import get_person
+from services.people.persons import get_person
 from services.volunteers.errors import DailyCapExceeded, ServiceOverlap, TooFarAway
 from services.volunteers.registration import require_verified_volunteer
 from services.volunteers.verification import request_confirmation

@@ -4,8 +4,8 @@ import pytest
 
 from core.db import session_scope
 from models.person import Person
-from services import profile
-from services.consents import give_consent
+from services.people import profile
+from services.people.consents import give_consent
 from tests.browser.conftest import shoot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -7,9 +7,9 @@ from core.db import session_scope
 from models.messaging import Notification
 from models.person import Person
 from models.region import Organisation
-from services.consents import give_consent, withdraw_consent
 from services.help_requests import submit_help_request, transition_help_request
 from services.help_requests.triage import Assignee
+from services.people.consents import give_consent, withdraw_consent
 from tests.browser.conftest import shoot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from core.db import session_scope
 from models.messaging import Notification
-from services.access import can_act_for
+from services.access.checks import can_act_for
 
 pytestmark = pytest.mark.e2e
 

@@ -5,7 +5,7 @@ import pytest
 from core.db import session_scope
 from models.messaging import Notification
 from models.person import Person
-from services.persons import revoke_role
+from services.people.persons import revoke_role
 from tests.e2e.chat import chat, rows
 
 pytestmark = pytest.mark.e2e

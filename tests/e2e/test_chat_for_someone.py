@@ -141,7 +141,7 @@ def test_a_help_request_by_a_newcomer_about_family_is_still_filed(wechat):
 @pytest.mark.parametrize(("answer", "status"), [("同意", "accepted"), ("1", "accepted"),
                                                   ("不同意", "declined"), ("2", "declined")])
 def test_the_elder_answers_an_invitation_in_chat(wechat, demo_people, answer, status):
-    from services.proxies import invite_proxy
+    from services.people.proxies import invite_proxy
 
     with session_scope() as s:
         invite_proxy(s, agent=s.get(Person, demo_people[ZHANG]), phone="13800138002", relation="邻居")

@@ -11,8 +11,8 @@ from models.addresses import AddressBuilding
 from models.audit import AuditEntry
 from models.messaging import Notification
 from models.person import Person
-from services import profile
-from services.consents import give_consent
+from services.people import profile
+from services.people.consents import give_consent
 from tests.console_client import csrf_from, login, post_form
 
 pytestmark = pytest.mark.e2e

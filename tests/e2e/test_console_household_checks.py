@@ -14,8 +14,8 @@ from models.messaging import Notification
 from models.monitoring import RiskAlert
 from models.person import Person
 from models.region import Community
-from services import household_warnings
-from services.households import link_to_household
+from services.monitoring import household_warnings
+from services.people.households import link_to_household
 from tests.console_client import login, post_form
 from tests.factories import make_person
 

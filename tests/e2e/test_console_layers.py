@@ -11,9 +11,9 @@ from models.audit import AuditEntry
 from models.console import AidResource
 from models.help_requests import HelpRequest
 from models.meals import Canteen
-from services.console_auth import create_staff_account
+from services.access.staff_accounts import create_staff_account
+from services.assistance.resources import create_resource
 from services.help_requests import submit_help_request
-from services.resources import create_resource
 from tests.console_client import login, post_form
 from tests.factories import make_person
 from tests.help_factories import make_world

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from core import clock
 from core.db import session_scope
 from models.messaging import Notification
-from services.notifications import enqueue_notification
-from services.outbox_hold import hold_dispatch, release_outbox_hold
+from services.messaging.notifications import enqueue_notification
+from services.messaging.outbox_hold import hold_dispatch, release_outbox_hold
 from tests.console_client import login
 
 pytestmark = pytest.mark.e2e

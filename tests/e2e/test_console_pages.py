@@ -10,8 +10,8 @@ from models.audit import AuditEntry
 from models.console import TierDecision
 from models.monitoring import RiskAlert
 from models.person import Person
-from services import alerts
-from services.persons import revoke_role
+from services.monitoring import alerts
+from services.people.persons import revoke_role
 from tests.console_client import csrf_from, login, post_form
 
 pytestmark = pytest.mark.e2e

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from core.db import session_scope
-from services.console_auth import create_staff_account
+from services.access.staff_accounts import create_staff_account
 from tests.console_client import login
 from tests.factories import make_person
 

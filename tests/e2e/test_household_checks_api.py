@@ -6,7 +6,7 @@ from sqlalchemy import select
 from core.db import session_scope
 from models.person import Person
 from models.region import Community
-from services.households import link_to_household
+from services.people.households import link_to_household
 from tests.factories import make_person
 
 pytestmark = pytest.mark.e2e

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from core.db import session_scope
 from models.audit import AuditEntry
 from models.region import Community
-from services.persons import grant_role
+from services.people.persons import grant_role
 from tests.factories import make_person
 from tests.help_factories import make_world
 

@@ -12,7 +12,7 @@ from schemathesis import GenerationMode, checks
 from core.config import use_settings
 from core.db import session_scope
 from models.person import Person
-from services.auth import issue_token
+from services.access.tokens import issue_token
 from services.demo import load_demo_data
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -2,7 +2,7 @@ import pytest
 
 from core.db import session_scope
 from models.messaging import Notification
-from services.notifications import enqueue_notification
+from services.messaging.notifications import enqueue_notification
 
 pytestmark = pytest.mark.e2e
 

@@ -2,8 +2,9 @@ import pytest
 
 from core.db import session_scope
 from core.errors import InvalidTransition, NotAllowed, NotFound
-from services import access, alerts
-from services.notifications import enqueue_notification
+from services.access import checks
+from services.messaging.notifications import enqueue_notification
+from services.monitoring import alerts
 from tests.factories import make_community, make_person, make_proxy
 
 pytestmark = pytest.mark.integration
@@ -16,10 +17,10 @@ def test_proxy_must_be_accepted_to_act_for_someone(db):
         stranger = make_person(s)
         make_proxy(s, principal=elder, agent=son)
         make_proxy(s, principal=elder, agent=stranger, status="invited")
-        assert access.can_act_for(s, agent=son, principal_id=elder.id)
-        assert access.can_act_for(s, agent=elder, principal_id=elder.id)
+        assert checks.can_act_for(s, agent=son, principal_id=elder.id)
+        assert checks.can_act_for(s, agent=elder, principal_id=elder.id)
         with pytest.raises(NotAllowed):
-            access.require_act_for(s, agent=stranger, principal_id=elder.id)
+            checks.require_act_for(s, agent=stranger, principal_id=elder.id)
 
 
 def test_alert_is_raised_once_per_key_and_seen_only_by_its_community(db, frozen_clock):

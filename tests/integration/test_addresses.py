@@ -7,9 +7,9 @@ from core.db import session_scope
 from core.errors import NotAllowed, ValidationFailed
 from models.addresses import AddressBuilding
 from models.person import Person
-from services import addresses, profile
-from services.consents import give_consent
-from services.persons import grant_role
+from services.people import addresses, profile
+from services.people.consents import give_consent
+from services.people.persons import grant_role
 from tests.factories import make_community, make_person
 
 pytestmark = pytest.mark.integration

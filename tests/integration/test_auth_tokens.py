@@ -4,7 +4,7 @@ import pytest
 
 from core.db import session_scope
 from core.errors import Unauthenticated
-from services.auth import authenticate_token, hash_token, issue_token, revoke_token
+from services.access.tokens import authenticate_token, hash_token, issue_token, revoke_token
 from tests.factories import make_person
 
 pytestmark = pytest.mark.integration

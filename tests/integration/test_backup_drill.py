@@ -30,11 +30,12 @@ from models.person import Person
 from models.region import Community
 from models.volunteers import PointsEntry
 from scheduler.dispatcher import dispatch_due_notifications
-from services import backup, meals
+from services import meals
 from services.help_requests import submit_help_request
 from services.meals.rollups import check_meal_rollups
-from services.notifications import enqueue_notification
-from services.outbox_hold import SKIPPED_NOTE, get_outbox_hold, release_outbox_hold
+from services.messaging.notifications import enqueue_notification
+from services.messaging.outbox_hold import SKIPPED_NOTE, get_outbox_hold, release_outbox_hold
+from services.operations import backup
 from services.volunteers import reconcile_ledger
 from tests import services as test_services
 from tests.factories import make_community

@@ -20,8 +20,8 @@ from core.config import use_settings
 from core.db import configure_database, dispose_database, session_scope
 from core.migrate import alembic_config, upgrade_to_head
 from models.person import Person
-from services import backup
-from services.backup_engines import pg_table_count, sqlite_table_count
+from services.operations import backup
+from services.operations.backup_engines import pg_table_count, sqlite_table_count
 from tests import services as test_services
 from tests.factories import make_person
 
@@ -183,7 +183,7 @@ def test_a_backup_of_an_older_schema_is_restored_migrated_and_held(db, target, t
     from alembic import command
 
     from core.migrate import alembic_config
-    from services.outbox_hold import get_outbox_hold
+    from services.messaging.outbox_hold import get_outbox_hold
 
     old = f"sqlite:///{tmp_path / 'old.db'}"
     if db.backend == "postgresql":

@@ -5,7 +5,7 @@ import pytest
 from core import clock
 from core.db import session_scope
 from models.person import Person
-from services import channels
+from services.messaging import channels
 from tests.factories import make_person
 
 pytestmark = pytest.mark.integration

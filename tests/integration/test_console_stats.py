@@ -7,7 +7,7 @@ import pytest
 
 from core.db import session_scope
 from core.errors import NotFound
-from services.console_stats import get_dashboard
+from services.operations.monthly_figures import get_dashboard
 from tests.console_data import make_booking, make_canteen, make_help_request, make_service_record
 from tests.factories import make_community, make_person
 

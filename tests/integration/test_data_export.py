@@ -111,15 +111,15 @@ def _standing_order(s: Session, p: Person) -> int:
 
 def _household_check(s: Session, p: Person) -> object:
     from models.region import Community
-    from services import assistance
+    from services.assistance import means_check
 
     county_id = s.get_one(Community, p.community_id).street.county_id
-    assistance.set_line(s, actor=None, county_id=county_id, effective_from=clock.today(),
+    means_check.set_line(s, actor=None, county_id=county_id, effective_from=clock.today(),
                         dibao_month_fen=100000, edge_multiple_pct=150, tekun_month_fen=130000,
                         asset_limit_months=24, rigid_share_pct=50, source="测试")
     staff = make_person(s, roles=("staff",), community=s.get_one(Community, p.community_id))
-    return assistance.start_check(s, actor=staff, person_id=p.id, members=[
-        assistance.MemberFacts(p.id, income={"wage": 50000})])
+    return means_check.start_check(s, actor=staff, person_id=p.id, members=[
+        means_check.MemberFacts(p.id, income={"wage": 50000})])
 
 
 def _donation(s: Session, p: Person) -> int:

@@ -12,7 +12,7 @@ from core.db import get_engine, session_scope
 from core.errors import DecryptionError
 from models.audit import AuditEntry
 from models.person import Person
-from services.audit import record_access
+from services.access.audit import record_access
 from tests.factories import make_person
 
 pytestmark = pytest.mark.integration
@@ -72,7 +72,7 @@ def test_decrypting_with_a_wrong_key_fails_loudly(db):
 
 
 def test_phone_lookup_through_blind_index(db):
-    from services.persons import find_person_by_phone
+    from services.people.persons import find_person_by_phone
 
     with session_scope() as s:
         person_id = make_person(s, phone="13812345678").id
@@ -97,8 +97,8 @@ def test_audit_log_refuses_update_and_delete(db):
 
 
 def test_outbox_text_and_alert_summaries_are_sealed_at_rest(db):
-    from services.alerts import raise_alert
-    from services.notifications import enqueue_notification
+    from services.messaging.notifications import enqueue_notification
+    from services.monitoring.alerts import raise_alert
 
     with session_scope() as s:
         person = make_person(s)

@@ -21,9 +21,9 @@ from models.monitoring import RiskAlert
 from models.person import Consent, Person
 from models.rights import ErasureRequest
 from models.volunteers import PointsEntry, VolunteerProfile
-from services.consents import give_consent
 from services.help_requests.events import record_event
-from services.notifications import enqueue_notification
+from services.messaging.notifications import enqueue_notification
+from services.people.consents import give_consent
 from services.rights.erasure import confirm_erasure, request_erasure
 from services.volunteers.ledger import get_points_balance
 from tests.factories import make_community, make_person

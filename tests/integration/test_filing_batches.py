@@ -14,7 +14,7 @@ from core.errors import Conflict, NotAllowed
 from models.filing import FiledRecord, FilingBatch
 from models.help_requests import HelpRequest
 from models.person import Person
-from services import filing
+from services.assistance import filing
 from tests.help_factories import make_world, submit
 
 pytestmark = pytest.mark.integration

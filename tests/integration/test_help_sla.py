@@ -11,7 +11,6 @@ from core.db import session_scope
 from core.errors import InvalidTransition, NotAllowed, ValidationFailed
 from models.messaging import Notification
 from models.monitoring import RiskAlert
-from services import alerts
 from services.help_requests import (
     AlreadyRated,
     escalate_overdue_help_requests,
@@ -20,6 +19,7 @@ from services.help_requests import (
     request_feedback_reminders,
     transition_help_request,
 )
+from services.monitoring import alerts
 from tests.help_factories import at_status, make_world, submit
 
 pytestmark = pytest.mark.integration

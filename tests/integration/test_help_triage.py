@@ -85,8 +85,8 @@ def test_referring_to_a_charity_needs_the_requesters_consent(db, frozen_clock):
 
 
 def test_withdrawing_the_charity_consent_closes_the_request_to_the_charity_at_once(db, frozen_clock):
-    from services.consents import withdraw_consent
     from services.help_requests import get_help_request
+    from services.people.consents import withdraw_consent
 
     with session_scope() as s:
         w = make_world(s)

@@ -9,7 +9,8 @@ from core import clock
 from core.db import session_scope
 from core.errors import NotFound
 from models.audit import AuditEntry
-from services import household, tiers
+from services.assistance import chain as household
+from services.assistance import tiers
 from tests.console_data import make_booking, make_canteen, make_help_request, make_service_record
 from tests.factories import make_community, make_organisation, make_person
 

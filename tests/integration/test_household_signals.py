@@ -9,8 +9,9 @@ from core import clock
 from core.db import session_scope
 from core.errors import NotFound, ValidationFailed
 from models.monitoring import RiskAlert
-from services import assistance, household_signals, household_warnings, monitoring, tiers
-from services.households import link_to_household
+from services.assistance import means_check, tiers
+from services.monitoring import household_signals, household_warnings, indicators
+from services.people.households import link_to_household
 from tests.factories import make_community, make_person
 from tests.help_factories import submit
 
@@ -23,7 +24,7 @@ def _world(s):
     here = make_community(s)
     staff = make_person(s, roles=("staff",), community=here, name="刘社工")
     supervisor = make_person(s, roles=("supervisor",), community=here, name="赵站长")
-    assistance.set_line(s, actor=supervisor, county_id=here.street.county_id,
+    means_check.set_line(s, actor=supervisor, county_id=here.street.county_id,
                         effective_from=date(2026, 1, 1), **LINE)
     return here, staff, supervisor
 
@@ -39,9 +40,9 @@ def test_living_alone_age_and_disability_follow_their_thresholds(db, frozen_cloc
         old = make_person(s, community=here, name="孙奶奶", birth_date=date(1950, 1, 1),
                           living_alone=True, disability_level=2)
         assert {"elderly_alone", "severe_disability"} <= _codes(s, here, old.id)
-        monitoring.update_indicator(s, actor=supervisor, code="elderly_alone", level="medium",
+        indicators.update_indicator(s, actor=supervisor, code="elderly_alone", level="medium",
                                     threshold=80, window_days=0, enabled=True)
-        monitoring.update_indicator(s, actor=supervisor, code="severe_disability", level="medium",
+        indicators.update_indicator(s, actor=supervisor, code="severe_disability", level="medium",
                                     threshold=1, window_days=0, enabled=True)
         assert not {"elderly_alone", "severe_disability"} & _codes(s, here, old.id)
 
@@ -70,11 +71,11 @@ def test_a_raised_county_line_is_a_new_signal_and_the_warning_is_raised_once(db,
         head = make_person(s, community=here, name="吴大伯")
         wife = make_person(s, community=here, name="郑阿姨")
         link_to_household(s, actor=staff, head_id=head.id, member_id=wife.id)
-        assistance.start_check(s, actor=staff, person_id=head.id, members=[
-            assistance.MemberFacts(head.id, income={"pension": 320000}),
-            assistance.MemberFacts(wife.id)])
+        means_check.start_check(s, actor=staff, person_id=head.id, members=[
+            means_check.MemberFacts(head.id, income={"pension": 320000}),
+            means_check.MemberFacts(wife.id)])
         assert household_warnings.raise_household_warnings(s, now=clock.now()) == 0  # 1600 a head
-        assistance.set_line(s, actor=supervisor, county_id=here.street.county_id,
+        means_check.set_line(s, actor=supervisor, county_id=here.street.county_id,
                             effective_from=clock.today() - timedelta(days=1),
                             **{**LINE, "dibao_month_fen": 170000})
         assert household_warnings.raise_household_warnings(s, now=clock.now()) == 1
@@ -89,16 +90,16 @@ def test_lines_take_effect_on_their_day_and_only_supervisors_set_them(db, frozen
     with session_scope() as s:
         here, staff, supervisor = _world(s)
         county = here.street.county_id
-        assistance.set_line(s, actor=supervisor, county_id=county,
+        means_check.set_line(s, actor=supervisor, county_id=county,
                             effective_from=clock.today() + timedelta(days=3),
                             **{**LINE, "dibao_month_fen": 125000})
-        assert assistance.line_on(s, county_id=county, day=clock.today()).dibao_month_fen == 100000
+        assert means_check.line_on(s, county_id=county, day=clock.today()).dibao_month_fen == 100000
         later = clock.today() + timedelta(days=3)
-        assert assistance.line_on(s, county_id=county, day=later).dibao_month_fen == 125000
+        assert means_check.line_on(s, county_id=county, day=later).dibao_month_fen == 125000
         with pytest.raises(Exception):  # noqa: B017 - NotAllowed, whichever subclass
-            assistance.set_line(s, actor=staff, county_id=county, effective_from=later, **LINE)
+            means_check.set_line(s, actor=staff, county_id=county, effective_from=later, **LINE)
         with pytest.raises(ValidationFailed):
-            assistance.set_line(s, actor=supervisor, county_id=county, effective_from=later,
+            means_check.set_line(s, actor=supervisor, county_id=county, effective_from=later,
                                 **{**LINE, "source": " "})
 
 
@@ -110,11 +111,11 @@ def test_a_check_must_cover_every_member_and_only_staff_of_the_community_may(db,
         son = make_person(s, community=here)
         link_to_household(s, actor=staff, head_id=head.id, member_id=son.id)
         with pytest.raises(ValidationFailed):
-            assistance.start_check(s, actor=staff, person_id=head.id,
-                                   members=[assistance.MemberFacts(head.id)])
+            means_check.start_check(s, actor=staff, person_id=head.id,
+                                   members=[means_check.MemberFacts(head.id)])
         with pytest.raises(NotFound):
-            assistance.start_check(s, actor=other, person_id=head.id, members=[
-                assistance.MemberFacts(head.id), assistance.MemberFacts(son.id)])
+            means_check.start_check(s, actor=other, person_id=head.id, members=[
+                means_check.MemberFacts(head.id), means_check.MemberFacts(son.id)])
 
 
 def test_erasing_a_member_drops_their_situations_and_keeps_the_amounts(db, frozen_clock):
@@ -124,8 +125,8 @@ def test_erasing_a_member_drops_their_situations_and_keeps_the_amounts(db, froze
     with session_scope() as s:
         here, staff, _ = _world(s)
         elder = make_person(s, community=here, name="冯奶奶")
-        assistance.start_check(s, actor=staff, person_id=elder.id, members=[
-            assistance.MemberFacts(elder.id, income={"pension": 80000},
+        means_check.start_check(s, actor=staff, person_id=elder.id, members=[
+            means_check.MemberFacts(elder.id, income={"pension": 80000},
                                    situations=frozenset({"serious_illness"}))])
         counts = erase_person(s, person=elder, now=clock.now())
         left = [(i.kind, i.item, i.amount) for i in s.scalars(
@@ -135,7 +136,7 @@ def test_erasing_a_member_drops_their_situations_and_keeps_the_amounts(db, froze
 
 
 def test_missed_meals_of_a_member_warn_once_unless_the_welfare_check_already_did(db, frozen_clock):
-    from services.alerts import raise_alert
+    from services.monitoring.alerts import raise_alert
     from tests.console_data import make_booking, make_canteen
 
     with session_scope() as s:

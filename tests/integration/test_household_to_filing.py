@@ -12,9 +12,9 @@ from core.db import session_scope
 from models.assistance import HouseholdCheck
 from models.monitoring import RiskAlert
 from models.person import Person
-from services import assistance, filing
+from services.assistance import filing, means_check
 from services.help_requests import submit_help_request, transition_help_request
-from services.household_warnings import raise_household_warnings
+from services.monitoring.household_warnings import raise_household_warnings
 
 pytestmark = pytest.mark.integration
 
@@ -38,7 +38,7 @@ def test_the_li_household_goes_from_signals_to_a_verified_tier_to_a_filed_record
         staff = s.get(Person, chen)
         check = s.scalars(select(HouseholdCheck).where(HouseholdCheck.status == "proposed")).one()
         assert check.proposed_tier == "dibao"
-        assistance.decide_check(s, actor=staff, check_id=check.id, tier="dibao")
+        means_check.decide_check(s, actor=staff, check_id=check.id, tier="dibao")
         assert {s.get(Person, m).economic_tier for m in members} == {"dibao"}
         made = submit_help_request(s, actor=s.get(Person, li), category="medical",
                                    urgency="normal", description="想找人陪老伴去复查",

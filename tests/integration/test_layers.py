@@ -7,10 +7,10 @@ import pytest
 from core import clock
 from core.db import session_scope
 from core.errors import NotAllowed
-from services import layers, resource_fit, resources
+from services.assistance import layers, resource_fit, resources
 from services.help_requests import followup, transition_help_request
 from services.help_requests.queries import count_open_by_layer
-from services.persons import grant_role
+from services.people.persons import grant_role
 from tests.factories import make_person
 from tests.help_factories import make_world, submit
 

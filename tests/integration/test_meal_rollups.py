@@ -13,8 +13,8 @@ from core.errors import LinliError
 from models.meals import MealBooking, MealMonthlyRollup
 from models.person import Person
 from services import meals
-from services.console_stats import get_dashboard
 from services.meals.rollups import aggregate_bookings, read_meal_rollups
+from services.operations.monthly_figures import get_dashboard
 from tests.factories import make_community, make_person
 from tests.meals_factories import make_canteen, make_elder, make_operator
 

@@ -16,22 +16,26 @@ from core import clock
 from core.db import session_scope
 from models.messaging import Notification
 from models.person import Person
-from services import meals, outbox, proxies, tiers
-from services.alerts import escalate_unacknowledged_alerts
-from services.channel_ladder import ChannelPlanner
+from services import meals
+from services.assistance import tiers
 from services.help_requests import submit_help_request
 from services.help_requests.feedback import request_feedback_reminders
 from services.help_requests.intake import request_human_agent
 from services.help_requests.sla import escalate_overdue_help_requests
 from services.help_requests.triage import Assignee, transition_help_request
-from services.meal_reminders import queue_kitchen_summaries, queue_meal_reminders
-from services.message_templates import (
+from services.meals.reminders import queue_kitchen_summaries, queue_meal_reminders
+from services.messaging import outbox
+from services.messaging.channel_ladder import ChannelPlanner
+from services.messaging.message_templates import (
     FIELD_LIMITS,
     TEMPLATES,
     channel_template,
     day_words,
     moment_words,
 )
+from services.monitoring.alerts import escalate_unacknowledged_alerts
+from services.monitoring.welfare import run_welfare_checks
+from services.people import proxies
 from services.volunteers.activities import (
     cancel_activity,
     remind_upcoming_activities,
@@ -42,7 +46,6 @@ from services.volunteers.registration import register_volunteer, verify_voluntee
 from services.volunteers.rewards import redeem_reward
 from services.volunteers.service_records import log_service
 from services.volunteers.verification import verify_service_record
-from services.welfare import run_welfare_checks
 from tests.factories import make_person, make_proxy
 from tests.help_factories import make_world
 from tests.meals_factories import make_canteen, make_elder, make_operator
@@ -355,8 +358,8 @@ def test_a_standing_order_day_that_could_not_be_booked_is_told_with_its_reason(s
 
 
 def test_a_home_located_later_is_told_to_the_resident(sqlite_db, frozen_clock):
-    from services.addresses import import_address_book
-    from services.residents import register_resident
+    from services.people.addresses import import_address_book
+    from services.people.residents import register_resident
 
     with session_scope() as s:
         w = make_world(s)
@@ -391,7 +394,7 @@ def test_a_followup_asks_with_the_code_and_a_worse_answer_tells_staff(sqlite_db,
 
 
 def test_a_household_signal_names_the_household_and_the_signal(sqlite_db, demo_people):
-    from services.household_warnings import raise_household_warnings
+    from services.monitoring.household_warnings import raise_household_warnings
 
     with session_scope() as s:
         assert raise_household_warnings(s, now=clock.now()) >= 1

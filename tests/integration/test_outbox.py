@@ -8,9 +8,9 @@ from core.db import session_scope
 from core.wechat import AppCredentials, WeChatClient
 from models.messaging import Notification
 from scheduler.dispatcher import dispatch_due_notifications
-from services import channels, outbox
-from services.channel_ladder import ChannelPlanner, deliver
-from services.notifications import enqueue_notification
+from services.messaging import channels, outbox
+from services.messaging.channel_ladder import ChannelPlanner, deliver
+from services.messaging.notifications import enqueue_notification
 from tests.factories import make_person
 
 pytestmark = pytest.mark.integration

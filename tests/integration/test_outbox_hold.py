@@ -14,8 +14,8 @@ from core.migrate import alembic_config
 from core.wechat import AppCredentials, WeChatClient
 from models.messaging import Notification, OutboxHold
 from scheduler.dispatcher import dispatch_due_notifications
-from services.notifications import enqueue_notification
-from services.outbox_hold import SKIPPED_NOTE, hold_dispatch, release_outbox_hold
+from services.messaging.notifications import enqueue_notification
+from services.messaging.outbox_hold import SKIPPED_NOTE, hold_dispatch, release_outbox_hold
 from tests.factories import make_person
 
 HEAD = ScriptDirectory.from_config(alembic_config("")).get_current_head()

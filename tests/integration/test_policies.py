@@ -7,7 +7,7 @@ from core.db import session_scope
 from core.errors import NotAllowed, NotFound, ValidationFailed
 from models.audit import AuditEntry
 from models.policies import PolicyEntry
-from services import policies
+from services.assistance import policies
 from tests.factories import make_community, make_person
 
 pytestmark = pytest.mark.integration

@@ -9,7 +9,7 @@ from core.db import session_scope
 from core.kv import MemoryKV
 from models.console import StaffAccount
 from models.person import Person
-from services.console_auth import DEMO_REFUSED, check_staff_login, create_staff_account
+from services.access.staff_accounts import DEMO_REFUSED, check_staff_login, create_staff_account
 
 pytestmark = pytest.mark.integration
 

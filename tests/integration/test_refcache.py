@@ -12,7 +12,7 @@ from core.errors import NotFound
 from models.meals import CanteenMeal, SubsidyRule
 from models.person import Person
 from services import meals
-from services.residents import community_of
+from services.people.residents import community_of
 from tests.meals_factories import make_canteen, make_elder
 
 pytestmark = pytest.mark.integration

@@ -4,7 +4,7 @@ import pytest
 
 from core.db import session_scope
 from core.errors import NotAllowed, NotFound, ValidationFailed
-from services import resources
+from services.assistance import resources
 from tests.factories import make_community, make_organisation, make_person
 
 pytestmark = pytest.mark.integration

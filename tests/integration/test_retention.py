@@ -15,7 +15,7 @@ from models.messaging import Notification
 from models.rights import RetentionRun
 from scheduler.jobs import JOBS
 from services.help_requests.events import record_event
-from services.notifications import enqueue_notification
+from services.messaging.notifications import enqueue_notification
 from services.rights import retention
 from tests.factories import make_person
 from tests.help_factories import submit

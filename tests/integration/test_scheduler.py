@@ -13,7 +13,7 @@ from core.db import session_scope
 from models.messaging import Notification
 from scheduler.jobs import JOBS, build_scheduler
 from scheduler.lease import Lease
-from services.notifications import enqueue_notification
+from services.messaging.notifications import enqueue_notification
 from tests import services as test_services
 from tests.factories import make_person
 

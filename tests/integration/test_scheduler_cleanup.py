@@ -8,7 +8,7 @@ from core.db import session_scope
 from models.auth import ApiToken, IdempotencyRecord
 from models.messaging import Notification
 from scheduler.jobs import JOBS
-from services.notifications import enqueue_notification
+from services.messaging.notifications import enqueue_notification
 from tests.factories import make_person
 
 pytestmark = pytest.mark.integration

@@ -13,7 +13,7 @@ from models.audit import AuditEntry
 from models.console import TierDecision
 from models.messaging import Notification
 from models.person import Person
-from services import tiers
+from services.assistance import tiers
 from tests.factories import make_community, make_person
 
 pytestmark = pytest.mark.integration

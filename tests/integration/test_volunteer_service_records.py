@@ -130,7 +130,7 @@ def test_nobody_verifies_their_own_record(cast):
     with session_scope() as s:
         volunteer = s.get(Person, cast["volunteer"])
         community = s.get(Community, volunteer.community_id)
-        from services.persons import grant_role
+        from services.people.persons import grant_role
 
         grant_role(s, person=volunteer, role="staff", community_id=community.id)
         record = log_service(s, actor=volunteer, day=TODAY, hours=2, description="修水管")

@@ -10,7 +10,7 @@ from models.messaging import Notification
 from models.monitoring import RiskAlert
 from models.region import Community
 from scheduler.jobs import JOBS
-from services.welfare import run_welfare_checks
+from services.monitoring.welfare import run_welfare_checks
 from tests.factories import make_person, make_proxy
 from tests.meals_factories import make_canteen, make_elder
 

@@ -1,7 +1,7 @@
 """The tier a household's figures point to, measured against a county's line."""
 
 from models.assistance import AssistanceLine
-from services.assistance import MemberFacts, propose_tier
+from services.assistance.means_check import MemberFacts, propose_tier
 
 LINE = AssistanceLine(dibao_month_fen=100000, edge_multiple_pct=150, tekun_month_fen=130000,
                       asset_limit_months=24, rigid_share_pct=50, source="测试")

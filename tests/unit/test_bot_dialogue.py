@@ -49,7 +49,7 @@ def test_every_menu_key_stands_for_an_intent_and_fits_wechat_limits():
 
 def test_knowledge_base_covers_every_labelled_topic_and_every_layer_of_assistance():
     from bot.dialogue.policy import OFFERS
-    from services.policies import DEFAULTS
+    from services.assistance.policies import DEFAULTS
 
     entries = {e["code"]: e for e in json.loads(DEFAULTS.read_text(encoding="utf-8"))["entries"]}
     labelled = ("dibao", "tekun", "temporary_aid", "meal_subsidy", "medical_aid", "disability",

@@ -69,7 +69,7 @@ QUESTION = AskedQuestion(flow=ANSWER.name, slot="decision", asks=(ASKS,),
 
 
 def _gate(turn: Turn) -> str | None:
-    from services.consents import has_consent
+    from services.people.consents import has_consent
 
     if has_consent(turn.session, person_id=turn.person.id, scope="share_with_charity"):
         return None
@@ -91,7 +91,7 @@ def _read_withdraw(text: str) -> str | None:
 
 
 def commit_withdraw(turn: Turn) -> str:
-    from services.consents import withdraw_consent
+    from services.people.consents import withdraw_consent
 
     if turn.state.slots.get("withdraw") != "yes":
         return "好的，不撤回。"

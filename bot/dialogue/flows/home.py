@@ -33,8 +33,8 @@ def pin_words(pin: dict[str, Any]) -> str:
 
 def save_pin(turn: Turn, person: Person, pin: dict[str, Any]) -> None:
     """Store the confirmed location as the person's home, with the sender's location consent."""
-    from services.addresses import set_home_by_pin
-    from services.consents import give_consent
+    from services.people.addresses import set_home_by_pin
+    from services.people.consents import give_consent
 
     give_consent(turn.session, person=turn.person, scope="location", channel="chat")
     set_home_by_pin(turn.session, person=person, latitude=float(pin["lat"]),

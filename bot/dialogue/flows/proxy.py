@@ -38,7 +38,7 @@ def read_decision(text: str) -> str | None:
 
 
 def _waiting(turn: Turn):  # type: ignore[no-untyped-def]
-    from services.proxies import list_pending_invitations
+    from services.people.proxies import list_pending_invitations
 
     since = turn.now - ANSWER_WITHIN
     return [(p, agent) for p, agent in list_pending_invitations(turn.session, principal=turn.person)
@@ -60,7 +60,7 @@ def ask(turn: Turn) -> Question:
 
 
 def commit(turn: Turn) -> str:
-    from services.proxies import accept_proxy, decline_proxy
+    from services.people.proxies import accept_proxy, decline_proxy
 
     s = turn.state.slots
     agent, proxy_id = s.get("agent", "家人"), int(s["proxy"])

@@ -32,7 +32,7 @@ CONSENT_TEXT = (
 
 
 def _needs_consent(turn: Turn) -> bool:
-    from services.residents import has_registration_consent
+    from services.people.residents import has_registration_consent
 
     return not has_registration_consent(turn.session, person_id=turn.person.id)
 
@@ -78,13 +78,13 @@ def accept_consent(turn: Turn, agreed: object) -> bool:
 
 
 def ask_community(turn: Turn) -> Question:
-    from services.residents import list_communities
+    from services.people.residents import list_communities
 
     return Question("您住在哪个社区？", [(c.id, c.name) for c in list_communities(turn.session)])
 
 
 def _community_name(turn: Turn) -> str:
-    from services.residents import list_communities
+    from services.people.residents import list_communities
 
     wanted = int(turn.state.slots["community"])
     return next((c.name for c in list_communities(turn.session) if c.id == wanted), "")
@@ -102,7 +102,7 @@ def summary(turn: Turn) -> str:
 
 def _building_words(turn: Turn) -> str:
     """Name the building the address matched in the community's address book, if one."""
-    from services.addresses import match_building
+    from services.people.addresses import match_building
 
     s = turn.state.slots
     building = match_building(turn.session, address=str(s["address"]),
@@ -111,7 +111,7 @@ def _building_words(turn: Turn) -> str:
 
 
 def commit(turn: Turn) -> str:
-    from services.residents import register_resident
+    from services.people.residents import register_resident
 
     s = turn.state.slots
     if "consent" not in s and _needs_consent(turn):  # withdrawn in the mini-program meanwhile
@@ -129,7 +129,7 @@ def commit(turn: Turn) -> str:
 
 def _home_next(turn: Turn) -> str:
     """Say whether meals can come to the door, and what happens when the home is not located."""
-    from services.addresses import UNLOCATED_NEXT
+    from services.people.addresses import UNLOCATED_NEXT
 
     person = turn.person
     if person.home_source == "address_book":
@@ -161,7 +161,7 @@ def _prefill(turn: Turn, parse: Parse) -> None:
 
 
 def _community_in(turn: Turn, text: str) -> int | None:
-    from services.residents import list_communities
+    from services.people.residents import list_communities
 
     if "社区" not in text and "村" not in text:
         return None

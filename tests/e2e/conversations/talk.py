@@ -436,7 +436,7 @@ def proxy_invited(*, agent: str, principal_phone: str, relation: str = "邻居")
     """Someone asks (in the mini-program) to act for the person with this phone."""
 
     def setup(chat: Chat) -> None:
-        from services.proxies import invite_proxy
+        from services.people.proxies import invite_proxy
 
         with session_scope() as s:
             invite_proxy(s, agent=s.get(Person, chat.id(agent)), phone=principal_phone, relation=relation)

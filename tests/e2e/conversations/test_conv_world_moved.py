@@ -183,7 +183,7 @@ def request_moved_by_staff(requester: str, to: str) -> Change:
 
 def proxy_revoked(*, agent: str, principal: str) -> Change:
     def change(chat: Chat) -> None:
-        from services.proxies import revoke_proxy
+        from services.people.proxies import revoke_proxy
 
         [proxy] = rows(Proxy, Proxy.agent_id == chat.id(agent), Proxy.principal_id == chat.id(principal))
         with session_scope() as s:
@@ -194,7 +194,7 @@ def proxy_revoked(*, agent: str, principal: str) -> Change:
 
 def consent_withdrawn(who: str, scope: str = "sensitive_profile") -> Change:
     def change(chat: Chat) -> None:
-        from services.consents import give_consent, has_consent, withdraw_consent
+        from services.people.consents import give_consent, has_consent, withdraw_consent
 
         with session_scope() as s:
             person = s.scalars(select(Person).where(Person.oa_openid == who)).one()
@@ -327,7 +327,7 @@ def test_consent_withdrawn_before_the_registration_yes(chat: Chat) -> None:
                    consent_withdrawn(WANG), "1")
     assert "请核对" in replies[-2]
     assert "登记好了" not in replies[-1] and "撤回" in replies[-1] and "同意" in replies[-1]
-    from services.residents import has_registration_consent
+    from services.people.residents import has_registration_consent
 
     with session_scope() as s:
         assert not has_registration_consent(s, person_id=chat.id(WANG))

@@ -1,0 +1,1 @@
+"""Running the service: backups, clean-up and the monthly figures staff report."""
