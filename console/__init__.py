@@ -16,7 +16,7 @@ from flask import Blueprint, Response, redirect, render_template, url_for
 from console.session import csrf_token, pop_flash, remember_login_csrf
 from core import clock
 from core.errors import LinliError
-from miniprogram_api.uow import close_unit_of_work, finish_unit_of_work
+from core.uow import close_unit_of_work, finish_unit_of_work
 
 bp = Blueprint("console", __name__, url_prefix="/console",
                template_folder="templates", static_folder="static")

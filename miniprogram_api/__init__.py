@@ -13,8 +13,8 @@ from flask import Blueprint
 from flask.blueprints import BlueprintSetupState
 from werkzeug.routing import IntegerConverter
 
+from core.uow import close_unit_of_work, finish_unit_of_work
 from miniprogram_api.ratelimit import limit_request
-from miniprogram_api.uow import close_unit_of_work, finish_unit_of_work
 
 MAX_ID = 2**31 - 1
 
