@@ -13,8 +13,8 @@ from console.session import current_staff, flash, staff_page
 from core.uow import db
 from miniprogram_api.validation import Body
 from services import alerts, monitoring
+from services.alerts import ALERT_KIND_NAMES
 from services.help_requests.views import alert_call_backs
-from services.monitoring_signals import ALERT_KIND_NAMES
 
 LEVEL_NAMES = {"critical": "紧急", "high": "高", "medium": "中", "low": "低"}
 STATUS_NAMES = {"open": "待处理", "acknowledged": "已查看", "resolved": "已解决"}
