@@ -2,7 +2,7 @@
 
 import sys
 
-from core.app import create_app
+from app import create_app
 from core.config import ConfigError
 
 try:

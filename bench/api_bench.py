@@ -105,7 +105,7 @@ def _serve(settings: Settings, port: int) -> None:
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            from core.app import create_app
+            from app import create_app
 
             app = create_app(settings)
             app.config["RATE_LIMITS"] = {"ip": None, "person": None}
@@ -173,7 +173,7 @@ def main() -> None:
 def _run(settings: Settings, url: str, args: argparse.Namespace) -> None:
     upgrade_to_head(url)
     configure_database(url)
-    from core.app import create_app
+    from app import create_app
 
     app = create_app(settings)
     present = {rule.rule for rule in app.url_map.iter_rules()}

@@ -180,7 +180,7 @@ def main() -> None:
                             .with_(database_url=url, log_level="WARNING"))
     try:
         upgrade_to_head(url)
-        from core.app import create_app
+        from app import create_app
 
         app = create_app(settings, kv=MemoryKV())
         if args.reuse_db:

@@ -87,8 +87,8 @@ def bench_service(people: list[int]) -> list[float]:
 
 
 def bench_chat(settings, people: list[int]) -> list[float]:  # type: ignore[no-untyped-def]
+    from app import create_app
     from bot.simulator import WeChatSimulator
-    from core.app import create_app
 
     app = create_app(settings, kv=MemoryKV())
     simulator = WeChatSimulator(app.test_client(), settings)

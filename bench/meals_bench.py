@@ -39,7 +39,7 @@ PORT = 8771
 
 def http_app():  # type: ignore[no-untyped-def]
     """Build the app for gunicorn with rate limits off (all clients share one address)."""
-    from core.app import create_app
+    from app import create_app
 
     app = create_app()
     app.config["RATE_LIMITS"] = {"ip": None, "person": None}

@@ -63,8 +63,8 @@ def _measure(db_url: str, rounds: int, show_sql: bool) -> int:
     from sqlalchemy import event
 
     import bot.pipeline
+    from app import create_app
     from bot.simulator import WeChatSimulator
-    from core.app import create_app
     from core.config import get_settings
     from core.db import get_engine
     from core.kv import RedisKV

@@ -11,9 +11,12 @@ import hashlib
 import sys
 from pathlib import Path
 
+from flask import Flask
+
 from bot.simulator import WeChatSimulator
+from bot.views import bp as wechat_bp
 from core import clock
-from core.app import create_app
+from core.app import build_app
 from core.config import ROOT, ConfigError, get_settings, refuse_in_production
 
 PEOPLE = ("demo_elder_wang", "demo_elder_li", "demo_family_wang", "demo_volunteer_zhang")
@@ -59,6 +62,13 @@ def prepare_database() -> None:
     stamp.write_text(wanted)
 
 
+def wechat_app() -> Flask:
+    """Build an app that serves /wechat alone: the chat needs nothing else, and starts in a second."""
+    app = build_app()
+    app.register_blueprint(wechat_bp)
+    return app
+
+
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="和邻里帮聊天（终端版）")
     parser.add_argument("--as", dest="openid", default=PEOPLE[0],
@@ -76,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr, flush=True)
         return 2
-    app = create_app(with_api=False)  # the chat needs /wechat only; starts in about a second
+    app = wechat_app()
     prepare_database()
     sim = WeChatSimulator(app.test_client(), get_settings(), safe=args.safe)
     print(f"邻里帮终端聊天：你是 {args.openid}。输入 exit 退出。", flush=True)

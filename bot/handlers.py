@@ -1,8 +1,9 @@
-"""Handlers for each WeChat message type and event, and the router table."""
+"""Handlers for each WeChat message type and event, and the router table (`get_router`)."""
 
 from __future__ import annotations
 
 import logging
+from functools import cache
 
 from bot import location, texts
 from bot.dialogue import emergency
@@ -97,3 +98,9 @@ def build_router() -> Router:
         "subscribe_msg_sent_event": on_subscribe_message,
     }
     return Router(by_type=by_type, by_event=by_event, fallback=on_unknown, on_timeout=note_timeout)
+
+
+@cache
+def get_router() -> Router:
+    """Return the process's router."""
+    return build_router()

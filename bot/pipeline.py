@@ -27,9 +27,9 @@ from sqlalchemy.orm import Session
 
 from bot import dedupe, turnstore
 from bot.dialogue.state import DialogueState, decode_state, encode_state
+from bot.handlers import get_router
 from bot.message import Inbound
 from bot.reply import SUCCESS, text_reply
-from bot.router import get_router
 from bot.turn import Turn
 from bot.turnstore import Opened
 from core import clock, serving

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 
 from bot.turn import Turn
 from core.errors import LinliError
@@ -43,10 +42,3 @@ def refusal_words(error: LinliError) -> str:
     """Say a domain error as the bot does everywhere: what happened, then the way on."""
     return f"{error.message}\n需要帮忙，回复“转人工”。"
 
-
-@cache
-def get_router() -> Router:
-    """Return the process's router (the table lives in bot.handlers)."""
-    from bot.handlers import build_router
-
-    return build_router()

@@ -1,13 +1,12 @@
 """The staff web console (民政服务站工作台) at /console: server-rendered pages in Chinese.
 
-Each page lives in its own views module; importing it attaches its routes to
-`bp`. One unit of work per request (the same as the mini-program API), an
+Each page lives in its own views module, and `console.routes` imports it;
+importing it attaches its routes to `bp`, so the app registers `console.routes.bp`. One unit of work per request (the same as the mini-program API), an
 HTML error page for domain errors, CSRF on every POST (console.session).
 """
 
 from __future__ import annotations
 
-import importlib
 from datetime import date, datetime
 from typing import Any
 
@@ -16,35 +15,12 @@ from flask import Blueprint, Response, redirect, render_template, url_for
 from console.session import csrf_token, pop_flash, remember_login_csrf
 from core import clock
 from core.errors import LinliError
-from miniprogram_api.uow import close_unit_of_work, finish_unit_of_work
+from core.uow import close_unit_of_work, finish_unit_of_work
 
 bp = Blueprint("console", __name__, url_prefix="/console",
                template_folder="templates", static_folder="static")
 bp.after_request(finish_unit_of_work)
 bp.teardown_request(close_unit_of_work)
-
-VIEW_MODULES = (
-    "console.views_auth",
-    "console.views_dashboard",
-    "console.views_alerts",
-    "console.views_requests",
-    "console.views_residents",
-    "console.views_standing",
-    "console.views_service",
-    "console.views_resources",
-    "console.views_referrals",
-    "console.views_rules",
-    "console.views_households",
-    "console.views_household_checks",
-    "console.views_policies",
-    "console.views_addresses",
-    "console.views_rights",
-    "console.views_coverage",
-    "console.views_layers",
-    "console.views_funds",
-    "console.exports",
-)
-
 
 @bp.after_request
 def _secure_headers(response: Response) -> Response:
@@ -127,6 +103,3 @@ def _favicon() -> Any:
 
 
 bp.record_once(lambda state: state.app.add_url_rule("/favicon.ico", "favicon", _favicon))
-
-for _name in VIEW_MODULES:
-    importlib.import_module(_name)

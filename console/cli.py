@@ -1,10 +1,11 @@
-"""`flask --app wsgi staff ...`: create console accounts and reset passwords."""
+"""`flask --app wsgi staff ...` (console accounts and passwords) and `demo-data`."""
 
 from __future__ import annotations
 
 import click
 from flask import Flask
 
+from core.config import ConfigError, get_settings, refuse_in_production
 from core.db import session_scope
 from services.access.staff_accounts import create_staff_account, set_staff_password
 from services.people.persons import find_person_by_phone
@@ -39,6 +40,23 @@ def set_password(username: str, password: str) -> None:
     click.echo(f"{username} 的密码已更新。")
 
 
+@click.command("demo-data")
+def demo_data_command() -> None:
+    """Load the demo county, communities, organisations and people (idempotent)."""
+    from services.demo import load_demo_data  # the demo's modules load only for this command
+
+    try:
+        refuse_in_production("演示数据（含公开密码的演示账号）", get_settings())
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+    with session_scope() as session:
+        summary = load_demo_data(session)
+    for name, count in summary.items():
+        click.echo(f"{name}: {count}")
+
+
 def register(app: Flask) -> None:
-    """Attach the `staff` group to the app's CLI."""
+    """Attach the `staff` group and the `demo-data` command to the app's CLI."""
     app.cli.add_command(staff_group)
+    app.cli.add_command(demo_data_command)

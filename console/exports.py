@@ -15,8 +15,8 @@ from console.pages import chosen_community, people_by_id
 from console.session import current_staff, staff_page
 from core import clock
 from core.errors import ValidationFailed
+from core.uow import db
 from core.web import attachment
-from miniprogram_api.uow import db
 from models.person import TIER_NAMES
 from services import meals
 from services.access.audit import record_access

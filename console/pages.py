@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from console.session import current_staff
-from miniprogram_api.uow import db
+from core.uow import db
 from miniprogram_api.validation import validate
 from models.person import Person
 from models.region import Community

@@ -20,7 +20,7 @@ from flask import Response, current_app, g, redirect, request, url_for
 from core.config import get_settings
 from core.errors import NotAllowed
 from core.kv import get_json, set_json
-from miniprogram_api.uow import db
+from core.uow import db
 from models.person import Person
 from services.access.checks import is_staff
 

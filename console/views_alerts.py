@@ -10,12 +10,12 @@ from pydantic import Field
 from console import bp
 from console.pages import chosen_community, form, people_by_id, render
 from console.session import current_staff, flash, staff_page
-from miniprogram_api.uow import db
+from core.uow import db
 from miniprogram_api.validation import Body
 from services.help_requests.views import alert_call_backs
 from services.monitoring import alerts
 from services.monitoring import indicators as monitoring
-from services.monitoring.indicator_sources import ALERT_KIND_NAMES
+from services.monitoring.alerts import ALERT_KIND_NAMES
 
 LEVEL_NAMES = {"critical": "紧急", "high": "高", "medium": "中", "low": "低"}
 STATUS_NAMES = {"open": "待处理", "acknowledged": "已查看", "resolved": "已解决"}

@@ -7,7 +7,7 @@ from typing import Any
 from console import bp
 from console.pages import chosen_community, render
 from console.session import current_staff, staff_page
-from miniprogram_api.uow import db
+from core.uow import db
 from services.meals import coverage
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from console import bp, charts
 from console.pages import chosen_community, render
 from console.session import current_staff, staff_page
-from miniprogram_api.uow import db
+from core.uow import db
 from models.help_requests import LAYERS
 from services.assistance.layers import layer_name
 from services.operations import monthly_figures

@@ -11,7 +11,7 @@ from console import bp
 from console.pages import form
 from console.session import current_staff, flash, staff_page
 from core.errors import NotFound
-from miniprogram_api.uow import db
+from core.uow import db
 from miniprogram_api.validation import Body
 from services.people import households
 from services.people.persons import find_person_by_phone

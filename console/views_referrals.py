@@ -16,7 +16,7 @@ from pydantic import Field
 from console import bp
 from console.pages import form, people_by_id, render
 from console.session import flash, member_page, staff_page
-from miniprogram_api.uow import db
+from core.uow import db
 from miniprogram_api.validation import Body
 
 PAGE = 50

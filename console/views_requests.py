@@ -10,7 +10,7 @@ from pydantic import Field
 from console import bp
 from console.pages import chosen_community, form, people_by_id, query, render
 from console.session import current_staff, flash, staff_page
-from miniprogram_api.uow import db
+from core.uow import db
 from miniprogram_api.validation import Body, Query
 from models.person import Person
 from services.assistance import layers, resource_fit, resources

@@ -13,7 +13,7 @@ from console.pages import form, query, render
 from console.session import current_staff, flash, staff_page
 from core import clock
 from core.crypto import mask_address
-from miniprogram_api.uow import db
+from core.uow import db
 from miniprogram_api.validation import Body, Query
 from models.person import TIER_NAMES
 from services.access.audit import record_access

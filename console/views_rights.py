@@ -10,7 +10,7 @@ from pydantic import Field
 from console import bp
 from console.pages import form, render
 from console.session import current_staff, flash, staff_page
-from miniprogram_api.uow import db
+from core.uow import db
 from miniprogram_api.validation import Body
 from services.rights import erasure, retention
 

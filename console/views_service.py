@@ -12,7 +12,7 @@ from console import bp
 from console.pages import chosen_community, form, people_by_id, query, render
 from console.session import current_staff, flash, staff_page
 from core import clock
-from miniprogram_api.uow import db
+from core.uow import db
 from miniprogram_api.validation import Body, Query
 
 

@@ -1,4 +1,7 @@
-"""The Flask application factory: settings, database, store, error contract, routes."""
+"""The door-agnostic Flask application: settings, database, store, error contract, health.
+
+The doors are registered on it above core, in `app.py`.
+"""
 
 from __future__ import annotations
 
@@ -124,28 +127,10 @@ def _install_health(app: Flask, kv: KV) -> None:
         return jsonify(body), 200 if status == "ok" else 503
 
 
-def _register_front_doors(app: Flask, *, with_api: bool) -> None:
-    if with_api:
-        from miniprogram_api import load_routes
+def build_app(settings: Settings | None = None, *, kv: KV | None = None) -> Flask:
+    """Build the door-agnostic web application: settings, database, store, errors, health.
 
-        app.register_blueprint(load_routes())
-    for module, attr in FRONT_DOORS if with_api else FRONT_DOORS[:1]:
-        blueprint = getattr(__import__(module, fromlist=[attr]), attr)
-        app.register_blueprint(blueprint)
-
-
-# Blueprints beside the mini-program API: (module, attribute).
-FRONT_DOORS: list[tuple[str, str]] = [
-    ("bot.views", "bp"),
-    ("console", "bp"),
-]
-
-
-def create_app(settings: Settings | None = None, *, kv: KV | None = None,
-               with_api: bool = True) -> Flask:
-    """Build the web application (mini-program API, WeChat endpoint, console, health).
-
-    `with_api=False` serves the WeChat endpoint alone (`make chat`: a second less to start).
+    It serves no door: `app.create_app` registers the doors' blueprints and commands on it.
     """
     settings = use_settings(settings or get_settings())
     configure_logging(settings.log_level)
@@ -163,8 +148,4 @@ def create_app(settings: Settings | None = None, *, kv: KV | None = None,
     _install_request_hooks(app)
     _install_error_handlers(app)
     _install_health(app, store)
-    _register_front_doors(app, with_api=with_api)
-    from core.cli import register_commands
-
-    register_commands(app)
     return app

@@ -9,8 +9,8 @@ from typing import Any, TypeVar, cast
 from flask import g, request
 
 from core.errors import Unauthenticated
+from core.uow import db
 from miniprogram_api.ratelimit import limit_person
-from miniprogram_api.uow import db
 from models.person import Person
 from services.access.tokens import authenticate_token
 

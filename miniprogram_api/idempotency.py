@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from core import clock
 from core.errors import IdempotencyMismatch, ValidationFailed
+from core.uow import db
 from miniprogram_api.auth import current_person
-from miniprogram_api.uow import db
 from models.auth import IdempotencyRecord
 
 F = TypeVar("F", bound=Callable[..., Any])

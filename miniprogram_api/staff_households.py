@@ -7,11 +7,11 @@ from typing import Annotated, Any
 from flask import jsonify
 from pydantic import BaseModel, Field
 
+from core.uow import db
 from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.openapi import api_doc
-from miniprogram_api.uow import db
 from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.assistance import HouseholdCheck
 from models.person import TIER_NAMES

@@ -264,7 +264,7 @@ def fake_wechat() -> Iterator[Any]:
 @pytest.fixture
 def make_app(test_settings: Settings) -> Callable[[Database, KV], Flask]:
     def build(database: Database, store: KV) -> Flask:
-        from core.app import create_app
+        from app import create_app
 
         app = create_app(test_settings.with_(database_url=database.url), kv=store)
         app.config["TESTING"] = True

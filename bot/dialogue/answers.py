@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import nlp
 from bot import location, texts
 from bot.dialogue import beneficiary
+from bot.dialogue.flow import FlowEnds as FlowEnds  # where the flows take it from
 from bot.turn import Turn
 from core import clock
 from models.person import Person
@@ -16,14 +17,6 @@ from services.meals.wording import day_text, meal_text, moment_text, yuan
 STOPPED_LATELY = timedelta(days=7)  # a request turned down this week is still news
 SMALLTALK = "您好！我是邻里帮。\n有什么事，直接告诉我就行。\n回复“菜单”看看我能做什么。"
 Answer = Callable[[Turn, nlp.Parse], str]
-
-
-class FlowEnds(Exception):
-    """A flow cannot go on (nothing to choose from); the message says why."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def _day(parse: nlp.Parse, default: date) -> date:

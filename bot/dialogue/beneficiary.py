@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.dialogue.flow import Question
+from bot.dialogue.flow import FlowEnds, Question
 from bot.turn import Turn
 from models.person import Person
 
@@ -105,8 +105,6 @@ def take(turn: Turn, text: str, *, required: bool) -> bool:
 
 def ask_whom(turn: Turn) -> Question:
     """Ask which of several principals; with none, end the flow saying how to become a proxy."""
-    from bot.dialogue.answers import FlowEnds
-
     options = turn.state.slots.get(WHOM) or []
     if not options:
         raise FlowEnds(HOW_TO_PROXY)

@@ -20,6 +20,14 @@ from nlp import Parse
 CONFIRM = "confirm"
 
 
+class FlowEnds(Exception):
+    """A flow cannot go on (nothing to choose from); the message says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 @dataclass(frozen=True)
 class Question:
     """One question, with numbered choices (value, label) when it has them."""

@@ -165,7 +165,7 @@ def _note_account_failure(account: StaffAccount) -> None:
 
 
 def _is_demo_login(username: str, password: str) -> bool:
-    from services.demo.console import is_published_login  # the demo imports this module
+    from services.demo.accounts import is_published_login  # demo data: loaded only when asked
 
     return is_published_login(username, password)
 

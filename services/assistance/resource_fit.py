@@ -9,51 +9,29 @@ be verified and not past review). Staff refer to an entry with one action.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import clock
-from core.errors import NotAllowed, ValidationFailed
+from core.errors import NotAllowed
 from models.console import AidResource
-from models.help_requests import CATEGORIES, CATEGORY_NAMES, HelpRequest
-from models.person import ECONOMIC_TIERS, TIER_NAMES, Person
-from models.region import Community, Street
+from models.help_requests import CATEGORY_NAMES, HelpRequest
+from models.person import TIER_NAMES, Person
 from services.access.audit import record_access
-from services.assistance.layers import check_layer, layer_for_request, layer_name
-
-
-def check_fit(session: Session, *, county: int, layer: str | None, category: str | None,
-              community_id: int | None, eligible_tiers: list[str] | None) -> dict[str, Any]:
-    """Check what an entry fits and return its column values; the layer follows the category."""
-    fields: dict[str, str] = {}
-    if category and category not in CATEGORIES:
-        fields["category"] = "不是允许的取值"
-    if any(t not in ECONOMIC_TIERS for t in eligible_tiers or ()):
-        fields["eligible_tiers"] = "不是允许的取值"
-    if community_id is not None and _county_of(session, community_id) != county:
-        fields["community_id"] = "不是本县的社区"
-    if fields:
-        raise ValidationFailed(fields=fields)
-    chosen = check_layer(layer) or (layer_for_request(session, category=category, urgency="normal")
-                                    if category else None)
-    tiers = ",".join(t for t in ECONOMIC_TIERS if t in (eligible_tiers or ())) or None
-    return {"layer": chosen, "category": category or None, "community_id": community_id,
-            "eligible_tiers": tiers}
-
-
-def _county_of(session: Session, community_id: int) -> int | None:
-    return session.scalar(select(Street.county_id).join(Community, Community.street_id == Street.id)
-                          .where(Community.id == community_id))
+from services.assistance.layers import layer_name
+from services.assistance.resources import (
+    check_fit,
+    county_of_community,
+    get_resource,
+    staff_counties,
+)
 
 
 def set_resource_fit(session: Session, *, actor: Person, resource_id: int, layer: str | None,
                      category: str | None, community_id: int | None,
                      eligible_tiers: list[str] | None) -> AidResource:
     """Change what a catalogue entry fits (its layer among them); audited."""
-    from services.assistance.resources import get_resource
-
     resource = get_resource(session, actor=actor, resource_id=resource_id)
     before = {"layer": resource.layer, "category": resource.category,
               "community_id": resource.community_id, "eligible_tiers": resource.eligible_tiers}
@@ -101,7 +79,6 @@ def _reasons(resource: AidResource, help_request: HelpRequest, tier: str | None)
 
 def match_resources(session: Session, *, actor: Person, request_id: int) -> list[ResourceMatch]:
     """Return the active entries of the request's county that fit it, the most specific first."""
-    from services.assistance.resources import staff_counties
     from services.help_requests.queries import load_visible
 
     help_request, relation = load_visible(session, actor=actor, request_id=request_id)
@@ -109,7 +86,7 @@ def match_resources(session: Session, *, actor: Person, request_id: int) -> list
         raise NotAllowed()
     if help_request.community_id is None:
         return []
-    county = _county_of(session, help_request.community_id)
+    county = county_of_community(session, help_request.community_id)
     counties = staff_counties(session, actor=actor)
     if county is None or (counties is not None and county not in counties):
         return []

@@ -1,19 +1,48 @@
 """The county catalogue of help (救助资源项目清单): list, add, retire, and pick one for a referral.
 
-What an entry fits (layer, category, place, tiers) and matching a request to it: resource_fit.
+An entry's fit (layer, category, place, tiers) is checked here when it is added;
+changing it and matching a request to entries: resource_fit.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import NotFound, ValidationFailed
 from models.console import RESOURCE_KINDS, AidResource
-from models.person import Person
+from models.help_requests import CATEGORIES
+from models.person import ECONOMIC_TIERS, Person
 from models.region import Community, Organisation, Street
 from services.access.checks import require_staff_for
-from services.assistance.resource_fit import check_fit
+from services.assistance.layers import check_layer, layer_for_request
+
+
+def check_fit(session: Session, *, county: int, layer: str | None, category: str | None,
+              community_id: int | None, eligible_tiers: list[str] | None) -> dict[str, Any]:
+    """Check what an entry fits and return its column values; the layer follows the category."""
+    fields: dict[str, str] = {}
+    if category and category not in CATEGORIES:
+        fields["category"] = "不是允许的取值"
+    if any(t not in ECONOMIC_TIERS for t in eligible_tiers or ()):
+        fields["eligible_tiers"] = "不是允许的取值"
+    if community_id is not None and county_of_community(session, community_id) != county:
+        fields["community_id"] = "不是本县的社区"
+    if fields:
+        raise ValidationFailed(fields=fields)
+    chosen = check_layer(layer) or (layer_for_request(session, category=category, urgency="normal")
+                                    if category else None)
+    tiers = ",".join(t for t in ECONOMIC_TIERS if t in (eligible_tiers or ())) or None
+    return {"layer": chosen, "category": category or None, "community_id": community_id,
+            "eligible_tiers": tiers}
+
+
+def county_of_community(session: Session, community_id: int) -> int | None:
+    """Return the county a community lies in."""
+    return session.scalar(select(Street.county_id).join(Community, Community.street_id == Street.id)
+                          .where(Community.id == community_id))
 
 
 def staff_counties(session: Session, *, actor: Person) -> set[int] | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,15 +10,9 @@ from models.person import Person
 from models.region import Community, County, Organisation
 from services.access.staff_accounts import create_staff_account
 from services.assistance.layers import layer_for_tier
+from services.demo.accounts import ACCOUNTS
 from services.monitoring.indicators import seed_indicators
 
-# Demo only: documented in docs/console.md; never use these outside `make run`.
-ACCOUNTS = (
-    ("demo_staff_liu", "liu", "linli-liu-2026"),
-    ("demo_staff_chen", "chen", "linli-chen-2026"),
-    ("demo_supervisor_zhao", "zhao", "linli-zhao-2026"),
-    ("demo_charity_zhou", "zhou", "linli-zhou-2026"),  # the charity's referrals page
-)
 RESOURCES = (
     ("ORG-CS", "named_charity_fund", "暖心慈善冠名基金", "大病、意外致困家庭一次性救助，最高5000元",
      "低保、特困、低保边缘家庭；因病因灾临时困难家庭", "示范县慈善总会 0571-88886666"),
@@ -41,13 +33,6 @@ FITS: dict[str, tuple[str | None, str | None, str | None, str | None]] = {
     "残疾人居家托养补贴": ("basic", "care", None, None),
     "和睦社区陪诊服务": ("medical", "medical", "330100001002", None),
 }
-
-
-def is_published_login(username: str, password: str) -> bool:
-    """Tell whether a username and password are a demo account's, as printed in the README."""
-    name = username.strip().lower()
-    return any(name == user and hmac.compare_digest(password.encode(), known.encode())
-               for _openid, user, known in ACCOUNTS)
 
 
 def _accounts(session: Session) -> int:

@@ -20,6 +20,23 @@ from services.messaging.notifications import enqueue_notification
 
 LEVEL_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 LEVEL_WORDS = {"critical": "紧急", "high": "高", "medium": "中", "low": "低"}
+ALERT_KIND_NAMES = {
+    "emergency": "紧急求助",
+    "missed_meals": "订餐多次未取",
+    "overdue_request": "求助超期未办结",
+    "volunteer_concern": "志愿者反映异常",
+    "tier_review_due": "认定临近复核",
+    "duplicate_id_number": "身份证号重复待核对",
+    "income_below_dibao": "人均收入低于低保标准",
+    "income_below_edge": "人均收入低于低保边缘线",
+    "rigid_expense": "刚性支出过大",
+    "serious_illness": "家有重病成员",
+    "severe_disability": "家有重度残疾成员",
+    "job_loss": "成员失业",
+    "elderly_alone": "高龄独居",
+    "tier_exited": "近期退出救助",
+    "repeated_requests": "反复求助",
+}
 ESCALATE_AFTER = {"critical": timedelta(minutes=10), "high": timedelta(hours=2)}
 # After this many rounds to the supervisors an alert stops escalating on its own.
 MAX_ESCALATION_LEVEL = 3
@@ -119,8 +136,6 @@ def _tell_supervisors(session: Session, alert: RiskAlert, level: int) -> None:
     priority = PRIORITY_URGENT if alert.level == "critical" else PRIORITY_NORMAL
     text = f"预警无人处理，请立即安排：{alert.summary}"
     who = session.get(Person, alert.person_id) if alert.person_id else None
-    from services.monitoring.indicator_sources import ALERT_KIND_NAMES
-
     code = re.search(r"QZ-\d{8}-\d{4}", alert.summary)
     facts = {"level": LEVEL_WORDS.get(alert.level, alert.level),
              "code": code.group(0) if code else f"预警{alert.id}",

@@ -13,25 +13,8 @@ from sqlalchemy.orm import Session
 from core import clock
 from models.monitoring import RiskAlert
 from models.person import TIER_NAMES, Person
-from services.monitoring.alerts import LEVEL_ORDER
+from services.monitoring.alerts import ALERT_KIND_NAMES, LEVEL_ORDER
 
-ALERT_KIND_NAMES = {
-    "emergency": "紧急求助",
-    "missed_meals": "订餐多次未取",
-    "overdue_request": "求助超期未办结",
-    "volunteer_concern": "志愿者反映异常",
-    "tier_review_due": "认定临近复核",
-    "duplicate_id_number": "身份证号重复待核对",
-    "income_below_dibao": "人均收入低于低保标准",
-    "income_below_edge": "人均收入低于低保边缘线",
-    "rigid_expense": "刚性支出过大",
-    "serious_illness": "家有重病成员",
-    "severe_disability": "家有重度残疾成员",
-    "job_loss": "成员失业",
-    "elderly_alone": "高龄独居",
-    "tier_exited": "近期退出救助",
-    "repeated_requests": "反复求助",
-}
 LIVE_ALERT_STATUSES = ("open", "acknowledged")
 LIMIT = 500
 

@@ -19,7 +19,7 @@ TOMORROW = date(2026, 11, 30)
 
 @pytest.fixture
 def api(test_settings, sqlite_db, memory_kv, fake_wechat, demo_people):
-    from core.app import create_app
+    from app import create_app
     from core.config import use_settings
 
     app = create_app(test_settings.with_(database_url=sqlite_db.url,

@@ -27,7 +27,7 @@ NO_LIMITS = {"ip": None, "person": None, "login": None, "phone_lookup": None}
 
 @pytest.fixture
 def api_schema(test_settings, sqlite_db, memory_kv, fake_wechat):
-    from core.app import create_app
+    from app import create_app
 
     app = create_app(test_settings.with_(database_url=sqlite_db.url,
                                          wechat_api_base_url=fake_wechat.url), kv=memory_kv)

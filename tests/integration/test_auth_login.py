@@ -20,7 +20,7 @@ PHONE = "/wxa/business/getuserphonenumber"
 
 @pytest.fixture
 def wx_app(test_settings, db, memory_kv, fake_wechat):
-    from core.app import create_app
+    from app import create_app
 
     settings = test_settings.with_(database_url=db.url, wechat_api_base_url=fake_wechat.url)
     app = create_app(settings, kv=memory_kv)

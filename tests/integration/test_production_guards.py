@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from core.app import create_app
+from app import create_app
 from core.config import use_settings
 from core.db import session_scope
 from core.kv import MemoryKV

@@ -1,4 +1,4 @@
-"""One unit of work per HTTP request: the request's session commits when it succeeds."""
+"""One unit of work per HTTP request (the API and the console): the session commits on success."""
 
 from __future__ import annotations
 
