@@ -11,13 +11,11 @@ from datetime import date
 
 import click
 from flask import Flask
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db import session_scope as _session_scope
 from core.errors import LinliError
-from models.help_requests import CATEGORY_NAMES, HelpRoutingRule
-from models.region import Community, Organisation
+from models.help_requests import CATEGORY_NAMES
 from services.help_requests import routing
 from services.meals import subsidy_rules
 from services.meals.subsidies import rule_phrase
@@ -36,15 +34,6 @@ def session_scope() -> Iterator[Session]:
         raise click.ClickException(f"{error.message}{'（' + fields + '）' if fields else ''}") from None
 
 
-def _by_code(session, model, code: str | None):  # type: ignore[no-untyped-def]
-    if code is None:
-        return None
-    found = session.scalar(select(model).where(model.code == code))
-    if found is None:
-        raise click.ClickException(f"没有编码为 {code} 的{'社区' if model is Community else '单位'}。")
-    return found
-
-
 @click.group("routing")
 def routing_group() -> None:
     """Who takes which help requests (分派规则)."""
@@ -54,10 +43,8 @@ def routing_group() -> None:
 def list_routes() -> None:
     """Print every routing rule."""
     with session_scope() as s:
-        names = {o.id: o.name for o in s.scalars(select(Organisation))}
-        places = {c.id: c.name for c in s.scalars(select(Community))}
-        for rule in s.scalars(select(HelpRoutingRule).order_by(HelpRoutingRule.id)):
-            click.echo(f"{rule.id}\t{routing.describe_rule(rule, organisations=names, communities=places)}")
+        for rule_id, words in routing.list_routing_rules_in_words(s):
+            click.echo(f"{rule_id}\t{words}")
 
 
 @routing_group.command("set")
@@ -67,11 +54,9 @@ def list_routes() -> None:
 def set_route(category: str | None, community: str | None, organisation: str) -> None:
     """Create or replace the rule for a (category, community)."""
     with session_scope() as s:
-        place = _by_code(s, Community, community)
-        org = _by_code(s, Organisation, organisation)
-        routing.change_routing_rule(s, actor=None, category=category,
-                                    community_id=place.id if place else None,
-                                    organisation_id=org.id)
+        routing.change_routing_rule_by_code(s, actor=None, category=category,
+                                            community_code=community,
+                                            organisation_code=organisation)
     click.echo("分派规则已保存。")
 
 
@@ -92,10 +77,8 @@ def subsidies_group() -> None:
 @subsidies_group.command("list")
 def list_subsidies() -> None:
     """Print every subsidy rule with its dates."""
-    from models.meals import SubsidyRule
-
     with session_scope() as s:
-        for r in s.scalars(select(SubsidyRule).order_by(SubsidyRule.id)):
+        for r in subsidy_rules.list_subsidy_rules_by_id(s):
             click.echo(f"{r.id}\t{r.code}\t{rule_phrase(r)}\t每餐{r.amount_fen / 100:g}元"
                        f"\t每月{r.monthly_cap_fen / 100:g}元\t{r.valid_from or '一直'}~{r.valid_to or '现在'}")
 

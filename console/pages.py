@@ -7,7 +7,6 @@ from typing import Any, TypeVar
 
 from flask import g, render_template, request
 from pydantic import BaseModel
-from sqlalchemy import select
 
 from console.session import current_staff
 from core.uow import db
@@ -17,6 +16,7 @@ from models.region import Community
 from services.access.checks import is_staff
 from services.messaging.outbox_hold import get_outbox_hold
 from services.operations.monthly_figures import list_staff_community_choices, pick_community
+from services.people.persons import list_people_by_id
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -34,10 +34,7 @@ def render(template: str, **context: Any) -> str:
 
 def people_by_id(ids: Iterable[int | None]) -> dict[int, Person]:
     """Load the people a page names, in one query."""
-    wanted = {i for i in ids if i}
-    if not wanted:
-        return {}
-    return {p.id: p for p in db().scalars(select(Person).where(Person.id.in_(wanted)))}
+    return list_people_by_id(db(), person_ids=ids)
 
 
 def chosen_community() -> Community:

@@ -23,6 +23,7 @@ from core.kv import get_json, set_json
 from core.uow import db
 from models.person import Person
 from services.access.checks import is_staff
+from services.people.persons import find_person
 
 F = TypeVar("F", bound=Callable[..., Any])
 COOKIE = "linli_console"
@@ -140,7 +141,7 @@ def current_staff() -> Person:
     person: Person | None = g.get("console_person")
     if person is None:
         sess = load_session()
-        person = db().get(Person, sess.person_id) if sess else None
+        person = find_person(db(), person_id=sess.person_id) if sess else None
         if person is None or not is_staff(person):
             if sess is not None:  # no longer staff: this sign-in is over
                 _kv().delete(_key(sess.sid))
@@ -153,7 +154,7 @@ def current_staff() -> Person:
 def current_member() -> Person:
     """Return the signed-in charity admin or staff member (the referrals pages)."""
     sess = load_session()
-    person = db().get(Person, sess.person_id) if sess else None
+    person = find_person(db(), person_id=sess.person_id) if sess else None
     if person is None or not (is_staff(person) or person.has_role("charity_admin")):
         if sess is not None:  # no longer allowed in: this sign-in is over
             _kv().delete(_key(sess.sid))

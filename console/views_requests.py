@@ -12,8 +12,8 @@ from console.pages import chosen_community, form, people_by_id, query, render
 from console.session import current_staff, flash, staff_page
 from core.uow import db
 from miniprogram_api.validation import Body, Query
-from models.person import Person
 from services.assistance import layers, resource_fit, resources
+from services.people.persons import find_person
 
 PAGE = 30
 
@@ -73,11 +73,10 @@ def request_detail(request_id: int) -> Any:
     staff = current_staff()
     help_request, relation = load_visible(db(), actor=staff, request_id=request_id)
     body = present_help_request(db(), actor=staff, help_request=help_request, relation=relation)
-    actors = {p.id: p for p in (db().get(Person, e["actor_id"]) for e in body["timeline"]
-                                if e.get("actor_id")) if p}
+    actors = people_by_id(e.get("actor_id") for e in body["timeline"])
     return render(
         "console/request.html", request_body=body, help_request=help_request,
-        beneficiary=db().get(Person, help_request.beneficiary_id), actors=actors,
+        beneficiary=find_person(db(), person_id=help_request.beneficiary_id), actors=actors,
         moves=sorted(TRANSITIONS.get(help_request.status, ())), status_names=STATUS_NAMES,
         organisations=resources.list_county_organisations(db(), actor=staff),
         catalogue=resources.list_resources(db(), actor=staff),

@@ -16,9 +16,9 @@ from core.errors import ValidationFailed
 from core.uow import db
 from miniprogram_api.validation import Body
 from models.meals import MEAL_NAMES
-from models.person import Person
 from services.access.audit import record_access
 from services.meals import list_canteens_in_community, standing
+from services.people.persons import find_person
 
 
 class StandingForm(Body):
@@ -57,7 +57,7 @@ def standing_page(person_id: int) -> Any:
     """Show a resident's standing orders with their read-back; forms to set up, pause and end."""
     staff = current_staff()
     orders = standing.list_standing_orders(db(), actor=staff, person_id=person_id, include_ended=True)
-    person = db().get(Person, person_id)
+    person = find_person(db(), person_id=person_id)
     _audit(person_id, "read")
     canteens = (list_canteens_in_community(db(), community_id=person.community_id)
                 if person is not None and person.community_id else [])

@@ -15,10 +15,9 @@ from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.openapi import api_doc
 from miniprogram_api.validation import Body, parse_body, reply
-from models.addresses import AddressBuilding
 from models.person import TIER_NAMES, Person
-from models.region import Community
 from services.people import addresses, consents, profile
+from services.people.residents import community_of
 
 Scope = Literal["privacy_policy", "sensitive_profile", "health", "location", "share_with_charity"]
 
@@ -96,7 +95,7 @@ class ConsentOut(BaseModel):
 
 def profile_out(person: Person) -> ProfileOut:
     """Serialise a person's own profile (unmasked: only ever shown to its owner)."""
-    community = db().get(Community, person.community_id) if person.community_id else None
+    community = community_of(db(), person.community_id) if person.community_id else None
     tier = person.verified_tier_on(clock.today())
     return ProfileOut(
         id=person.id, name=person.name, phone=person.phone, address=person.address,
@@ -114,7 +113,7 @@ def profile_out(person: Person) -> ProfileOut:
 
 def home_out(person: Person) -> HomeOut:
     """Say whether the home is located, from what, and what happens next when not."""
-    building = db().get(AddressBuilding, person.home_building_id) if person.home_building_id else None
+    building = addresses.find_home_building(db(), person=person)
     note = None
     if person.home_lat_lng is None and person.address:
         note = f"{addresses.UNLOCATED_NEXT}在家的话，也可以发送家的位置。"

@@ -15,6 +15,7 @@ from typing import Any
 from bot.dialogue.flow import FlowEnds, Question
 from bot.turn import Turn
 from models.person import Person
+from services.people.persons import find_person
 
 FOR = "for"  # slot: the principal's person id
 FOR_NAME = "for_name"  # slot: their name, for the read-back
@@ -136,7 +137,7 @@ def person_for(turn: Turn) -> Person:
     pid = turn.state.slots.get(FOR)
     if pid is None:
         return turn.person
-    found = turn.session.get(Person, int(pid))
+    found = find_person(turn.session, person_id=int(pid))
     return found if found is not None else turn.person
 
 

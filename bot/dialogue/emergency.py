@@ -17,6 +17,7 @@ from bot.dialogue import beneficiary
 from bot.dialogue.place import at_home, said_place, specific
 from bot.dialogue.words import trimmed
 from bot.turn import Turn
+from core.savepoints import savepoint
 
 FLOW = "emergency"
 STEP_ADDRESS = "ask_address"  # where the person is (the request's place)
@@ -57,7 +58,7 @@ def raise_emergency(turn: Turn, text: str, parse: nlp.Parse) -> str:
 
     category = str(parse.slots.get("category") or "other")
     place = said_place(text)
-    with turn.session.begin_nested():
+    with savepoint(turn.session):
         request = submit_help_request(
             turn.session, actor=turn.person, category=category, urgency="emergency",
             description=text or "紧急求助", on_behalf_of_id=_for_whom(turn, text),
@@ -181,7 +182,7 @@ def _save_place(turn: Turn, place: str) -> str:
 
     slots = turn.state.slots
     request_id = slots.get("request")
-    with turn.session.begin_nested():
+    with savepoint(turn.session):
         if request_id is not None:
             set_help_place(turn.session, actor=turn.person, request_id=int(request_id), place=place)
         else:  # a state from before requests were remembered

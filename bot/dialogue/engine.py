@@ -38,8 +38,8 @@ from bot.dialogue.words import (
 from bot.router import refusal_words
 from bot.turn import Turn
 from core import clock
-from core.db import session_wrote
 from core.errors import LinliError
+from core.savepoints import undo_on_error
 
 LOW_CONFIDENCE = 0.45
 STRONG_CONFIDENCE = 0.7  # enough to leave a question unanswered for a new intent
@@ -297,21 +297,11 @@ def _confirm(turn: Turn, flow: Flow, text: str, parse: nlp.Parse) -> str:
 def commit(turn: Turn, flow: Flow) -> str:
     """Make the one service call; a refusal is said in the service's own words.
 
-    A refused call leaves nothing behind: when the turn wrote nothing before
-    it, the whole transaction rolls back (no savepoint round trips on the
-    way to a yes); otherwise a savepoint keeps what the turn wrote earlier.
+    A refused call leaves nothing behind, and what the turn wrote before it stays.
     """
-    session = turn.session
     try:
-        if session_wrote(session):
-            with session.begin_nested():
-                reply = flow.commit(turn)
-        else:
-            try:
-                reply = flow.commit(turn)
-            except LinliError:
-                session.rollback()
-                raise
+        with undo_on_error(turn.session):
+            reply = flow.commit(turn)
     except LinliError as error:
         turn.state.reset()
         return refusal_words(error)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -136,3 +137,32 @@ def describe_rule(rule: HelpRoutingRule, *, organisations: dict[int, str],
     where = communities.get(rule.community_id or 0, "全县") if rule.community_id else "全县"
     what = CATEGORY_NAMES.get(rule.category or "", "所有") if rule.category else "所有"
     return f"{where}的{what}求助 → {organisations.get(rule.organisation_id, '?')}"
+
+
+def list_routing_rules_in_words(session: Session) -> list[tuple[int, str]]:
+    """Say every routing rule in words with its id, oldest first (the operator's list)."""
+    names = {o.id: o.name for o in session.scalars(select(Organisation))}
+    places = {c.id: c.name for c in session.scalars(select(Community))}
+    rules = session.scalars(select(HelpRoutingRule).order_by(HelpRoutingRule.id))
+    return [(rule.id, describe_rule(rule, organisations=names, communities=places)) for rule in rules]
+
+
+_Coded = TypeVar("_Coded", Community, Organisation)
+
+
+def _by_code(session: Session, model: type[_Coded], code: str) -> int:
+    found = session.scalar(select(model).where(model.code == code))
+    if found is None:
+        raise NotFound(f"没有编码为 {code} 的{'社区' if model is Community else '单位'}。")
+    return found.id
+
+
+def change_routing_rule_by_code(session: Session, *, actor: Person | None, category: str | None,
+                                community_code: str | None,
+                                organisation_code: str) -> HelpRoutingRule:
+    """Set who takes a category in a community, both named by their codes (the operator's CLI)."""
+    community_id = (_by_code(session, Community, community_code)
+                    if community_code is not None else None)
+    organisation_id = _by_code(session, Organisation, organisation_code)
+    return change_routing_rule(session, actor=actor, category=category,
+                               community_id=community_id, organisation_id=organisation_id)

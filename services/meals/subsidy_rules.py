@@ -52,6 +52,11 @@ def list_all_subsidy_rules(session: Session, *, actor: Person) -> list[SubsidyRu
     return sorted(rules, key=lambda r: (r.valid_to is not None, -r.amount_fen, r.id))
 
 
+def list_subsidy_rules_by_id(session: Session) -> list[SubsidyRule]:
+    """Every rule, in force or ended, oldest first (the operator's list)."""
+    return list(session.scalars(select(SubsidyRule).order_by(SubsidyRule.id)))
+
+
 def _audit(session: Session, actor: Person | None, rule: SubsidyRule, action: str,
            detail: dict[str, object]) -> None:
     record_access(session, actor_id=actor.id if actor else None, action=action,

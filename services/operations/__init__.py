@@ -1,1 +1,1 @@
-"""Running the service: backups, clean-up and the monthly figures staff report."""
+"""Running the service: backups, clean-up, replies kept for retried requests, and the monthly figures staff report."""

@@ -276,11 +276,16 @@ def list_unlocated_homes(session: Session, *, actor: Person) -> list[Person]:
     return people
 
 
+def find_home_building(session: Session, *, person: Person) -> AddressBuilding | None:
+    """Return the address-book building the person's home was located by, if any."""
+    return session.get(AddressBuilding, person.home_building_id) if person.home_building_id else None
+
+
 def home_words(session: Session, *, person: Person) -> str:
     """Say in one line where the home is located from, for a read-back or a page."""
     if person.home_lat_lng is None:
         return "还没有位置"
-    building = session.get(AddressBuilding, person.home_building_id) if person.home_building_id else None
+    building = find_home_building(session, person=person)
     source = {"address_book": "按地址簿", "wechat": "本人发的位置", "miniprogram": "小程序定位",
               "staff": "工作人员设置", "demo": "示例数据"}.get(person.home_source or "", "")
     return f"{building.name}（{source}）" if building else source or "已有位置"

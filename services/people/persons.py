@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
@@ -83,3 +85,16 @@ def revoke_role(session: Session, *, person: Person, role: str, community_id: in
         person.roles.remove(r)
     session.flush()
     return len(removed)
+
+
+def find_person(session: Session, *, person_id: int) -> Person | None:
+    """Return a person by id, or None when there is none."""
+    return session.get(Person, person_id)
+
+
+def list_people_by_id(session: Session, *, person_ids: Iterable[int | None]) -> dict[int, Person]:
+    """Load the people with these ids (blanks skipped) in one query, by id."""
+    wanted = {i for i in person_ids if i}
+    if not wanted:
+        return {}
+    return {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(wanted)))}

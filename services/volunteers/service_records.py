@@ -123,6 +123,11 @@ def get_open_service_record(session: Session, *, volunteer_id: int) -> ServiceRe
     return _open_record(session, volunteer_id=volunteer_id)
 
 
+def find_service_record(session: Session, *, record_id: int) -> ServiceRecord | None:
+    """Return a service record by id, or None when there is none."""
+    return session.get(ServiceRecord, record_id)
+
+
 def check_in(
     session: Session, *, actor: Person, beneficiary_id: int | None = None,
     help_request_id: int | None = None, activity_id: int | None = None,

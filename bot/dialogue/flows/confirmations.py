@@ -61,10 +61,10 @@ def settled_by_staff(turn: Turn) -> str | None:
 
 
 def ask(turn: Turn) -> Question:
-    from models.volunteers import ServiceRecord
     from services.volunteers import confirmation_prompt
+    from services.volunteers.service_records import find_service_record
 
-    record = turn.session.get(ServiceRecord, int(turn.state.slots["record"]))
+    record = find_service_record(turn.session, record_id=int(turn.state.slots["record"]))
     return Question(confirmation_prompt(record) if record else ASKS)
 
 

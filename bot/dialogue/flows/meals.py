@@ -9,6 +9,7 @@ from bot.dialogue.flow import CONFIRM, Flow, Question, Step, copy_slots
 from bot.dialogue.flows.common import ask_day, said_day, slot_day
 from bot.dialogue.flows.home import ASK_PIN, PIN, pin_of, pin_words, save_pin
 from bot.turn import Turn
+from core.savepoints import trial
 from models.meals import MEAL_NAMES
 from nlp import Parse
 from services.meals.wording import meal_text, yuan
@@ -126,12 +127,11 @@ def _quote(turn: Turn):  # type: ignore[no-untyped-def]
                           canteen_id=int(s["canteen"]), day=slot_day(turn), meal=str(s["meal"]),
                           count=int(s["count"]), delivery=bool(s["delivery"]))
     # Priced as if the sent location were home; saved only when the person says yes.
-    with turn.session.begin_nested() as trial:
+    with trial(turn.session):
         save_pin(turn, person, pin)
         quote = quote_meal(turn.session, actor=turn.person, person_id=person.id,
                            canteen_id=int(s["canteen"]), day=slot_day(turn), meal=str(s["meal"]),
                            count=int(s["count"]), delivery=True)
-        trial.rollback()
     return quote
 
 
