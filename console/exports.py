@@ -89,7 +89,7 @@ def export_alerts() -> Any:
          a.created_at.astimezone(clock.LOCAL_TZ).strftime("%Y-%m-%d %H:%M")) for a in found))
 
 
-@bp.get("/export/indicators.csv")
+@bp.get("/export/monitoring.csv")
 @staff_page
 def export_monitoring() -> Any:
     """Export the community's ranked monitoring list."""
