@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from werkzeug.routing import Rule
 
+from core.errors import ErrorCode
 from miniprogram_api import MAX_ID, bp
 from miniprogram_api.idempotency import KEY_PATTERN
 
@@ -24,11 +25,22 @@ F = TypeVar("F", bound=Callable[..., Any])
 PREFIX = "/api/v1"
 _ARG = re.compile(r"<(?:(?P<conv>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 _REF = "#/components/schemas/{model}"
+
+
+def _codes_by_status() -> str:
+    statuses: dict[str, list[str]] = {}
+    for entry in ErrorCode:
+        statuses.setdefault(str(entry.status or "其他"), []).append(entry.name)
+    return "；".join(f"{status}: {', '.join(names)}" for status, names in statuses.items())
+
+
+# The envelope, with its codes and their statuses read from the one catalogue (core/errors.py).
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["code", "message", "request_id"],
     "properties": {
-        "code": {"type": "string", "description": "稳定的错误码，如 VALIDATION_ERROR"},
+        "code": {"type": "string", "enum": [entry.name for entry in ErrorCode],
+                 "description": f"稳定的错误码（按 HTTP 状态）：{_codes_by_status()}"},
         "message": {"type": "string", "description": "给用户看的简短中文说明"},
         "request_id": {"type": "string"},
         "fields": {"type": "object", "additionalProperties": {"type": "string"}},
