@@ -10,8 +10,8 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from console.session import current_staff
+from core.validation import validate
 from miniprogram_api.uow import db
-from miniprogram_api.validation import validate
 from models.person import Person
 from models.region import Community
 from services.access import is_staff

@@ -10,8 +10,8 @@ from pydantic import Field, model_validator
 from console import bp
 from console.pages import form, render
 from console.session import current_staff, flash, staff_page
+from core.validation import Body
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body
 from services import addresses
 from services.access import staff_communities
 

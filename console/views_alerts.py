@@ -10,8 +10,8 @@ from pydantic import Field
 from console import bp
 from console.pages import chosen_community, form, people_by_id, render
 from console.session import current_staff, flash, staff_page
+from core.validation import Body
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body
 from services import alerts, monitoring
 from services.help_requests.views import alert_call_backs
 from services.monitoring_signals import ALERT_KIND_NAMES

@@ -12,9 +12,9 @@ from pydantic import Field
 from console import bp
 from console.pages import form, render
 from console.session import current_member, current_staff, flash, member_page, staff_page
+from core.validation import Body
 from core.web import attachment
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body
 from models.person import TIER_NAMES
 from services import filing, funds
 from services.access import is_staff, staff_communities

@@ -14,8 +14,8 @@ from console.pages import chosen_community, form, render
 from console.session import current_staff, flash, staff_page
 from core import clock
 from core.errors import ValidationFailed
+from core.validation import Body
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body
 from models.assistance import ITEMS
 from models.person import TIER_NAMES
 from services import assistance, household_signals, monitoring, tiers

@@ -11,8 +11,8 @@ from console import bp
 from console.pages import form
 from console.session import current_staff, flash, staff_page
 from core.errors import NotFound
+from core.validation import Body
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body
 from services import households
 from services.persons import find_person_by_phone
 

@@ -10,8 +10,8 @@ from pydantic import Field
 from console import bp
 from console.pages import form, render
 from console.session import current_staff, flash, staff_page
+from core.validation import Body
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body
 from models.help_requests import CATEGORY_NAMES
 from models.person import TIER_NAMES
 from services import layers

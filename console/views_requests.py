@@ -10,8 +10,8 @@ from pydantic import Field
 from console import bp
 from console.pages import chosen_community, form, people_by_id, query, render
 from console.session import current_staff, flash, staff_page
+from core.validation import Body, Query
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body, Query
 from models.person import Person
 from services import layers, resource_fit, resources
 

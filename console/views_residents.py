@@ -13,8 +13,8 @@ from console.pages import form, query, render
 from console.session import current_staff, flash, staff_page
 from core import clock
 from core.crypto import mask_address
+from core.validation import Body, Query
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body, Query
 from models.person import TIER_NAMES
 from services import addresses, household, tiers
 from services.audit import record_access

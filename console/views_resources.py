@@ -10,8 +10,8 @@ from pydantic import Field
 from console import bp
 from console.pages import form, render
 from console.session import current_staff, flash, staff_page
+from core.validation import Body, validate
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body, validate
 from models.console import RESOURCE_KIND_NAMES
 from models.help_requests import CATEGORY_NAMES
 from models.person import TIER_NAMES

@@ -12,8 +12,8 @@ from console import bp
 from console.pages import chosen_community, form, people_by_id, query, render
 from console.session import current_staff, flash, staff_page
 from core import clock
+from core.validation import Body, Query
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body, Query
 
 
 class DecisionForm(Body):

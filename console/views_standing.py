@@ -13,8 +13,8 @@ from console.pages import form, render
 from console.session import current_staff, flash, staff_page
 from core import clock
 from core.errors import ValidationFailed
+from core.validation import Body
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body
 from models.meals import MEAL_NAMES
 from models.person import Person
 from services.audit import record_access

@@ -8,12 +8,12 @@ from typing import Annotated, Any, Literal
 from flask import jsonify
 from pydantic import AwareDatetime, BaseModel, Field
 
+from core.validation import Body, Query, parse_body, parse_query
 from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.openapi import api_doc
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.activities import Activity, ActivitySignup
 from services import volunteers
 

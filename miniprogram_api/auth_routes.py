@@ -7,13 +7,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from core.validation import Body, parse_body, reply
 from miniprogram_api import bp
 from miniprogram_api.auth import bearer_token, login_required
 from miniprogram_api.me import ProfileOut, profile_out
 from miniprogram_api.openapi import api_doc
 from miniprogram_api.ratelimit import rate_limited
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body, parse_body, reply
 from services import auth
 
 

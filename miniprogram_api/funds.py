@@ -8,12 +8,12 @@ from typing import Annotated, Any, Literal
 from flask import jsonify
 from pydantic import BaseModel, Field
 
+from core.validation import Body, parse_body
 from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.openapi import api_doc
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body, parse_body
 from models.funds import FUND_KIND_NAMES, CharityFund
 from services import funds
 

@@ -9,12 +9,12 @@ from pydantic import BaseModel, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from core import clock
+from core.validation import Body, parse_body, reply
 from miniprogram_api import bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.openapi import api_doc
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body, parse_body, reply
 from models.addresses import AddressBuilding
 from models.person import TIER_NAMES, Person
 from models.region import Community

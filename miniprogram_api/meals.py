@@ -10,12 +10,12 @@ from pydantic import BaseModel, Field
 
 from core import clock
 from core.errors import ValidationFailed
+from core.validation import Body, Query, parse_body, parse_query
 from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.openapi import api_doc
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.meals import Canteen, MealBooking, Menu
 from services import meals
 from services.meals.canteens import cutoff_at, describe_meal, served_meals

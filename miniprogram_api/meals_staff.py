@@ -11,13 +11,13 @@ from pydantic import BaseModel, Field
 
 from core import clock
 from core.errors import NotFound
+from core.validation import Query, parse_query
 from core.web import attachment
 from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.meals import STATUS_TEXT, BookingOut, BookingStatus, Meal, booking_json
 from miniprogram_api.openapi import api_doc
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Query, parse_query
 from services import meals
 from services.meals.wording import day_text, meal_text
 

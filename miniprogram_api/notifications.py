@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import jsonify
 
+from core.validation import parse_query
 from miniprogram_api import bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.pagination import PageQuery, page
 from miniprogram_api.uow import db
-from miniprogram_api.validation import parse_query
 from models.messaging import Notification
 from services import dead_letters
 

@@ -6,7 +6,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
-from miniprogram_api.validation import Query, parse_query
+from core.validation import Query, parse_query
 
 MAX_PAGE_SIZE = 100
 T = TypeVar("T")

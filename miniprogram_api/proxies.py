@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from core.validation import Body, parse_body, reply
 from miniprogram_api import bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
@@ -14,7 +15,6 @@ from miniprogram_api.openapi import api_doc
 from miniprogram_api.pagination import Page, PageQuery, page_args
 from miniprogram_api.ratelimit import rate_limited
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body, parse_body, reply
 from models.person import Person, Proxy
 from services import proxies
 

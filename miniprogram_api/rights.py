@@ -7,12 +7,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from core.validation import reply
 from miniprogram_api import bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.openapi import api_doc
 from miniprogram_api.uow import db
-from miniprogram_api.validation import reply
 from models.rights import ErasureRequest
 from services.rights import erasure, export
 

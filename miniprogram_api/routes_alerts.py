@@ -8,11 +8,11 @@ from typing import Any, Literal
 from flask import jsonify
 from pydantic import BaseModel
 
+from core.validation import Body, Query, parse_body, parse_query
 from miniprogram_api import bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.openapi import api_doc
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.monitoring import RiskAlert
 from services import alerts
 

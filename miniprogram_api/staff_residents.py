@@ -9,13 +9,13 @@ from flask import jsonify
 from pydantic import BaseModel, Field
 
 from core import clock
+from core.validation import Body, Query, parse_body, parse_query
 from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.openapi import api_doc
 from miniprogram_api.pagination import MAX_PAGE_SIZE, Page, page
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.console import RESOURCE_KIND_NAMES, AidResource, TierDecision
 from models.person import TIER_NAMES, Person
 from services import household, monitoring, resources, tiers

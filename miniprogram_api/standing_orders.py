@@ -9,13 +9,13 @@ from flask import jsonify
 from pydantic import BaseModel, Field
 
 from core import clock
+from core.validation import Body, Query, parse_body, parse_query
 from miniprogram_api import bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.meals import CanteenBrief, Id, Meal
 from miniprogram_api.openapi import api_doc
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.standing import StandingOrder
 from services.meals import standing
 from services.meals.wording import day_text, meal_text

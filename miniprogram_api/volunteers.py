@@ -10,13 +10,13 @@ from pydantic import BaseModel, Field
 
 from core import clock
 from core.errors import ValidationFailed
+from core.validation import Body, Query, parse_body, parse_query
 from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.openapi import api_doc
 from miniprogram_api.pagination import Page, PageQuery, page, page_args
 from miniprogram_api.uow import db
-from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.volunteers import Redemption, Reward, ServiceRecord, VolunteerProfile
 from services import volunteers
 

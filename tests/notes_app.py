@@ -12,10 +12,10 @@ from typing import Any
 
 from flask import Blueprint, Flask, jsonify
 
+from core.validation import Body, parse_body
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.uow import close_unit_of_work, db, finish_unit_of_work
-from miniprogram_api.validation import Body, parse_body
 from services.notifications import enqueue_notification
 
 

@@ -1,4 +1,4 @@
-"""One validation library (pydantic) for every route's body and query."""
+"""One validation library (pydantic) for request bodies and queries, the API's and the console's alike."""
 
 from __future__ import annotations
 
