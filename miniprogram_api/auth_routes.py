@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from core.validation import Body, parse_body, reply
+from core.validation import Body, reply
 from miniprogram_api import bp
 from miniprogram_api.auth import bearer_token, login_required
 from miniprogram_api.me import ProfileOut, profile_out
@@ -29,20 +29,19 @@ class LoginOut(BaseModel):
 
 
 @bp.post("/auth/login")
+@rate_limited("login")
 @api_doc(summary="微信登录：用 wx.login 的 code 换邻里帮的登录凭证", body=LoginBody,
          response=LoginOut)
-@rate_limited("login")
-def login() -> Any:
+def login(body: LoginBody) -> Any:
     """Trade a wx.login code for a Linli token."""
-    body = parse_body(LoginBody)
     result = auth.login_with_code(db(), code=body.code)
     return reply(LoginOut(token=result.token, expires_at=result.expires_at,
                           created=result.created, person=profile_out(result.person)))
 
 
 @bp.post("/auth/logout")
-@api_doc(summary="退出登录（令牌立即失效）", status=204)
 @login_required
+@api_doc(summary="退出登录（令牌立即失效）", status=204)
 def logout() -> Any:
     """Revoke the token this request carries."""
     auth.revoke_token(db(), raw=bearer_token())
