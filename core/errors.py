@@ -87,7 +87,7 @@ class LinliError(Exception):
 
     error: ClassVar[ErrorCode] = ErrorCode.BAD_REQUEST
     status: ClassVar[int] = 400
-    code: ClassVar[str] = "BAD_REQUEST"
+    code: ClassVar[str] = ErrorCode.BAD_REQUEST.name
     default_message: ClassVar[str] = ErrorCode.BAD_REQUEST.message
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
