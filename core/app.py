@@ -14,13 +14,25 @@ from werkzeug.exceptions import HTTPException
 from core import db as core_db
 from core.bodies import StalledBodyGuard
 from core.config import Settings, get_settings, use_settings
-from core.envelope import render_error, render_http, render_unexpected, request_id
-from core.errors import LinliError
+from core.envelope import envelope, render_error, render_http, request_id
+from core.errors import ErrorCode, LinliError, ServiceUnavailable
 from core.kv import KV, build_kv, use_kv
 from core.logs import configure_logging
 
 logger = logging.getLogger(__name__)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9\-_.]{8,64}$")
+
+
+def _render_unexpected(error: Exception) -> Response:
+    if isinstance(error, HTTPException):
+        return render_http(error)
+    if core_db.is_unavailable(error):  # one line, no traceback: an outage would flood the log
+        cause = getattr(error, "orig", None) or error
+        logger.warning("database unavailable (%s); answered 503", type(cause).__name__)
+        return render_error(ServiceUnavailable("系统正在恢复，请过一会儿再试。"))
+    logger.exception("unhandled error")
+    internal = ErrorCode.INTERNAL_ERROR
+    return envelope(500, internal.name, internal.message)
 
 
 def _install_request_hooks(app: Flask) -> None:
@@ -52,7 +64,7 @@ class NoCookieSessions(SessionInterface):
 def _install_error_handlers(app: Flask) -> None:
     app.register_error_handler(LinliError, render_error)
     app.register_error_handler(HTTPException, render_http)
-    app.register_error_handler(Exception, render_unexpected)
+    app.register_error_handler(Exception, _render_unexpected)
 
 
 def _install_health(app: Flask, kv: KV) -> None:

@@ -2,21 +2,18 @@
 
 `{"code", "message", "request_id"}` (plus `fields` or `scopes` where a domain
 error carries them) with the entry's HTTP status, whether the error was raised by
-a service, refused by the framework (no route, wrong method) or unexpected.
+a service or refused by the framework (no route, wrong method); core/app.py
+answers the unexpected ones through `envelope` too.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Response, g, jsonify
 from werkzeug.exceptions import HTTPException
 
-from core import db as core_db
-from core.errors import HTTP_STATUS_CODES, ErrorCode, LinliError, ServiceUnavailable
-
-logger = logging.getLogger(__name__)
+from core.errors import HTTP_STATUS_CODES, ErrorCode, LinliError
 
 
 def request_id() -> str:
@@ -52,16 +49,3 @@ def render_http(error: HTTPException) -> Response:
             if name.lower() == "allow":
                 response.headers["Allow"] = value
     return response
-
-
-def render_unexpected(error: Exception) -> Response:
-    """Render anything else: 503 while the database is away, otherwise a logged 500."""
-    if isinstance(error, HTTPException):
-        return render_http(error)
-    if core_db.is_unavailable(error):  # one line, no traceback: an outage would flood the log
-        cause = getattr(error, "orig", None) or error
-        logger.warning("database unavailable (%s); answered 503", type(cause).__name__)
-        return render_error(ServiceUnavailable("系统正在恢复，请过一会儿再试。"))
-    logger.exception("unhandled error")
-    internal = ErrorCode.INTERNAL_ERROR
-    return envelope(500, internal.name, internal.message)
