@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from console.session import current_staff
 from core.uow import db
-from miniprogram_api.validation import validate
+from core.validation import validate
 from models.person import Person
 from models.region import Community
 from services.access.checks import is_staff

@@ -18,7 +18,7 @@ from typing import Any, TypeVar, cast
 from flask import Response, current_app, g, redirect, request, url_for
 
 from core.config import get_settings
-from core.errors import NotAllowed
+from core.errors import ErrorCode, NotAllowed
 from core.kv import get_json, set_json
 from core.uow import db
 from models.person import Person
@@ -33,8 +33,7 @@ LOGIN_TTL = 30 * 60
 
 
 class CsrfFailed(NotAllowed):
-    code = "CSRF_FAILED"
-    default_message = "页面已过期，请刷新后重试。"
+    error = ErrorCode.CSRF_FAILED
 
 
 @dataclass

@@ -11,7 +11,7 @@ from console import bp
 from console.pages import form, render
 from console.session import current_staff, flash, staff_page
 from core.uow import db
-from miniprogram_api.validation import Body
+from core.validation import Body
 from services.access.checks import staff_communities
 from services.people import addresses
 

@@ -11,7 +11,7 @@ from console import bp
 from console.pages import chosen_community, form, people_by_id, render
 from console.session import current_staff, flash, staff_page
 from core.uow import db
-from miniprogram_api.validation import Body
+from core.validation import Body
 from services.help_requests.views import alert_call_backs
 from services.monitoring import alerts
 from services.monitoring import indicators as monitoring

@@ -13,8 +13,8 @@ from console import bp
 from console.pages import form, render
 from console.session import current_member, current_staff, flash, member_page, staff_page
 from core.uow import db
+from core.validation import Body
 from core.web import attachment
-from miniprogram_api.validation import Body
 from models.person import TIER_NAMES
 from services import funds
 from services.access.checks import is_staff, staff_communities

@@ -15,7 +15,7 @@ from console.session import current_staff, flash, staff_page
 from core import clock
 from core.errors import ValidationFailed
 from core.uow import db
-from miniprogram_api.validation import Body
+from core.validation import Body
 from models.assistance import ITEMS
 from models.person import TIER_NAMES
 from services.assistance import means_check, tiers

@@ -12,7 +12,7 @@ from console.pages import form
 from console.session import current_staff, flash, staff_page
 from core.errors import NotFound
 from core.uow import db
-from miniprogram_api.validation import Body
+from core.validation import Body
 from services.people import households
 from services.people.persons import find_person_by_phone
 

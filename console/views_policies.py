@@ -11,7 +11,7 @@ from console import bp
 from console.pages import form, render
 from console.session import current_staff, flash, staff_page
 from core.uow import db
-from miniprogram_api.validation import Body
+from core.validation import Body
 from services.assistance import policies
 
 ACTION_NAMES = {"apply": "问“需要帮您申请吗？回复1”（转成求助）", "meal_book": "问要不要订餐",

@@ -17,7 +17,7 @@ from console import bp
 from console.pages import form, people_by_id, render
 from console.session import flash, member_page, staff_page
 from core.uow import db
-from miniprogram_api.validation import Body
+from core.validation import Body
 
 PAGE = 50
 # What a referred organisation does next, by the request's status.

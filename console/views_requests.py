@@ -11,7 +11,7 @@ from console import bp
 from console.pages import chosen_community, form, people_by_id, query, render
 from console.session import current_staff, flash, staff_page
 from core.uow import db
-from miniprogram_api.validation import Body, Query
+from core.validation import Body, Query
 from services.assistance import layers, resource_fit, resources
 from services.people.persons import find_person
 

@@ -14,7 +14,7 @@ from console.session import current_staff, flash, staff_page
 from core import clock
 from core.crypto import mask_address
 from core.uow import db
-from miniprogram_api.validation import Body, Query
+from core.validation import Body, Query
 from models.person import TIER_NAMES
 from services.access.audit import record_access
 from services.assistance import chain as household

@@ -11,7 +11,7 @@ from console import bp
 from console.pages import form, render
 from console.session import current_staff, flash, staff_page
 from core.uow import db
-from miniprogram_api.validation import Body, validate
+from core.validation import Body, validate
 from models.console import RESOURCE_KIND_NAMES
 from models.help_requests import CATEGORY_NAMES
 from models.person import TIER_NAMES

@@ -14,7 +14,7 @@ from console.pages import form, render
 from console.session import current_staff, flash, staff_page
 from core import clock
 from core.uow import db
-from miniprogram_api.validation import Body
+from core.validation import Body
 from models.help_requests import CATEGORY_NAMES
 from models.person import TIER_NAMES
 from services.assistance import resources

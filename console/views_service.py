@@ -13,7 +13,7 @@ from console.pages import chosen_community, form, people_by_id, query, render
 from console.session import current_staff, flash, staff_page
 from core import clock
 from core.uow import db
-from miniprogram_api.validation import Body, Query
+from core.validation import Body, Query
 
 
 class DecisionForm(Body):

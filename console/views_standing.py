@@ -14,7 +14,7 @@ from console.session import current_staff, flash, staff_page
 from core import clock
 from core.errors import ValidationFailed
 from core.uow import db
-from miniprogram_api.validation import Body
+from core.validation import Body
 from models.meals import MEAL_NAMES
 from services.access.audit import record_access
 from services.meals import list_canteens_in_community, standing

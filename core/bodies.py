@@ -20,6 +20,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from core.errors import ErrorCode
+
 logger = logging.getLogger(__name__)
 
 BODY_SILENCE = 1.0
@@ -105,9 +107,10 @@ class _ThenStopReading(list[bytes]):
 
 def _timed_out(sock: Any, start_response: Callable[..., Any]) -> Iterable[bytes]:
     request_id = uuid.uuid4().hex
-    body = json.dumps({"code": "REQUEST_TIMEOUT", "message": "内容没有传完，请重试。",
+    timeout = ErrorCode.REQUEST_TIMEOUT
+    body = json.dumps({"code": timeout.name, "message": timeout.message,
                        "request_id": request_id}, ensure_ascii=False).encode()
-    start_response("408 Request Timeout", [
+    start_response(f"{timeout.status} Request Timeout", [
         ("Content-Type", "application/json"), ("Content-Length", str(len(body))),
         ("X-Request-ID", request_id)])
     return _ThenStopReading(body, sock)

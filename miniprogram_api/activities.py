@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from flask import jsonify
 from pydantic import AwareDatetime, BaseModel, Field
 
 from core.uow import db
+from core.validation import Body, Moment, Query, reply
 from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.openapi import api_doc
-from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.activities import Activity, ActivitySignup
 from services import volunteers
 
@@ -65,15 +63,25 @@ class ActivityOut(BaseModel):
     title: str
     description: str
     place: str
-    starts_at: datetime
-    ends_at: datetime
-    signup_deadline: datetime
+    starts_at: Moment
+    ends_at: Moment
+    signup_deadline: Moment
     capacity: int
     signed_up: int
     places_left: int
     points: int
     status: Literal["open", "cancelled"]
     organisation_id: int
+
+    @classmethod
+    def of(cls, activity: Activity) -> ActivityOut:
+        return cls(
+            id=activity.id, title=activity.title, description=activity.description,
+            place=activity.place, starts_at=activity.starts_at, ends_at=activity.ends_at,
+            signup_deadline=activity.signup_deadline, capacity=activity.capacity,
+            signed_up=activity.signed_up_count,
+            places_left=activity.capacity - activity.signed_up_count, points=activity.points,
+            status=activity.status, organisation_id=activity.organisation_id)
 
 
 class ActivityList(BaseModel):
@@ -87,103 +95,87 @@ class SignupOut(BaseModel):
     status: Literal["signed_up", "withdrawn", "attended"]
     service_record_id: int | None
 
+    @classmethod
+    def of(cls, signup: ActivitySignup) -> SignupOut:
+        return cls(id=signup.id, activity_id=signup.activity_id, volunteer_id=signup.volunteer_id,
+                   status=signup.status, service_record_id=signup.service_record_id)
+
 
 class AttendanceCodeOut(BaseModel):
     code: str = Field(description="现场出示给志愿者的签到码")
 
 
-def _iso(at: datetime) -> str:
-    return at.isoformat()
-
-
-def activity_json(activity: Activity) -> dict[str, Any]:
-    return {"id": activity.id, "title": activity.title, "description": activity.description,
-            "place": activity.place, "starts_at": _iso(activity.starts_at), "ends_at": _iso(activity.ends_at),
-            "signup_deadline": _iso(activity.signup_deadline), "capacity": activity.capacity,
-            "signed_up": activity.signed_up_count, "places_left": activity.capacity - activity.signed_up_count,
-            "points": activity.points, "status": activity.status, "organisation_id": activity.organisation_id}
-
-
-def signup_json(signup: ActivitySignup) -> dict[str, Any]:
-    return {"id": signup.id, "activity_id": signup.activity_id, "volunteer_id": signup.volunteer_id,
-            "status": signup.status, "service_record_id": signup.service_record_id}
-
-
 @bp.get("/activities")
-@api_doc(summary="可报名的活动", query=ActivityQuery, response=ActivityList)
 @login_required
-def list_activities() -> Any:
+@api_doc(summary="可报名的活动", query=ActivityQuery, response=ActivityList)
+def list_activities(query: ActivityQuery) -> Any:
     """List open activities, soonest first."""
-    args = parse_query(ActivityQuery)
-    found = volunteers.list_activities(db(), actor=current_person(), upcoming_only=args.upcoming_only)
-    return jsonify({"items": [activity_json(a) for a in found]})
+    found = volunteers.list_activities(db(), actor=current_person(), upcoming_only=query.upcoming_only)
+    return reply(ActivityList(items=[ActivityOut.of(a) for a in found]))
 
 
 @bp.post("/activities")
-@api_doc(summary="慈善组织发布活动", body=ActivityBody, response=ActivityOut, status=201)
 @login_required
 @idempotent
-def post_activity() -> Any:
+@api_doc(summary="慈善组织发布活动", body=ActivityBody, response=ActivityOut, status=201)
+def post_activity(body: ActivityBody) -> Any:
     """Publish an activity for the caller's charity."""
-    body = parse_body(ActivityBody)
     activity = volunteers.post_activity(db(), actor=current_person(), **body.model_dump())
-    return jsonify(activity_json(activity)), 201
+    return reply(ActivityOut.of(activity), 201)
 
 
 @bp.patch("/activities/<int:activity_id>")
-@api_doc(summary="修改活动（通知已报名的志愿者）", body=ActivityChanges, response=ActivityOut)
 @login_required
-def update_activity(activity_id: int) -> Any:
+@api_doc(summary="修改活动（通知已报名的志愿者）", body=ActivityChanges, response=ActivityOut)
+def update_activity(activity_id: int, body: ActivityChanges) -> Any:
     """Change an activity; signed-up volunteers are told."""
-    changes = parse_body(ActivityChanges).model_dump(exclude_none=True)
+    changes = body.model_dump(exclude_none=True)
     activity = volunteers.update_activity(db(), actor=current_person(), activity_id=activity_id, **changes)
-    return jsonify(activity_json(activity))
+    return reply(ActivityOut.of(activity))
 
 
 @bp.post("/activities/<int:activity_id>/cancel")
-@api_doc(summary="取消活动（通知已报名的志愿者）", body=CancelBody, response=ActivityOut)
 @login_required
-def cancel_activity(activity_id: int) -> Any:
+@api_doc(summary="取消活动（通知已报名的志愿者）", body=CancelBody, response=ActivityOut)
+def cancel_activity(activity_id: int, body: CancelBody) -> Any:
     """Cancel an activity; signed-up volunteers are told."""
-    body = parse_body(CancelBody)
     activity = volunteers.cancel_activity(db(), actor=current_person(), activity_id=activity_id,
                                           reason=body.reason)
-    return jsonify(activity_json(activity))
+    return reply(ActivityOut.of(activity))
 
 
 @bp.post("/activities/<int:activity_id>/signups")
-@api_doc(summary="报名参加活动", response=SignupOut, status=201)
 @login_required
+@api_doc(summary="报名参加活动", response=SignupOut, status=201)
 def sign_up_for_activity(activity_id: int) -> Any:
     """Take a place on an activity."""
     signup = volunteers.sign_up_for_activity(db(), actor=current_person(), activity_id=activity_id)
-    return jsonify(signup_json(signup)), 201
+    return reply(SignupOut.of(signup), 201)
 
 
 @bp.delete("/activities/<int:activity_id>/signups/mine")
-@api_doc(summary="退出活动报名", response=SignupOut)
 @login_required
+@api_doc(summary="退出活动报名", response=SignupOut)
 def withdraw_from_activity(activity_id: int) -> Any:
     """Give a place back."""
     signup = volunteers.withdraw_from_activity(db(), actor=current_person(), activity_id=activity_id)
-    return jsonify(signup_json(signup))
+    return reply(SignupOut.of(signup))
 
 
 @bp.post("/activities/<int:activity_id>/attendance-code")
-@api_doc(summary="生成现场签到码", response=AttendanceCodeOut, status=201)
 @login_required
+@api_doc(summary="生成现场签到码", response=AttendanceCodeOut, status=201)
 def issue_attendance_code(activity_id: int) -> Any:
     """Make a fresh code for the organiser to show at the venue."""
     code = volunteers.issue_attendance_code(db(), actor=current_person(), activity_id=activity_id)
-    return jsonify({"code": code}), 201
+    return reply(AttendanceCodeOut(code=code), 201)
 
 
 @bp.post("/activities/<int:activity_id>/attendance")
-@api_doc(summary="活动签到（签到码或组织者代记），积分随之发放", body=AttendanceBody, response=SignupOut)
 @login_required
-def record_attendance(activity_id: int) -> Any:
+@api_doc(summary="活动签到（签到码或组织者代记），积分随之发放", body=AttendanceBody, response=SignupOut)
+def record_attendance(activity_id: int, body: AttendanceBody) -> Any:
     """Mark attendance by the venue code or as the organiser; points follow."""
-    body = parse_body(AttendanceBody)
     signup = volunteers.record_attendance(db(), actor=current_person(), activity_id=activity_id,
                                           code=body.code, volunteer_id=body.volunteer_id)
-    return jsonify(signup_json(signup))
+    return reply(SignupOut.of(signup))

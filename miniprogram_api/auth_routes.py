@@ -8,12 +8,12 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from core.uow import db
+from core.validation import Body, reply
 from miniprogram_api import bp
 from miniprogram_api.auth import bearer_token, login_required
 from miniprogram_api.me import ProfileOut, profile_out
 from miniprogram_api.openapi import api_doc
 from miniprogram_api.ratelimit import rate_limited
-from miniprogram_api.validation import Body, parse_body, reply
 from services.access import tokens
 
 
@@ -29,20 +29,19 @@ class LoginOut(BaseModel):
 
 
 @bp.post("/auth/login")
+@rate_limited("login")
 @api_doc(summary="微信登录：用 wx.login 的 code 换邻里帮的登录凭证", body=LoginBody,
          response=LoginOut)
-@rate_limited("login")
-def login() -> Any:
+def login(body: LoginBody) -> Any:
     """Trade a wx.login code for a Linli token."""
-    body = parse_body(LoginBody)
     result = tokens.login_with_code(db(), code=body.code)
     return reply(LoginOut(token=result.token, expires_at=result.expires_at,
                           created=result.created, person=profile_out(result.person)))
 
 
 @bp.post("/auth/logout")
-@api_doc(summary="退出登录（令牌立即失效）", status=204)
 @login_required
+@api_doc(summary="退出登录（令牌立即失效）", status=204)
 def logout() -> Any:
     """Revoke the token this request carries."""
     tokens.revoke_token(db(), raw=bearer_token())

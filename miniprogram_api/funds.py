@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from flask import jsonify
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from core.uow import db
+from core.validation import Body, reply
 from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.openapi import api_doc
-from miniprogram_api.validation import Body, parse_body
 from models.funds import FUND_KIND_NAMES, CharityFund
 from services import funds
 
@@ -53,6 +52,12 @@ class FundOut(BaseModel):
     organisation_id: int
     balance_fen: int
 
+    @classmethod
+    def of(cls, fund: CharityFund) -> FundOut:
+        return cls(id=fund.id, code=fund.code, name=fund.name, kind=fund.kind,
+                   kind_name=FUND_KIND_NAMES[fund.kind], organisation_id=fund.organisation_id,
+                   balance_fen=funds.fund_balance_fen(db(), fund_id=fund.id))
+
 
 class FundList(BaseModel):
     items: list[FundOut]
@@ -67,6 +72,8 @@ class DonationOut(BaseModel):
 
 
 class MealMonthOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     month: str
     canteen: str
     meals: int = Field(description="基金付了补贴、没有退回的餐数（含还没到日子的）")
@@ -75,12 +82,16 @@ class MealMonthOut(BaseModel):
 
 
 class DonationLineOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     donor: str = Field(description="捐赠人（遮挡）")
     amount_fen: int
     received_on: date
 
 
 class ProjectLineOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     title: str
     amount_fen: int
     paid_on: date
@@ -99,11 +110,17 @@ class FundReportOut(BaseModel):
     projects: list[ProjectLineOut]
     summary: str
 
-
-def fund_json(fund: CharityFund) -> dict[str, Any]:
-    return {"id": fund.id, "code": fund.code, "name": fund.name, "kind": fund.kind,
-            "kind_name": FUND_KIND_NAMES[fund.kind], "organisation_id": fund.organisation_id,
-            "balance_fen": funds.fund_balance_fen(db(), fund_id=fund.id)}
+    @classmethod
+    def of(cls, report: funds.FundReport) -> FundReportOut:
+        return cls(
+            fund=FundOut.of(report.fund), organisation=report.organisation,
+            donated_fen=report.donated_fen, balance_fen=report.balance_fen,
+            meals_fen=report.meals_fen, meals_count=report.meals_count,
+            projects_fen=report.projects_fen,
+            meals=[MealMonthOut.model_validate(m) for m in report.meals],
+            donations=[DonationLineOut.model_validate(d) for d in report.donations],
+            projects=[ProjectLineOut.model_validate(p) for p in report.projects],
+            summary=report_summary(report))
 
 
 def report_summary(report: funds.FundReport) -> str:
@@ -114,65 +131,51 @@ def report_summary(report: funds.FundReport) -> str:
 
 
 @bp.get("/funds")
-@api_doc(summary="我能看的慈善基金", response=FundList)
 @login_required
+@api_doc(summary="我能看的慈善基金", response=FundList)
 def list_funds() -> Any:
     """List the funds the caller keeps, gave to, or (staff) oversees."""
     found = funds.list_funds(db(), actor=current_person())
-    return jsonify({"items": [fund_json(f) for f in found]})
+    return reply(FundList(items=[FundOut.of(f) for f in found]))
 
 
 @bp.post("/funds")
-@api_doc(summary="慈善组织设立基金", body=FundBody, response=FundOut, status=201)
 @login_required
 @idempotent
-def create_fund() -> Any:
+@api_doc(summary="慈善组织设立基金", body=FundBody, response=FundOut, status=201)
+def create_fund(body: FundBody) -> Any:
     """Open a named fund for the caller's charity."""
-    body = parse_body(FundBody)
     fund = funds.create_fund(db(), actor=current_person(), **body.model_dump())
-    return jsonify(fund_json(fund)), 201
+    return reply(FundOut.of(fund), 201)
 
 
 @bp.post("/funds/<int:fund_id>/donations")
-@api_doc(summary="登记一笔捐款", body=DonationBody, response=DonationOut, status=201)
 @login_required
 @idempotent
-def record_donation(fund_id: int) -> Any:
+@api_doc(summary="登记一笔捐款", body=DonationBody, response=DonationOut, status=201)
+def record_donation(fund_id: int, body: DonationBody) -> Any:
     """Record money given to a fund."""
-    body = parse_body(DonationBody)
     donation = funds.record_donation(db(), actor=current_person(), fund_id=fund_id,
                                      **body.model_dump())
-    return jsonify({"id": donation.id, "fund_id": fund_id, "amount_fen": donation.amount_fen,
-                    "received_on": donation.received_on.isoformat(),
-                    "balance_fen": funds.fund_balance_fen(db(), fund_id=fund_id)}), 201
+    return reply(DonationOut(id=donation.id, fund_id=fund_id, amount_fen=donation.amount_fen,
+                             received_on=donation.received_on,
+                             balance_fen=funds.fund_balance_fen(db(), fund_id=fund_id)), 201)
 
 
 @bp.post("/funds/<int:fund_id>/projects")
-@api_doc(summary="基金支付一个项目", body=ProjectBody, response=ProjectLineOut, status=201)
 @login_required
 @idempotent
-def pay_project(fund_id: int) -> Any:
+@api_doc(summary="基金支付一个项目", body=ProjectBody, response=ProjectLineOut, status=201)
+def pay_project(fund_id: int, body: ProjectBody) -> Any:
     """Pay a project from a fund."""
-    body = parse_body(ProjectBody)
     paid = funds.pay_fund_project(db(), actor=current_person(), fund_id=fund_id, **body.model_dump())
-    return jsonify({"title": paid.title, "amount_fen": paid.amount_fen,
-                    "paid_on": paid.paid_on.isoformat()}), 201
+    return reply(ProjectLineOut.model_validate(paid), 201)
 
 
 @bp.get("/funds/<int:fund_id>/report")
-@api_doc(summary="基金用在了哪里", response=FundReportOut)
 @login_required
+@api_doc(summary="基金用在了哪里", response=FundReportOut)
 def fund_report(fund_id: int) -> Any:
     """Report what a fund received and paid for (its charity, staff and donors)."""
     report = funds.get_fund_report(db(), actor=current_person(), fund_id=fund_id)
-    return jsonify({
-        "fund": fund_json(report.fund), "organisation": report.organisation,
-        "donated_fen": report.donated_fen, "balance_fen": report.balance_fen,
-        "meals_fen": report.meals_fen, "meals_count": report.meals_count,
-        "projects_fen": report.projects_fen,
-        "meals": [vars(m) for m in report.meals],
-        "donations": [{"donor": d.donor, "amount_fen": d.amount_fen,
-                       "received_on": d.received_on.isoformat()} for d in report.donations],
-        "projects": [{"title": p.title, "amount_fen": p.amount_fen,
-                      "paid_on": p.paid_on.isoformat()} for p in report.projects],
-        "summary": report_summary(report)})
+    return reply(FundReportOut.of(report))

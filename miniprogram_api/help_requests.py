@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from flask import jsonify
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from core.uow import db
+from core.validation import Body, Moment, Query, reply
 from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.openapi import api_doc
-from miniprogram_api.pagination import Page, PageQuery, page
-from miniprogram_api.validation import Body, Query, parse_body, parse_query
+from miniprogram_api.pagination import Page, PageQuery
 from models.help_requests import HelpRequest
 from services import help_requests as svc
 from services.assistance import layers, resource_fit
@@ -93,9 +91,9 @@ class HelpSummaryOut(BaseModel):
     community_id: int | None
     organisation: str | None = Field(description="负责的单位名称")
     needs_human: bool
-    created_at: datetime
-    accept_due_at: datetime
-    resolve_due_at: datetime
+    created_at: Moment
+    accept_due_at: Moment
+    resolve_due_at: Moment
     rating: int | None
     followup_answer: Literal["better", "same", "worse"] | None = Field(
         description="办好30天后回访的回答：better 好多了，same 差不多，worse 更难了")
@@ -106,14 +104,22 @@ class HelpSummaryList(BaseModel):
 
 
 class TimelineOut(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
-    at: datetime
+    at: Moment
     kind: str
     from_status: str | None = Field(alias="from")
     to: str | None
     note: str | None
     actor_id: int | None = Field(default=None, description="只给工作人员和承办单位")
+
+    @model_serializer(mode="wrap")
+    def _actor_only_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # The requester's own timeline carries no actor_id at all, not a null one.
+        data: dict[str, Any] = handler(self)
+        if "actor_id" not in self.model_fields_set:
+            data.pop("actor_id", None)
+        return data
 
 
 class HelpDetailOut(HelpSummaryOut):
@@ -131,7 +137,8 @@ class SubmittedOut(HelpDetailOut):
         description="created：新建（201）；attached：并入同类未办结的求助（200）")
 
 
-def _detail(help_request: HelpRequest) -> dict[str, Any]:
+def _shown(help_request: HelpRequest) -> dict[str, Any]:
+    """The request's fields the caller may see (the service decides which, and audits)."""
     actor = current_person()
     relation = relation_to(actor, help_request)
     if relation is None:  # just handed back (a charity declining a referral): no details left
@@ -141,85 +148,85 @@ def _detail(help_request: HelpRequest) -> dict[str, Any]:
     return svc.present_help_request(db(), actor=actor, help_request=help_request, relation=relation)
 
 
+def _detail(help_request: HelpRequest) -> HelpDetailOut:
+    return HelpDetailOut.model_validate(_shown(help_request))
+
+
 @bp.post("/help-requests")
-@api_doc(summary="提交求助", body=SubmitBody, response=SubmittedOut, status=201, also=(200,))
 @login_required
 @idempotent
-def submit_help_request() -> Any:
+@api_doc(summary="提交求助", body=SubmitBody, response=SubmittedOut, status=201, also=(200,))
+def submit_help_request(body: SubmitBody) -> Any:
     """File a help request from the mini-program."""
-    body = parse_body(SubmitBody)
     made = svc.submit_help_request(db(), actor=current_person(), channel="miniprogram",
                                    **body.model_dump())
-    payload = {**_detail(made), "outcome": made.intake_outcome}
-    return jsonify(payload), 201 if made.intake_outcome == "created" else 200
+    submitted = SubmittedOut.model_validate({**_shown(made), "outcome": made.intake_outcome})
+    return reply(submitted, 201 if made.intake_outcome == "created" else 200)
 
 
 @bp.get("/help-requests")
-@api_doc(summary="我的求助（或派给我的）", query=MineQuery, response=HelpSummaryList)
 @login_required
-def list_my_help_requests() -> Any:
+@api_doc(summary="我的求助（或派给我的）", query=MineQuery, response=HelpSummaryList)
+def list_my_help_requests(query: MineQuery) -> Any:
     """List the caller's requests (or those assigned to them) with plain-words status."""
-    args = parse_query(MineQuery)
     actor = current_person()
-    if args.scope == "assigned":
+    if query.scope == "assigned":
         found = svc.list_assigned_help_requests(db(), actor=actor)
     else:
-        found = svc.list_my_help_requests(db(), actor=actor, open_only=args.scope == "open")
-    return jsonify({"items": [summary_json(r) for r in found]})
+        found = svc.list_my_help_requests(db(), actor=actor, open_only=query.scope == "open")
+    return reply(HelpSummaryList(items=[HelpSummaryOut.model_validate(summary_json(r)) for r in found]))
 
 
 @bp.get("/help-requests/<int:request_id>")
-@api_doc(summary="查看一条求助和进度", response=HelpDetailOut)
 @login_required
+@api_doc(summary="查看一条求助和进度", response=HelpDetailOut)
 def get_help_request(request_id: int) -> Any:
     """Show one request with its timeline, as the caller may see it."""
-    return jsonify(_detail(svc.get_help_request(db(), actor=current_person(), request_id=request_id)))
+    return reply(_detail(svc.get_help_request(db(), actor=current_person(), request_id=request_id)))
 
 
 @bp.post("/help-requests/<int:request_id>/cancel")
-@api_doc(summary="撤回自己的求助", response=HelpDetailOut)
 @login_required
+@api_doc(summary="撤回自己的求助", response=HelpDetailOut)
 def cancel_help_request(request_id: int) -> Any:
     """Withdraw one's own request."""
     cancelled = svc.cancel_help_request(db(), actor=current_person(), request_id=request_id)
-    return jsonify(_detail(cancelled))
+    return reply(_detail(cancelled))
 
 
 @bp.post("/help-requests/<int:request_id>/feedback")
-@api_doc(summary="给办结的求助打分", body=FeedbackBody, response=HelpDetailOut)
 @login_required
-def rate_help_request(request_id: int) -> Any:
+@api_doc(summary="给办结的求助打分", body=FeedbackBody, response=HelpDetailOut)
+def rate_help_request(request_id: int, body: FeedbackBody) -> Any:
     """Rate a finished request (1–5) with an optional comment."""
-    body = parse_body(FeedbackBody)
     rated = svc.rate_help_request(db(), actor=current_person(), request_id=request_id,
                                   rating=body.rating, comment=body.comment)
-    return jsonify(_detail(rated))
+    return reply(_detail(rated))
 
 
 @bp.get("/staff/help-requests")
-@api_doc(summary="社工的求助队列", query=StaffQuery, response=Page[HelpSummaryOut])
 @login_required
-def list_staff_help_requests() -> Any:
+@api_doc(summary="社工的求助队列", query=StaffQuery, response=Page[HelpSummaryOut])
+def list_staff_help_requests(query: StaffQuery) -> Any:
     """List the help-request queue of the caller's communities, newest first."""
-    args = parse_query(StaffQuery)
     found = svc.list_staff_help_requests(
-        db(), actor=current_person(), status=args.status,
-        urgency=args.urgency, community_id=args.community_id, limit=args.limit, cursor=args.cursor,
-        layer=args.layer,
+        db(), actor=current_person(), status=query.status,
+        urgency=query.urgency, community_id=query.community_id, limit=query.limit, cursor=query.cursor,
+        layer=query.layer,
     )
-    return jsonify(page([summary_json(r) for r in found], limit=args.limit))
+    return reply(Page[HelpSummaryOut].of([HelpSummaryOut.model_validate(summary_json(r)) for r in found],
+                                         limit=query.limit))
 
 
 @bp.post("/staff/help-requests/<int:request_id>/transition")
-@api_doc(summary="推进求助状态（受理、派单、转介、不受理、办结）", body=TransitionBody, response=HelpDetailOut)
 @login_required
-def transition_help_request(request_id: int) -> Any:
+@api_doc(summary="推进求助状态（受理、派单、转介、不受理、办结）", body=TransitionBody, response=HelpDetailOut)
+def transition_help_request(request_id: int, body: TransitionBody) -> Any:
     """Move a request along its status machine (accept, assign, refer, reject, resolve, close)."""
-    body = parse_body(TransitionBody)
     assignee = svc.Assignee(**body.assignee.model_dump()) if body.assignee else None
     moved = svc.transition_help_request(db(), actor=current_person(), request_id=request_id,
                                         to=body.to, note=body.note, assignee=assignee)
-    return jsonify(_detail(moved))
+    return reply(_detail(moved))
 
 
 class AskConsentBody(Body):
@@ -231,26 +238,24 @@ class AskConsentOut(BaseModel):
 
 
 @bp.post("/staff/help-requests/<int:request_id>/ask-consent")
+@login_required
 @api_doc(summary="请求助人同意转给慈善组织（在公众号里回复1或2）", body=AskConsentBody,
          response=AskConsentOut)
-@login_required
-def ask_charity_consent(request_id: int) -> Any:
+def ask_charity_consent(request_id: int, body: AskConsentBody) -> Any:
     """Ask the person helped, in chat, whether a charity may see their request."""
-    body = parse_body(AskConsentBody)
     asked = consent.ask_charity_consent(db(), actor=current_person(), request_id=request_id,
                                         organisation_id=body.organisation_id)
-    return jsonify({"asked": asked is not None})
+    return reply(AskConsentOut(asked=asked is not None))
 
 
 @bp.put("/staff/help-requests/<int:request_id>/layer")
-@api_doc(summary="改求助的救助层级（留审计记录，写进办理经过）", body=LayerBody, response=HelpDetailOut)
 @login_required
-def set_help_request_layer(request_id: int) -> Any:
+@api_doc(summary="改求助的救助层级（留审计记录，写进办理经过）", body=LayerBody, response=HelpDetailOut)
+def set_help_request_layer(request_id: int, body: LayerBody) -> Any:
     """Change a request's assistance layer as staff."""
-    body = parse_body(LayerBody)
     changed = layers.set_request_layer(db(), actor=current_person(), request_id=request_id,
                                        layer=body.layer)
-    return jsonify(_detail(changed))
+    return reply(_detail(changed))
 
 
 class MatchOut(BaseModel):
@@ -263,20 +268,23 @@ class MatchOut(BaseModel):
     organisation_id: int | None = Field(description="为空时不能直接转介，需先在清单里指定单位")
     reasons: list[str] = Field(description="为什么合适（中文）")
 
+    @classmethod
+    def of(cls, match: resource_fit.ResourceMatch) -> MatchOut:
+        resource = match.resource
+        return cls(resource_id=resource.id, name=resource.name, layer=resource.layer,
+                   layer_name=layers.layer_name(resource.layer), offers=resource.offers,
+                   eligibility=resource.eligibility, organisation_id=resource.organisation_id,
+                   reasons=match.reasons)
+
 
 class MatchList(BaseModel):
     items: list[MatchOut]
 
 
 @bp.get("/staff/help-requests/<int:request_id>/resources")
-@api_doc(summary="适合这条求助的资源清单项目（按层级、类别、地点、身份）", response=MatchList)
 @login_required
+@api_doc(summary="适合这条求助的资源清单项目（按层级、类别、地点、身份）", response=MatchList)
 def match_help_request_resources(request_id: int) -> Any:
     """List the county catalogue entries that fit a request."""
     found = resource_fit.match_resources(db(), actor=current_person(), request_id=request_id)
-    return jsonify({"items": [{
-        "resource_id": m.resource.id, "name": m.resource.name, "layer": m.resource.layer,
-        "layer_name": layers.layer_name(m.resource.layer), "offers": m.resource.offers,
-        "eligibility": m.resource.eligibility, "organisation_id": m.resource.organisation_id,
-        "reasons": m.reasons,
-    } for m in found]})
+    return reply(MatchList(items=[MatchOut.of(m) for m in found]))

@@ -10,11 +10,11 @@ from pydantic_core import PydanticCustomError
 
 from core import clock
 from core.uow import db
+from core.validation import Body, reply
 from miniprogram_api import bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.openapi import api_doc
-from miniprogram_api.validation import Body, parse_body, reply
 from models.person import TIER_NAMES, Person
 from services.people import addresses, consents, profile
 from services.people.residents import community_of
@@ -124,39 +124,37 @@ def home_out(person: Person) -> HomeOut:
 
 
 @bp.get("/me")
-@api_doc(summary="查看我的资料", response=ProfileOut)
 @login_required
+@api_doc(summary="查看我的资料", response=ProfileOut)
 def get_me() -> Any:
     """Show the signed-in person's profile."""
     return reply(profile_out(current_person()))
 
 
 @bp.put("/me")
-@api_doc(summary="修改我的资料（敏感字段需先授权）", body=ProfileBody, response=ProfileOut)
 @login_required
-def update_me() -> Any:
+@api_doc(summary="修改我的资料（敏感字段需先授权）", body=ProfileBody, response=ProfileOut)
+def update_me(body: ProfileBody) -> Any:
     """Change the given profile fields."""
-    body = parse_body(ProfileBody)
     changes = body.model_dump(include=body.model_fields_set)
     person = profile.update_profile(db(), person=current_person(), changes=changes)
     return reply(profile_out(person))
 
 
 @bp.post("/me/consents")
-@api_doc(summary="同意一项授权", body=ConsentBody, response=ConsentOut, status=201)
 @login_required
 @idempotent
-def give_consent() -> Any:
+@api_doc(summary="同意一项授权", body=ConsentBody, response=ConsentOut, status=201)
+def give_consent(body: ConsentBody) -> Any:
     """Record the person's consent to one scope."""
-    body = parse_body(ConsentBody)
     consent = consents.give_consent(db(), person=current_person(), scope=body.scope)
     return reply(ConsentOut(scope=consent.scope, policy_version=consent.policy_version,
                             granted_at=consent.granted_at), 201)
 
 
 @bp.delete("/me/consents/<scope>")
-@api_doc(summary="撤回一项授权", status=204)
 @login_required
+@api_doc(summary="撤回一项授权", status=204)
 def withdraw_consent(scope: str) -> Any:
     """Withdraw the person's consent to one scope."""
     consents.withdraw_consent(db(), person=current_person(), scope=scope)
@@ -168,10 +166,9 @@ class PhoneCodeBody(Body):
 
 
 @bp.post("/me/phone")
-@api_doc(summary="用微信手机号授权绑定手机号", body=PhoneCodeBody, response=ProfileOut)
 @login_required
-def bind_phone() -> Any:
+@api_doc(summary="用微信手机号授权绑定手机号", body=PhoneCodeBody, response=ProfileOut)
+def bind_phone(body: PhoneCodeBody) -> Any:
     """Bind the phone number the person shared through WeChat."""
-    body = parse_body(PhoneCodeBody)
     person = profile.bind_phone_with_code(db(), person=current_person(), code=body.code)
     return reply(profile_out(person))

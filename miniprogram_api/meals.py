@@ -5,18 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from flask import jsonify
 from pydantic import BaseModel, Field
 
 from core import clock
 from core.errors import ValidationFailed
 from core.uow import db
+from core.validation import Body, Moment, Query, reply
 from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.openapi import api_doc
-from miniprogram_api.validation import Body, Query, parse_body, parse_query
-from models.meals import Canteen, MealBooking, Menu
+from models.meals import Canteen, CanteenMeal, MealBooking, Menu
 from services import meals
 from services.meals.canteens import cutoff_at, describe_meal, served_meals
 from services.meals.wording import day_text, meal_text, moment_text, yuan
@@ -65,6 +64,11 @@ class ServedMealOut(BaseModel):
     capacity: int
     text: str = Field(description="如 午餐 8元，当天09:30前预订")
 
+    @classmethod
+    def of(cls, served: CanteenMeal) -> ServedMealOut:
+        return cls(meal=served.meal, name=meal_text(served.meal), price_fen=served.price_fen,
+                   capacity=served.capacity, text=describe_meal(served))
+
 
 class CanteenOut(BaseModel):
     id: int
@@ -81,6 +85,16 @@ class CanteenOut(BaseModel):
     delivery_fee_fen: int
     meals: list[ServedMealOut]
 
+    @classmethod
+    def of(cls, canteen: Canteen, distance_km: float | None = None) -> CanteenOut:
+        return cls(
+            id=canteen.id, name=canteen.name, address=canteen.address, phone=canteen.phone,
+            community_id=canteen.community_id, latitude=canteen.latitude,
+            longitude=canteen.longitude, distance_km=distance_km,
+            open_weekdays=canteen.open_weekdays, delivers=canteen.delivers,
+            delivery_radius_m=canteen.delivery_radius_m, delivery_fee_fen=canteen.delivery_fee_fen,
+            meals=[ServedMealOut.of(m) for m in served_meals(canteen)])
+
 
 class CanteenList(BaseModel):
     items: list[CanteenOut]
@@ -93,6 +107,11 @@ class MenuOut(BaseModel):
     meal_name: str
     dishes: list[str]
     tags: list[str]
+
+    @classmethod
+    def of(cls, menu: Menu) -> MenuOut:
+        return cls(date=menu.day, date_text=day_text(menu.day), meal=menu.meal,
+                   meal_name=meal_text(menu.meal), dishes=menu.dishes, tags=menu.tags)
 
 
 class MenuList(BaseModel):
@@ -122,6 +141,16 @@ class QuoteOut(BaseModel):
     lines: list[PriceLineOut]
     seats_left: int
 
+    @classmethod
+    def of(cls, quote: meals.Quote) -> QuoteOut:
+        return cls(
+            person_id=quote.person_id, canteen_id=quote.canteen_id, date=quote.day,
+            date_text=day_text(quote.day), meal=quote.meal, count=quote.count,
+            delivery=quote.delivery, price_fen=quote.price_fen, subsidy_fen=quote.subsidy_fen,
+            payable_fen=quote.payable_fen, payable_text=yuan(quote.payable_fen), reason=quote.reason,
+            lines=[PriceLineOut(**line.to_dict()) for line in quote.lines],
+            seats_left=quote.seats_left)
+
 
 class CanteenBrief(BaseModel):
     id: int
@@ -147,133 +176,104 @@ class BookingOut(BaseModel):
     note: str | None
     status: BookingStatus
     status_text: str
-    cancel_before: dt.datetime | None = Field(description="取消（和预订）的截止时间")
+    cancel_before: Moment | None = Field(description="取消（和预订）的截止时间")
     cancel_before_text: str | None
     standing_order_id: int | None = Field(description="由长期订餐自动预订时为长期订餐的 id")
+
+    @classmethod
+    def fields_of(cls, booking: MealBooking) -> dict[str, Any]:
+        """The booking's fields, for this model and the ones that extend it."""
+        served = next((m for m in booking.canteen.meals if m.meal == booking.meal), None)
+        cutoff = cutoff_at(served, booking.day) if served else None
+        return {
+            "id": booking.id, "person_id": booking.person_id,
+            "canteen": CanteenBrief(id=booking.canteen.id, name=booking.canteen.name),
+            "date": booking.day, "date_text": day_text(booking.day), "meal": booking.meal,
+            "meal_name": meal_text(booking.meal), "count": booking.count,
+            "delivery": booking.delivery, "price_fen": booking.price_fen,
+            "subsidy_fen": booking.subsidy_fen, "payable_fen": booking.payable_fen,
+            "payable_text": yuan(booking.payable_fen), "reason": booking.reason,
+            "lines": booking.breakdown.get("lines", []), "note": booking.note,
+            "status": booking.status, "status_text": STATUS_TEXT[booking.status],
+            "cancel_before": cutoff,
+            "cancel_before_text": moment_text(cutoff) if cutoff else None,
+            "standing_order_id": booking.standing_order_id,
+        }
+
+    @classmethod
+    def of(cls, booking: MealBooking) -> BookingOut:
+        return cls(**cls.fields_of(booking))
 
 
 class BookingList(BaseModel):
     items: list[BookingOut]
 
 
-def canteen_json(canteen: Canteen, distance_km: float | None = None) -> dict[str, Any]:
-    return {
-        "id": canteen.id, "name": canteen.name, "address": canteen.address,
-        "phone": canteen.phone, "community_id": canteen.community_id,
-        "latitude": canteen.latitude, "longitude": canteen.longitude,
-        "distance_km": distance_km, "open_weekdays": canteen.open_weekdays,
-        "delivers": canteen.delivers, "delivery_radius_m": canteen.delivery_radius_m,
-        "delivery_fee_fen": canteen.delivery_fee_fen,
-        "meals": [{"meal": m.meal, "name": meal_text(m.meal), "price_fen": m.price_fen,
-                   "capacity": m.capacity, "text": describe_meal(m)} for m in served_meals(canteen)],
-    }
-
-
-def menu_json(menu: Menu) -> dict[str, Any]:
-    return {"date": menu.day.isoformat(), "date_text": day_text(menu.day), "meal": menu.meal,
-            "meal_name": meal_text(menu.meal), "dishes": menu.dishes, "tags": menu.tags}
-
-
-def quote_json(quote: meals.Quote) -> dict[str, Any]:
-    return {
-        "person_id": quote.person_id, "canteen_id": quote.canteen_id,
-        "date": quote.day.isoformat(), "date_text": day_text(quote.day), "meal": quote.meal,
-        "count": quote.count, "delivery": quote.delivery, "price_fen": quote.price_fen,
-        "subsidy_fen": quote.subsidy_fen, "payable_fen": quote.payable_fen,
-        "payable_text": yuan(quote.payable_fen), "reason": quote.reason,
-        "lines": [line.to_dict() for line in quote.lines], "seats_left": quote.seats_left,
-    }
-
-
-def booking_json(booking: MealBooking) -> dict[str, Any]:
-    served = next((m for m in booking.canteen.meals if m.meal == booking.meal), None)
-    cutoff = cutoff_at(served, booking.day) if served else None
-    return {
-        "id": booking.id, "person_id": booking.person_id,
-        "canteen": {"id": booking.canteen.id, "name": booking.canteen.name},
-        "date": booking.day.isoformat(), "date_text": day_text(booking.day),
-        "meal": booking.meal, "meal_name": meal_text(booking.meal), "count": booking.count,
-        "delivery": booking.delivery, "price_fen": booking.price_fen,
-        "subsidy_fen": booking.subsidy_fen, "payable_fen": booking.payable_fen,
-        "payable_text": yuan(booking.payable_fen), "reason": booking.reason,
-        "lines": booking.breakdown.get("lines", []), "note": booking.note,
-        "status": booking.status, "status_text": STATUS_TEXT[booking.status],
-        "cancel_before": cutoff.isoformat() if cutoff else None,
-        "cancel_before_text": moment_text(cutoff) if cutoff else None,
-        "standing_order_id": booking.standing_order_id,
-    }
-
-
 @bp.get("/canteens")
-@api_doc(summary="附近或本社区的助餐点", query=CanteenQuery, response=CanteenList)
 @login_required
-def list_canteens() -> Any:
+@api_doc(summary="附近或本社区的助餐点", query=CanteenQuery, response=CanteenList)
+def list_canteens(query: CanteenQuery) -> Any:
     """List canteens near a point (nearest first) or in a community (default: the caller's)."""
-    args = parse_query(CanteenQuery)
-    if (args.lat is None) != (args.lng is None):
+    if (query.lat is None) != (query.lng is None):
         raise ValidationFailed("请同时提供 lat 和 lng。")
-    if args.lat is not None and args.lng is not None:
-        near = meals.list_canteens_near(db(), lat=args.lat, lng=args.lng)
-        return jsonify({"items": [canteen_json(c, km) for c, km in near]})
-    community_id = args.community_id or current_person().community_id
+    if query.lat is not None and query.lng is not None:
+        near = meals.list_canteens_near(db(), lat=query.lat, lng=query.lng)
+        return reply(CanteenList(items=[CanteenOut.of(c, km) for c, km in near]))
+    community_id = query.community_id or current_person().community_id
     found = meals.list_canteens_in_community(db(), community_id=community_id) if community_id else []
-    return jsonify({"items": [canteen_json(c) for c in found]})
+    return reply(CanteenList(items=[CanteenOut.of(c) for c in found]))
 
 
 @bp.get("/canteens/<int:canteen_id>/menu")
-@api_doc(summary="助餐点某天的菜单", query=MenuQuery, response=MenuList)
 @login_required
-def get_canteen_menu(canteen_id: int) -> Any:
+@api_doc(summary="助餐点某天的菜单", query=MenuQuery, response=MenuList)
+def get_canteen_menu(canteen_id: int, query: MenuQuery) -> Any:
     """Show a canteen's menu for a day (default today)."""
-    args = parse_query(MenuQuery)
-    found = meals.get_menu(db(), canteen_id=canteen_id, day=args.date or clock.today(),
-                           meal=args.meal)
-    return jsonify({"items": [menu_json(m) for m in found]})
+    found = meals.get_menu(db(), canteen_id=canteen_id, day=query.date or clock.today(),
+                           meal=query.meal)
+    return reply(MenuList(items=[MenuOut.of(m) for m in found]))
 
 
 @bp.post("/meal-bookings/quote")
-@api_doc(summary="试算一餐的价格和补贴（不预订）", body=MealBody, response=QuoteOut)
 @login_required
-def quote_meal_booking() -> Any:
+@api_doc(summary="试算一餐的价格和补贴（不预订）", body=MealBody, response=QuoteOut)
+def quote_meal_booking(body: MealBody) -> Any:
     """Price a meal: price, subsidy, payable and the reason, without booking."""
-    body = parse_body(MealBody)
     actor = current_person()
     quote = meals.quote_meal(db(), actor=actor, person_id=body.person_id or actor.id,
                              canteen_id=body.canteen_id, day=body.date, meal=body.meal,
                              count=body.count, delivery=body.delivery)
-    return jsonify(quote_json(quote))
+    return reply(QuoteOut.of(quote))
 
 
 @bp.post("/meal-bookings")
-@api_doc(summary="预订助餐（本人或代办的老人）", body=BookBody, response=BookingOut, status=201)
 @login_required
 @idempotent
-def create_meal_booking() -> Any:
+@api_doc(summary="预订助餐（本人或代办的老人）", body=BookBody, response=BookingOut, status=201)
+def create_meal_booking(body: BookBody) -> Any:
     """Book a meal for the caller or for someone they may act for."""
-    body = parse_body(BookBody)
     actor = current_person()
     booking = meals.book_meal(db(), actor=actor, person_id=body.person_id or actor.id,
                               canteen_id=body.canteen_id, day=body.date, meal=body.meal,
                               count=body.count, delivery=body.delivery, channel="miniprogram",
                               note=body.note)
-    return jsonify(booking_json(booking)), 201
+    return reply(BookingOut.of(booking), 201)
 
 
 @bp.get("/meal-bookings")
-@api_doc(summary="我（或代办老人）的订餐", query=MyBookingsQuery, response=BookingList)
 @login_required
-def list_meal_bookings() -> Any:
+@api_doc(summary="我（或代办老人）的订餐", query=MyBookingsQuery, response=BookingList)
+def list_meal_bookings(query: MyBookingsQuery) -> Any:
     """List the caller's (or their principal's) bookings from a day on, soonest first."""
-    args = parse_query(MyBookingsQuery)
-    found = meals.list_my_bookings(db(), actor=current_person(), person_id=args.person_id,
-                                   from_day=args.from_date)
-    return jsonify({"items": [booking_json(b) for b in found]})
+    found = meals.list_my_bookings(db(), actor=current_person(), person_id=query.person_id,
+                                   from_day=query.from_date)
+    return reply(BookingList(items=[BookingOut.of(b) for b in found]))
 
 
 @bp.post("/meal-bookings/<int:booking_id>/cancel")
-@api_doc(summary="在截止前取消订餐", response=BookingOut)
 @login_required
+@api_doc(summary="在截止前取消订餐", response=BookingOut)
 def cancel_meal_booking(booking_id: int) -> Any:
     """Cancel a booking before its cutoff."""
     booking = meals.cancel_meal_booking(db(), actor=current_person(), booking_id=booking_id)
-    return jsonify(booking_json(booking))
+    return reply(BookingOut.of(booking))

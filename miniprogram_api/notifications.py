@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify
+from pydantic import BaseModel, ConfigDict
 
 from core.uow import db
+from core.validation import Moment, reply
 from miniprogram_api import bp
 from miniprogram_api.auth import current_person, login_required
-from miniprogram_api.pagination import PageQuery, page
-from miniprogram_api.validation import parse_query
-from models.messaging import Notification
+from miniprogram_api.openapi import api_doc
+from miniprogram_api.pagination import Page, PageQuery
 from services.messaging import dead_letters
 
 
@@ -19,35 +19,38 @@ class NotificationQuery(PageQuery):
     status: str = "dead"
 
 
-def notification_json(n: Notification) -> dict[str, Any]:
-    return {
-        "id": n.id,
-        "person_id": n.person_id,
-        "template": n.template,
-        "text": n.text,
-        "status": n.status,
-        "channel": n.channel,
-        "attempts": n.attempts,
-        "last_error": n.last_error,
-        "due_at": n.due_at.isoformat(),
-        "sent_at": n.sent_at.isoformat() if n.sent_at else None,
-    }
+class NotificationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    person_id: int
+    template: str
+    text: str
+    status: str
+    channel: str | None
+    attempts: int
+    last_error: str | None
+    due_at: Moment
+    sent_at: Moment | None
 
 
 @bp.get("/staff/notifications")
 @login_required
-def list_staff_notifications() -> Any:
+@api_doc(summary="本社区某一状态的通知（默认：没送出去的）", query=NotificationQuery,
+         response=Page[NotificationOut])
+def list_staff_notifications(query: NotificationQuery) -> Any:
     """List the caller's communities' notifications in one status (dead letters by default)."""
-    args = parse_query(NotificationQuery)
     found = dead_letters.list_staff_notifications(
-        db(), actor=current_person(), status=args.status, limit=args.limit, cursor=args.cursor)
-    return jsonify(page([notification_json(n) for n in found], limit=args.limit))
+        db(), actor=current_person(), status=query.status, limit=query.limit, cursor=query.cursor)
+    return reply(Page[NotificationOut].of([NotificationOut.model_validate(n) for n in found],
+                                          limit=query.limit))
 
 
 @bp.post("/staff/notifications/<int:notification_id>/retry")
 @login_required
+@api_doc(summary="把没送出去的通知重新排队", response=NotificationOut)
 def retry_staff_notification(notification_id: int) -> Any:
     """Queue an undelivered notification again."""
     notification = dead_letters.retry_notification(
         db(), actor=current_person(), notification_id=notification_id)
-    return jsonify(notification_json(notification))
+    return reply(NotificationOut.model_validate(notification))

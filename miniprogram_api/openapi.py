@@ -1,12 +1,14 @@
 """OpenAPI 3 for /api/v1, generated from the URL map and each view's `@api_doc`.
 
 Every /api/v1 rule appears with its methods whether or not its view is
-annotated; `@api_doc(body=, query=, response=, summary=)` adds the pydantic
-models, so the document stays true as routes are added.
+annotated; `@api_doc(body=, query=, response=, summary=)` declares the pydantic
+models once: the view's request is read into them and the document shows them,
+so the two cannot drift apart as routes are added.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -17,6 +19,8 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from werkzeug.routing import Rule
 
+from core.errors import ErrorCode
+from core.validation import parse_body, parse_query
 from miniprogram_api import MAX_ID, bp
 from miniprogram_api.idempotency import KEY_PATTERN
 
@@ -24,11 +28,22 @@ F = TypeVar("F", bound=Callable[..., Any])
 PREFIX = "/api/v1"
 _ARG = re.compile(r"<(?:(?P<conv>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 _REF = "#/components/schemas/{model}"
+
+
+def _codes_by_status() -> str:
+    statuses: dict[str, list[str]] = {}
+    for entry in ErrorCode:
+        statuses.setdefault(str(entry.status or "其他"), []).append(entry.name)
+    return "；".join(f"{status}: {', '.join(names)}" for status, names in statuses.items())
+
+
+# The envelope, with its codes and their statuses read from the one catalogue (core/errors.py).
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["code", "message", "request_id"],
     "properties": {
-        "code": {"type": "string", "description": "稳定的错误码，如 VALIDATION_ERROR"},
+        "code": {"type": "string", "enum": [entry.name for entry in ErrorCode],
+                 "description": f"稳定的错误码（按 HTTP 状态）：{_codes_by_status()}"},
         "message": {"type": "string", "description": "给用户看的简短中文说明"},
         "request_id": {"type": "string"},
         "fields": {"type": "object", "additionalProperties": {"type": "string"}},
@@ -58,13 +73,49 @@ def api_doc(
     status: int = 200,
     also: tuple[int, ...] = (),
 ) -> Callable[[F], F]:
-    """Record a view's request and response models for the OpenAPI document."""
+    """Declare a view's request and response models: the one schema of the route.
 
-    def mark(view: F) -> F:
-        view.__api_doc__ = ApiDoc(summary, body, query, response, status, also)  # type: ignore[attr-defined]
+    The document takes the models from here, and the view gets its request read
+    into them: `body=` parses the JSON body into the view's `body` argument,
+    `query=` the query string into its `query` argument (400 with the fields
+    otherwise). Put it directly above the view, under `@login_required` and
+    `@idempotent`, so the caller is checked before the request is read.
+    """
+
+    def declare(view: F) -> F:
+        if any(hasattr(view, mark) for mark in ("__login_required__", "__idempotent__")):
+            raise TypeError(f"{view.__name__}: put @api_doc under @login_required and @idempotent")
+        doc = ApiDoc(summary, body, query, response, status, also)
+        if query is not None:
+            view = _reading_query(view, query)
+        if body is not None:
+            view = _reading_body(view, body)
+        view.__api_doc__ = doc  # type: ignore[attr-defined]
         return view
 
-    return mark
+    return declare
+
+
+def _like(reader: Callable[..., Any], view: Callable[..., Any]) -> Any:
+    # The reader takes fewer arguments than the view (it supplies `body` / `query`), so it
+    # is not marked as wrapping it: inspection stops here, at the code that reads the request.
+    functools.update_wrapper(reader, view)
+    del reader.__wrapped__  # type: ignore[attr-defined]
+    return reader
+
+
+def _reading_body(view: Callable[..., Any], model: type[BaseModel]) -> Any:
+    def read_body(*args: Any, **kwargs: Any) -> Any:
+        return view(*args, body=parse_body(model), **kwargs)
+
+    return _like(read_body, view)
+
+
+def _reading_query(view: Callable[..., Any], model: type[BaseModel]) -> Any:
+    def read_query(*args: Any, **kwargs: Any) -> Any:
+        return view(*args, query=parse_query(model), **kwargs)
+
+    return _like(read_query, view)
 
 
 def _path(rule: Rule) -> tuple[str, list[dict[str, Any]]]:

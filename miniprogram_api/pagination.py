@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Generic, Self, TypeVar
 
 from pydantic import BaseModel, Field
 
-from miniprogram_api.validation import Query, parse_query
+from core.validation import Query
 
 MAX_PAGE_SIZE = 100
 T = TypeVar("T")
 
 
 class PageQuery(Query):
+    """`limit` (1–100, default 20) and `cursor` (the last id seen), read by `@api_doc(query=)`."""
+
     limit: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE)
     cursor: int | None = Field(default=None, ge=0, le=2**31 - 1)  # ids fit an INTEGER column
-
-
-def page_args() -> PageQuery:
-    """Read `limit` (1–100, default 20) and `cursor` (the last id seen)."""
-    return parse_query(PageQuery)
-
-
-def page(items: list[dict[str, Any]], *, limit: int, key: str = "id") -> dict[str, Any]:
-    """Wrap up to `limit` items (fetch limit + 1 to know if more follow)."""
-    more = len(items) > limit
-    items = items[:limit]
-    return {"items": items, "next_cursor": items[-1][key] if more and items else None}
 
 
 class Page(BaseModel, Generic[T]):
@@ -34,3 +24,10 @@ class Page(BaseModel, Generic[T]):
 
     items: list[T]
     next_cursor: int | None = None
+
+    @classmethod
+    def of(cls, items: list[T], *, limit: int, key: str = "id") -> Self:
+        """Wrap up to `limit` items (fetch limit + 1 to know if more follow)."""
+        more = len(items) > limit
+        items = items[:limit]
+        return cls(items=items, next_cursor=getattr(items[-1], key) if more and items else None)

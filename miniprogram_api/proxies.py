@@ -8,13 +8,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from core.uow import db
+from core.validation import Body, reply
 from miniprogram_api import bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.openapi import api_doc
-from miniprogram_api.pagination import Page, PageQuery, page_args
+from miniprogram_api.pagination import Page, PageQuery
 from miniprogram_api.ratelimit import rate_limited
-from miniprogram_api.validation import Body, parse_body, reply
 from models.person import Person, Proxy
 from services.people import proxies
 
@@ -62,52 +62,50 @@ def _one(proxy: Proxy, status: int = 200) -> Any:
 
 
 @bp.post("/me/proxies")
-@api_doc(summary="邀请老人同意由我代办", body=InviteBody, response=ProxyOut, status=201)
 @rate_limited("phone_lookup")
 @login_required
 @idempotent
-def invite_proxy() -> Any:
+@api_doc(summary="邀请老人同意由我代办", body=InviteBody, response=ProxyOut, status=201)
+def invite_proxy(body: InviteBody) -> Any:
     """Invite the person with this phone to let the caller act for them."""
-    body = parse_body(InviteBody)
     proxy = proxies.invite_proxy(db(), agent=current_person(), phone=body.phone,
                                  relation=body.relation)
     return _one(proxy, 201)
 
 
 @bp.get("/me/proxies")
-@api_doc(summary="我的代办关系", query=PageQuery, response=Page[ProxyOut])
 @login_required
-def list_proxies() -> Any:
+@api_doc(summary="我的代办关系", query=PageQuery, response=Page[ProxyOut])
+def list_proxies(query: PageQuery) -> Any:
     """List the proxies the caller gave or holds."""
-    args = page_args()
     me = current_person()
-    found = proxies.list_proxies(db(), person=me, limit=args.limit + 1, after_id=args.cursor)
+    found = proxies.list_proxies(db(), person=me, limit=query.limit + 1, after_id=query.cursor)
     parties = proxies.load_parties(db(), found)
     items = [proxy_out(p, me, parties) for p in found]
-    more = len(items) > args.limit
-    items = items[: args.limit]
+    more = len(items) > query.limit
+    items = items[: query.limit]
     return reply(Page[ProxyOut](items=items, next_cursor=items[-1].id if more else None))
 
 
 @bp.post("/me/proxies/<int:proxy_id>/accept")
-@api_doc(summary="老人同意代办", response=ProxyOut)
 @login_required
+@api_doc(summary="老人同意代办", response=ProxyOut)
 def accept_proxy(proxy_id: int) -> Any:
     """Accept an invitation to be acted for."""
     return _one(proxies.accept_proxy(db(), principal=current_person(), proxy_id=proxy_id))
 
 
 @bp.post("/me/proxies/<int:proxy_id>/decline")
-@api_doc(summary="老人婉拒代办", response=ProxyOut)
 @login_required
+@api_doc(summary="老人婉拒代办", response=ProxyOut)
 def decline_proxy(proxy_id: int) -> Any:
     """Decline an invitation to be acted for."""
     return _one(proxies.decline_proxy(db(), principal=current_person(), proxy_id=proxy_id))
 
 
 @bp.delete("/me/proxies/<int:proxy_id>")
-@api_doc(summary="结束代办关系（双方均可）", response=ProxyOut)
 @login_required
+@api_doc(summary="结束代办关系（双方均可）", response=ProxyOut)
 def revoke_proxy(proxy_id: int) -> Any:
     """End a proxy the caller is part of."""
     return _one(proxies.revoke_proxy(db(), person=current_person(), proxy_id=proxy_id))

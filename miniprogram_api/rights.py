@@ -8,11 +8,11 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from core.uow import db
+from core.validation import reply
 from miniprogram_api import bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.openapi import api_doc
-from miniprogram_api.validation import reply
 from models.rights import ErasureRequest
 from services.rights import erasure, export
 
@@ -39,16 +39,16 @@ def _erasure_out(request: ErasureRequest) -> ErasureOut:
 
 
 @bp.get("/me/data")
-@api_doc(summary="导出我的全部数据（本人可见，已解密）", response=DataExportOut)
 @login_required
+@api_doc(summary="导出我的全部数据（本人可见，已解密）", response=DataExportOut)
 def get_my_data() -> Any:
     """Return everything stored about the signed-in person."""
     return reply(DataExportOut(**export.export_person_data(db(), person=current_person())))
 
 
 @bp.get("/me/principals/<int:principal_id>/data")
-@api_doc(summary="代办人查看老人的订餐和求助数据", response=DataExportOut)
 @login_required
+@api_doc(summary="代办人查看老人的订餐和求助数据", response=DataExportOut)
 def get_principal_data(principal_id: int) -> Any:
     """Return what an accepted family proxy may see of the person they act for."""
     body = export.export_principal_data(db(), agent=current_person(), principal_id=principal_id)
@@ -56,9 +56,9 @@ def get_principal_data(principal_id: int) -> Any:
 
 
 @bp.post("/me/erasure")
-@api_doc(summary="申请注销账号（工作人员核实后办理）", response=ErasureOut, status=201)
 @login_required
 @idempotent
+@api_doc(summary="申请注销账号（工作人员核实后办理）", response=ErasureOut, status=201)
 def request_my_erasure() -> Any:
     """Ask staff to erase the signed-in person's data."""
     request = erasure.request_erasure(db(), person=current_person(), channel="miniprogram")
@@ -66,8 +66,8 @@ def request_my_erasure() -> Any:
 
 
 @bp.delete("/me/erasure")
-@api_doc(summary="撤回注销申请", response=ErasureOut)
 @login_required
+@api_doc(summary="撤回注销申请", response=ErasureOut)
 def cancel_my_erasure() -> Any:
     """Withdraw the signed-in person's open erasure request."""
     return reply(_erasure_out(erasure.cancel_erasure(db(), person=current_person())))

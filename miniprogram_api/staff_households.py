@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from flask import jsonify
 from pydantic import BaseModel, Field
 
 from core.uow import db
+from core.validation import Body, Query, reply
 from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.openapi import api_doc
-from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.assistance import HouseholdCheck
 from models.person import TIER_NAMES
 from services.assistance import means_check
@@ -52,6 +51,11 @@ class HouseholdSignalOut(BaseModel):
     person_id: int
     at: str
 
+    @classmethod
+    def of(cls, signal: household_signals.HouseholdSignal) -> HouseholdSignalOut:
+        return cls(code=signal.code, name=signal.name, level=signal.level, summary=signal.summary,
+                   person_id=signal.person_id, at=signal.at.isoformat())
+
 
 class HouseholdRiskOut(BaseModel):
     household_id: int
@@ -59,6 +63,12 @@ class HouseholdRiskOut(BaseModel):
     members: int
     level: str
     signals: list[HouseholdSignalOut]
+
+    @classmethod
+    def of(cls, risk: household_signals.HouseholdRisk) -> HouseholdRiskOut:
+        return cls(household_id=risk.household_id, head_name=risk.head.masked_name,
+                   members=len(risk.members), level=risk.level,
+                   signals=[HouseholdSignalOut.of(s) for s in risk.signals])
 
 
 class HouseholdRiskList(BaseModel):
@@ -77,75 +87,66 @@ class CheckOut(BaseModel):
     override_reason: str | None
     review_due: str | None
 
+    @classmethod
+    def of(cls, check: HouseholdCheck) -> CheckOut:
+        """Figures in fen, the proposal and the decision."""
+        return cls(
+            id=check.id, household_id=check.household_id, figures=check.figures,
+            proposed_tier=check.proposed_tier,
+            proposed_tier_name=TIER_NAMES.get(check.proposed_tier or "", "暂不认定"),
+            proposal_reason=check.proposal_reason, status=check.status, tier=check.tier,
+            override_reason=check.override_reason,
+            review_due=check.review_due.isoformat() if check.review_due else None)
+
 
 class CheckList(BaseModel):
     items: list[CheckOut]
 
 
-def check_json(check: HouseholdCheck) -> dict[str, Any]:
-    """Serialise a household check: figures in fen, the proposal and the decision."""
-    return {
-        "id": check.id, "household_id": check.household_id, "figures": check.figures,
-        "proposed_tier": check.proposed_tier,
-        "proposed_tier_name": TIER_NAMES.get(check.proposed_tier or "", "暂不认定"),
-        "proposal_reason": check.proposal_reason, "status": check.status, "tier": check.tier,
-        "override_reason": check.override_reason,
-        "review_due": check.review_due.isoformat() if check.review_due else None,
-    }
-
-
 @bp.get("/staff/households/risk")
+@login_required
 @api_doc(summary="社区家庭监测名单（按风险排序，附预警信号）", query=CommunityQuery,
          response=HouseholdRiskList)
-@login_required
-def household_risks() -> Any:
+def household_risks(query: CommunityQuery) -> Any:
     """Return one community's households by risk, with the signals behind each."""
-    args = parse_query(CommunityQuery)
     risks = household_signals.list_household_risks(db(), actor=current_person(),
-                                                   community_id=args.community_id)
-    return jsonify({"items": [{
-        "household_id": r.household_id, "head_name": r.head.masked_name, "members": len(r.members),
-        "level": r.level,
-        "signals": [{"code": s.code, "name": s.name, "level": s.level, "summary": s.summary,
-                     "person_id": s.person_id, "at": s.at.isoformat()} for s in r.signals],
-    } for r in risks]})
+                                                   community_id=query.community_id)
+    return reply(HouseholdRiskList(items=[HouseholdRiskOut.of(r) for r in risks]))
 
 
 @bp.get("/staff/residents/<int:person_id>/household-checks")
-@api_doc(summary="这一户的家庭经济状况核对记录（新的在前）", response=CheckList)
 @login_required
+@api_doc(summary="这一户的家庭经济状况核对记录（新的在前）", response=CheckList)
 def household_checks(person_id: int) -> Any:
     """List the checks of a resident's household, newest first (each read audited)."""
     staff = current_person()
     found = means_check.list_checks(db(), actor=staff, person_id=person_id)
-    return jsonify({"items": [check_json(means_check.get_check(db(), actor=staff, check_id=c.id))
-                              for c in found]})
+    return reply(CheckList(items=[CheckOut.of(means_check.get_check(db(), actor=staff, check_id=c.id))
+                                  for c in found]))
 
 
 @bp.post("/staff/residents/<int:person_id>/household-checks")
-@api_doc(summary="录入全家收入、财产、支出和情况，按本县标准算出建议的认定", body=CheckBody,
-         response=CheckOut, status=201)
 @login_required
 @idempotent
-def start_household_check(person_id: int) -> Any:
+@api_doc(summary="录入全家收入、财产、支出和情况，按本县标准算出建议的认定", body=CheckBody,
+         response=CheckOut, status=201)
+def start_household_check(person_id: int, body: CheckBody) -> Any:
     """Record every member's figures and return the proposed tier."""
-    body = parse_body(CheckBody)
     members = [means_check.MemberFacts(m.person_id, dict(m.income), dict(m.assets),
                                       dict(m.expenses), frozenset(m.situations))
                for m in body.members]
     check = means_check.start_check(db(), actor=current_person(), person_id=person_id,
                                    members=members)
-    return jsonify(check_json(check)), 201
+    return reply(CheckOut.of(check), 201)
 
 
 @bp.post("/staff/household-checks/<int:check_id>/decision")
+@login_required
 @api_doc(summary="确认建议的认定，或改选并写明理由；全家的认定和复核日期随之更新", body=DecisionBody,
          response=CheckOut)
-@login_required
-def decide_household_check(check_id: int) -> Any:
+def decide_household_check(check_id: int, body: DecisionBody) -> Any:
     """Confirm the proposal or choose another tier with a reason."""
-    body = parse_body(DecisionBody)
     tier = None if body.tier in (None, "none") else body.tier
     check = means_check.decide_check(db(), actor=current_person(), check_id=check_id, tier=tier,
                                     reason=body.reason)
-    return jsonify(check_json(check))
+    return reply(CheckOut.of(check))

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from flask import jsonify
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from core import clock
 from core.uow import db
+from core.validation import Body, Moment, Query, reply
 from miniprogram_api import MAX_ID, bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.openapi import api_doc
-from miniprogram_api.pagination import MAX_PAGE_SIZE, Page, page
-from miniprogram_api.validation import Body, Query, parse_body, parse_query
-from models.console import RESOURCE_KIND_NAMES, AidResource, TierDecision
+from miniprogram_api.pagination import MAX_PAGE_SIZE, Page
+from models.console import RESOURCE_KIND_NAMES, AidResource
 from models.person import TIER_NAMES, Person
 from services.access.audit import record_access
 from services.assistance import chain as household
@@ -82,8 +81,21 @@ class ResidentOut(BaseModel):
     living_alone: bool
     age: int | None
 
+    @classmethod
+    def of(cls, person: Person) -> ResidentOut:
+        today = clock.today()
+        return cls(
+            id=person.id, name=person.masked_name, phone=person.masked_phone,
+            community_id=person.community_id, tier=person.economic_tier,
+            tier_name=TIER_NAMES.get(person.economic_tier or ""),
+            tier_counts=person.verified_tier_on(today) is not None,
+            tier_review_due=person.tier_review_due, living_alone=person.living_alone,
+            age=person.age_on(today))
+
 
 class TierDecisionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     person_id: int
     tier: str | None
@@ -92,11 +104,13 @@ class TierDecisionOut(BaseModel):
     review_due: date | None
     layer: str | None = Field(description="救助层级")
     verified_by_id: int
-    decided_at: datetime
+    decided_at: Moment
 
 
 class HistoryEventOut(BaseModel):
-    at: datetime
+    model_config = ConfigDict(from_attributes=True)
+
+    at: Moment
     person_id: int
     kind: str = Field(description="help_request、meal、volunteer_service、activity、tier、alert 等")
     title: str
@@ -131,6 +145,19 @@ class HouseholdHistoryOut(BaseModel):
     duplicates: list[str] = Field(description="可能重复的救助（中文）")
     by_layer: list[LayerGroupOut] = Field(description="按救助层级分组的求助和核对认定")
 
+    @classmethod
+    def of(cls, history: household.HouseholdHistory) -> HouseholdHistoryOut:
+        return cls(
+            person=ResidentOut.of(history.person),
+            members=[ResidentOut.of(m) for m in history.members],
+            events=[HistoryEventOut.model_validate(e) for e in history.events],
+            totals=HistoryTotalsOut(subsidy_fen=history.subsidy_fen,
+                                    meals_served=history.meals_served,
+                                    service_minutes=history.service_minutes),
+            gaps=history.gaps, duplicates=history.duplicates,
+            by_layer=[LayerGroupOut(layer=layer, layer_name=name, count=len(found))
+                      for layer, name, found in history.by_layer])
+
 
 class ResourceOut(BaseModel):
     id: int
@@ -147,21 +174,35 @@ class ResourceOut(BaseModel):
     community_id: int | None
     eligible_tiers: list[str]
 
+    @classmethod
+    def of(cls, resource: AidResource) -> ResourceOut:
+        return cls(
+            id=resource.id, county_id=resource.county_id, kind=resource.kind,
+            kind_name=RESOURCE_KIND_NAMES[resource.kind], name=resource.name,
+            offers=resource.offers, eligibility=resource.eligibility, contact=resource.contact,
+            organisation_id=resource.organisation_id, layer=resource.layer,
+            category=resource.category, community_id=resource.community_id,
+            eligible_tiers=tiers_of(resource))
+
 
 class ResourceList(BaseModel):
     items: list[ResourceOut]
 
 
 class SignalOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     indicator: str
     name: str
     level: str
     summary: str
-    at: datetime
+    at: Moment
     alert_id: int | None
 
 
 class MonitoringEntryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     person_id: int | None
     level: str
     signals: list[SignalOut]
@@ -171,137 +212,66 @@ class MonitoringList(BaseModel):
     items: list[MonitoringEntryOut]
 
 
-def resident_json(person: Person) -> dict[str, Any]:
-    """Serialise a resident with name and phone masked."""
-    return {
-        "id": person.id,
-        "name": person.masked_name,
-        "phone": person.masked_phone,
-        "community_id": person.community_id,
-        "tier": person.economic_tier,
-        "tier_name": TIER_NAMES.get(person.economic_tier or ""),
-        "tier_counts": person.verified_tier_on(clock.today()) is not None,
-        "tier_review_due": person.tier_review_due.isoformat() if person.tier_review_due else None,
-        "living_alone": person.living_alone,
-        "age": person.age_on(clock.today()),
-    }
-
-
-def decision_json(decision: TierDecision) -> dict[str, Any]:
-    return {
-        "id": decision.id,
-        "person_id": decision.person_id,
-        "tier": decision.tier,
-        "previous_tier": decision.previous_tier,
-        "evidence_note": decision.evidence_note,
-        "review_due": decision.review_due.isoformat() if decision.review_due else None,
-        "layer": decision.layer,
-        "verified_by_id": decision.verified_by_id,
-        "decided_at": decision.decided_at.isoformat(),
-    }
-
-
-def resource_json(resource: AidResource) -> dict[str, Any]:
-    return {
-        "id": resource.id, "county_id": resource.county_id, "kind": resource.kind,
-        "kind_name": RESOURCE_KIND_NAMES[resource.kind], "name": resource.name,
-        "offers": resource.offers, "eligibility": resource.eligibility,
-        "contact": resource.contact, "organisation_id": resource.organisation_id,
-        "layer": resource.layer, "category": resource.category,
-        "community_id": resource.community_id, "eligible_tiers": tiers_of(resource),
-    }
-
-
 @bp.get("/staff/residents")
-@api_doc(summary="按类别、社区、姓名或电话查找居民（打码）", query=ResidentQuery, response=Page[ResidentOut])
 @login_required
-def search_staff_residents() -> Any:
+@api_doc(summary="按类别、社区、姓名或电话查找居民（打码）", query=ResidentQuery, response=Page[ResidentOut])
+def search_staff_residents(query: ResidentQuery) -> Any:
     """Search residents by tier, community, name or phone; results are masked."""
-    args = parse_query(ResidentQuery)
-    found = tiers.search_residents(db(), actor=current_person(), tier=args.tier,
-                                   community_id=args.community_id, q=args.q,
-                                   limit=args.limit + 1, cursor=args.cursor)
+    found = tiers.search_residents(db(), actor=current_person(), tier=query.tier,
+                                   community_id=query.community_id, q=query.q,
+                                   limit=query.limit + 1, cursor=query.cursor)
     record_access(db(), actor_id=current_person().id, action="search", subject_type="person",
                   subject_id=None, fields=["name_masked", "phone_masked"],
-                  detail={"ids": [p.id for p in found[: args.limit]]})
-    return jsonify(page([resident_json(p) for p in found], limit=args.limit))
+                  detail={"ids": [p.id for p in found[: query.limit]]})
+    return reply(Page[ResidentOut].of([ResidentOut.of(p) for p in found], limit=query.limit))
 
 
 @bp.post("/staff/residents/<int:person_id>/tier")
-@api_doc(summary="核对（或清除）居民的困难类别", body=TierBody, response=TierDecisionOut, status=201)
 @login_required
 @idempotent
-def verify_resident_tier(person_id: int) -> Any:
+@api_doc(summary="核对（或清除）居民的困难类别", body=TierBody, response=TierDecisionOut, status=201)
+def verify_resident_tier(person_id: int, body: TierBody) -> Any:
     """Record a verified tier (or clear it) with evidence and a review date."""
-    body = parse_body(TierBody)
     tier = None if body.tier in (None, "", tiers.NO_TIER) else body.tier
     decision = tiers.record_tier(db(), actor=current_person(), person_id=person_id, tier=tier,
                                  evidence_note=body.evidence_note, review_due=body.review_due,
                                  layer=body.layer)
-    return jsonify(decision_json(decision)), 201
-
-
-def event_json(event: household.HistoryEvent) -> dict[str, Any]:
-    return {
-        "at": event.at.isoformat(), "person_id": event.person_id, "kind": event.kind,
-        "title": event.title, "status": event.status, "status_name": event.status_name,
-        "organisation": event.organisation, "amount_fen": event.amount_fen,
-        "count": event.count, "minutes": event.minutes, "subject_id": event.subject_id,
-        "layer": event.layer,
-    }
+    return reply(TierDecisionOut.model_validate(decision), 201)
 
 
 @bp.get("/staff/residents/<int:person_id>/history")
-@api_doc(summary="一户一条救助链：跨单位的救助记录、遗漏和重复", response=HouseholdHistoryOut)
 @login_required
+@api_doc(summary="一户一条救助链：跨单位的救助记录、遗漏和重复", response=HouseholdHistoryOut)
 def resident_history(person_id: int) -> Any:
     """Return the household's assistance chain across organisations, with gaps and duplicates."""
     history = household.get_household_history(db(), actor=current_person(), person_id=person_id)
-    return jsonify({
-        "person": resident_json(history.person),
-        "members": [resident_json(m) for m in history.members],
-        "events": [event_json(e) for e in history.events],
-        "totals": {"subsidy_fen": history.subsidy_fen, "meals_served": history.meals_served,
-                   "service_minutes": history.service_minutes},
-        "gaps": history.gaps,
-        "duplicates": history.duplicates,
-        "by_layer": [{"layer": layer, "layer_name": name, "count": len(found)}
-                     for layer, name, found in history.by_layer],
-    })
+    return reply(HouseholdHistoryOut.of(history))
 
 
 @bp.get("/staff/resources")
-@api_doc(summary="县里的救助项目和基金清单", query=ResourceQuery, response=ResourceList)
 @login_required
-def list_staff_resources() -> Any:
+@api_doc(summary="县里的救助项目和基金清单", query=ResourceQuery, response=ResourceList)
+def list_staff_resources(query: ResourceQuery) -> Any:
     """List the county's catalogue of projects and funds."""
-    args = parse_query(ResourceQuery)
-    found = resources.list_resources(db(), actor=current_person(), county_id=args.county_id,
-                                     kind=args.kind)
-    return jsonify({"items": [resource_json(r) for r in found]})
+    found = resources.list_resources(db(), actor=current_person(), county_id=query.county_id,
+                                     kind=query.kind)
+    return reply(ResourceList(items=[ResourceOut.of(r) for r in found]))
 
 
 @bp.post("/staff/resources")
-@api_doc(summary="新增救助项目或基金", body=ResourceBody, response=ResourceOut, status=201)
 @login_required
 @idempotent
-def create_staff_resource() -> Any:
+@api_doc(summary="新增救助项目或基金", body=ResourceBody, response=ResourceOut, status=201)
+def create_staff_resource(body: ResourceBody) -> Any:
     """Add a project or fund to the county's catalogue."""
-    body = parse_body(ResourceBody)
     resource = resources.create_resource(db(), actor=current_person(), **body.model_dump())
-    return jsonify(resource_json(resource)), 201
+    return reply(ResourceOut.of(resource), 201)
 
 
 @bp.get("/staff/monitoring")
-@api_doc(summary="社区监测名单（按风险排序）", query=CommunityQuery, response=MonitoringList)
 @login_required
-def community_monitoring() -> Any:
+@api_doc(summary="社区监测名单（按风险排序）", query=CommunityQuery, response=MonitoringList)
+def community_monitoring(query: CommunityQuery) -> Any:
     """Return one community's ranked monitoring list."""
-    args = parse_query(CommunityQuery)
-    entries = indicators.list_monitoring(db(), actor=current_person(), community_id=args.community_id)
-    return jsonify({"items": [{
-        "person_id": e.person_id, "level": e.level,
-        "signals": [{"indicator": s.indicator, "name": s.name, "level": s.level,
-                     "summary": s.summary, "at": s.at.isoformat(), "alert_id": s.alert_id}
-                    for s in e.signals],
-    } for e in entries]})
+    entries = indicators.list_monitoring(db(), actor=current_person(), community_id=query.community_id)
+    return reply(MonitoringList(items=[MonitoringEntryOut.model_validate(e) for e in entries]))

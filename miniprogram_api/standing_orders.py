@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from flask import jsonify
 from pydantic import BaseModel, Field
 
 from core import clock
 from core.uow import db
+from core.validation import Body, Query, reply
 from miniprogram_api import bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
 from miniprogram_api.meals import CanteenBrief, Id, Meal
 from miniprogram_api.openapi import api_doc
-from miniprogram_api.validation import Body, Query, parse_body, parse_query
 from models.standing import StandingOrder
 from services.meals import standing
 from services.meals.wording import day_text, meal_text
@@ -77,112 +76,112 @@ class StandingOut(BaseModel):
     text: str = Field(description="给老人看的核对文字：哪几天、哪一餐、怎么吃、从哪天起、接下来订哪几天")
     upcoming: list[PlannedDayOut]
 
+    @classmethod
+    def fields_of(cls, order: StandingOrder) -> dict[str, Any]:
+        """The order's fields, for this model and the one that extends it."""
+        active = order.status == "active"
+        plan = standing.plan_days(order, start=clock.today()) if active else []
+        return {
+            "id": order.id, "person_id": order.person_id,
+            "canteen": CanteenBrief(id=order.canteen.id, name=order.canteen.name),
+            "meal": order.meal, "meal_name": meal_text(order.meal), "days": order.days,
+            "days_text": standing.days_text(order.days), "count": order.count,
+            "delivery": order.delivery, "starts_on": order.starts_on,
+            "paused_from": order.paused_from, "paused_until": order.paused_until,
+            "status": order.status, "note": order.note,
+            "text": standing.describe_standing_order(order) if active else "已停",
+            "upcoming": [PlannedDayOut(date=p.day, date_text=day_text(p.day), books=p.skip is None,
+                                       skip_reason=p.skip) for p in plan],
+        }
+
+    @classmethod
+    def of(cls, order: StandingOrder) -> StandingOut:
+        return cls(**cls.fields_of(order))
+
 
 class StandingChangeOut(StandingOut):
     cancelled: list[dt.date] = Field(description="暂停或停掉时取消的已订日子")
     kept: list[dt.date] = Field(description="已过取消时间、仍会照常准备的日子")
     released_text: str
 
+    @classmethod
+    def of_released(cls, order: StandingOrder, released: standing.Released) -> StandingChangeOut:
+        return cls(**cls.fields_of(order), cancelled=released.cancelled, kept=released.kept,
+                   released_text=standing.released_text(released, order.meal))
+
 
 class StandingList(BaseModel):
     items: list[StandingOut]
 
 
-def standing_json(order: StandingOrder) -> dict[str, Any]:
-    plan = standing.plan_days(order, start=clock.today()) if order.status == "active" else []
-    return {
-        "id": order.id, "person_id": order.person_id,
-        "canteen": {"id": order.canteen.id, "name": order.canteen.name},
-        "meal": order.meal, "meal_name": meal_text(order.meal), "days": order.days,
-        "days_text": standing.days_text(order.days), "count": order.count,
-        "delivery": order.delivery, "starts_on": order.starts_on.isoformat(),
-        "paused_from": order.paused_from.isoformat() if order.paused_from else None,
-        "paused_until": order.paused_until.isoformat() if order.paused_until else None,
-        "status": order.status, "note": order.note,
-        "text": standing.describe_standing_order(order) if order.status == "active" else "已停",
-        "upcoming": [{"date": p.day.isoformat(), "date_text": day_text(p.day),
-                      "books": p.skip is None, "skip_reason": p.skip} for p in plan],
-    }
-
-
-def _with_released(order: StandingOrder, released: standing.Released) -> dict[str, Any]:
-    return {**standing_json(order), "cancelled": [d.isoformat() for d in released.cancelled],
-            "kept": [d.isoformat() for d in released.kept],
-            "released_text": standing.released_text(released, order.meal)}
-
-
 @bp.get("/meals/standing-orders")
-@api_doc(summary="我（或代办老人）的长期订餐", query=StandingQuery, response=StandingList)
 @login_required
-def list_standing_orders() -> Any:
+@api_doc(summary="我（或代办老人）的长期订餐", query=StandingQuery, response=StandingList)
+def list_standing_orders(query: StandingQuery) -> Any:
     """List the caller's (or their principal's) standing orders."""
-    args = parse_query(StandingQuery)
-    found = standing.list_standing_orders(db(), actor=current_person(), person_id=args.person_id,
-                                          include_ended=args.include_ended)
-    return jsonify({"items": [standing_json(o) for o in found]})
+    found = standing.list_standing_orders(db(), actor=current_person(), person_id=query.person_id,
+                                          include_ended=query.include_ended)
+    return reply(StandingList(items=[StandingOut.of(o) for o in found]))
 
 
 @bp.post("/meals/standing-orders")
-@api_doc(summary="设长期订餐（每天 / 工作日 / 每周几）", body=StandingBody, response=StandingOut,
-         status=201)
 @login_required
 @idempotent
-def create_standing_order() -> Any:
+@api_doc(summary="设长期订餐（每天 / 工作日 / 每周几）", body=StandingBody, response=StandingOut,
+         status=201)
+def create_standing_order(body: StandingBody) -> Any:
     """Set up a standing order for the caller or someone they may act for."""
-    body = parse_body(StandingBody)
     actor = current_person()
     order = standing.create_standing_order(
         db(), actor=actor, person_id=body.person_id or actor.id, canteen_id=body.canteen_id,
         meal=body.meal, days=body.days, count=body.count, delivery=body.delivery,
         starts_on=body.starts_on, note=body.note, channel="miniprogram")
-    return jsonify(standing_json(order)), 201
+    return reply(StandingOut.of(order), 201)
 
 
 @bp.get("/meals/standing-orders/<int:order_id>")
-@api_doc(summary="一个长期订餐：核对文字和接下来的日子", response=StandingOut)
 @login_required
+@api_doc(summary="一个长期订餐：核对文字和接下来的日子", response=StandingOut)
 def get_standing_order(order_id: int) -> Any:
     """Show one standing order with its read-back and next days."""
-    return jsonify(standing_json(standing.get_standing_order(db(), actor=current_person(),
-                                                             order_id=order_id)))
+    return reply(StandingOut.of(standing.get_standing_order(db(), actor=current_person(),
+                                                            order_id=order_id)))
 
 
 @bp.patch("/meals/standing-orders/<int:order_id>")
-@api_doc(summary="改长期订餐的日子、份数、送餐或备注", body=StandingChange, response=StandingOut)
 @login_required
-def change_standing_order(order_id: int) -> Any:
+@api_doc(summary="改长期订餐的日子、份数、送餐或备注", body=StandingChange, response=StandingOut)
+def change_standing_order(order_id: int, body: StandingChange) -> Any:
     """Change a standing order from its next booking on."""
-    body = parse_body(StandingChange)
     order = standing.change_standing_order(db(), actor=current_person(), order_id=order_id,
                                            days=body.days, count=body.count,
                                            delivery=body.delivery, note=body.note)
-    return jsonify(standing_json(order))
+    return reply(StandingOut.of(order))
 
 
 @bp.delete("/meals/standing-orders/<int:order_id>")
-@api_doc(summary="停掉长期订餐（还能取消的已订日子一并取消）", response=StandingChangeOut)
 @login_required
+@api_doc(summary="停掉长期订餐（还能取消的已订日子一并取消）", response=StandingChangeOut)
 def end_standing_order(order_id: int) -> Any:
     """End a standing order; its future bookings are cancelled where still allowed."""
     order, released = standing.end_standing_order(db(), actor=current_person(), order_id=order_id)
-    return jsonify(_with_released(order, released))
+    return reply(StandingChangeOut.of_released(order, released))
 
 
 @bp.post("/meals/standing-orders/<int:order_id>/pause")
-@api_doc(summary="暂停长期订餐几天（如住院）", body=PauseBody, response=StandingChangeOut)
 @login_required
-def pause_standing_order(order_id: int) -> Any:
+@api_doc(summary="暂停长期订餐几天（如住院）", body=PauseBody, response=StandingChangeOut)
+def pause_standing_order(order_id: int, body: PauseBody) -> Any:
     """Pause a standing order from one day to another, both included."""
-    body = parse_body(PauseBody)
     order, released = standing.pause_standing_order(db(), actor=current_person(), order_id=order_id,
                                                     from_day=body.from_date, to_day=body.to_date)
-    return jsonify(_with_released(order, released))
+    return reply(StandingChangeOut.of_released(order, released))
 
 
 @bp.post("/meals/standing-orders/<int:order_id>/resume")
-@api_doc(summary="提前恢复暂停的长期订餐", response=StandingOut)
 @login_required
+@api_doc(summary="提前恢复暂停的长期订餐", response=StandingOut)
 def resume_standing_order(order_id: int) -> Any:
     """End a pause now."""
     order = standing.resume_standing_order(db(), actor=current_person(), order_id=order_id)
-    return jsonify(standing_json(order))
+    return reply(StandingOut.of(order))

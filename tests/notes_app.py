@@ -13,9 +13,9 @@ from typing import Any
 from flask import Blueprint, Flask, jsonify
 
 from core.uow import close_unit_of_work, db, finish_unit_of_work
+from core.validation import Body, parse_body
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.idempotency import idempotent
-from miniprogram_api.validation import Body, parse_body
 from services.messaging.notifications import enqueue_notification
 
 

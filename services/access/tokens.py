@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import clock
-from core.errors import ServiceUnavailable, Unauthenticated
+from core.errors import ErrorCode, ServiceUnavailable, Unauthenticated
 from core.wechat.client import WeChatClient, get_wechat_client
 from core.wechat.errors import WeChatError
 from models.auth import ApiToken
@@ -34,8 +34,7 @@ BAD_CODE_ERRORS = frozenset({40029, 40163, 40226, 41008})
 
 
 class LoginCodeInvalid(Unauthenticated):
-    code = "LOGIN_CODE_INVALID"
-    default_message = "登录码无效或已用过，请重新打开小程序。"
+    error = ErrorCode.LOGIN_CODE_INVALID
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core import clock
-from core.errors import Conflict
+from core.errors import Conflict, ErrorCode
 from models.funds import FUND_ACCOUNT_KINDS, FundAccount, FundEntry, FundPosting
 from models.meals import MealBooking
 from services.monitoring.alerts import raise_alert
@@ -35,8 +35,7 @@ MOVES = {
 
 
 class FundEmpty(Conflict):
-    code = "FUND_EMPTY"
-    default_message = "基金余额不够这笔支出。"
+    error = ErrorCode.FUND_EMPTY
 
 
 def open_fund_accounts(session: Session, *, fund_id: int) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import clock
-from core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
+from core.errors import Conflict, ErrorCode, InvalidTransition, NotAllowed, ValidationFailed
 from models.help_requests import HelpRequest
 from models.person import Person
 from services.help_requests.events import record_event
@@ -21,8 +21,7 @@ MAX_COMMENT = 200
 
 
 class AlreadyRated(Conflict):
-    code = "ALREADY_RATED"
-    default_message = "这条求助已经评价过了，谢谢您。"
+    error = ErrorCode.ALREADY_RATED
 
 
 def rate_help_request(

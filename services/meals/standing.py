@@ -15,7 +15,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core import clock
-from core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from core.errors import (
+    Conflict,
+    ErrorCode,
+    InvalidTransition,
+    NotAllowed,
+    NotFound,
+    ValidationFailed,
+)
 from models.meals import MEALS, Canteen, MealBooking
 from models.person import Person
 from models.standing import STANDING_CHANNELS, StandingOrder, StandingOrderRun
@@ -51,8 +58,7 @@ MAX_PAUSE_DAYS = 62
 
 
 class StandingOrderExists(Conflict):
-    code = "STANDING_ORDER_EXISTS"
-    default_message = "这一餐已经有长期订餐了。要改，请先停掉原来的再订。"
+    error = ErrorCode.STANDING_ORDER_EXISTS
 
 
 def _person_or_404(session: Session, person_id: int) -> Person:

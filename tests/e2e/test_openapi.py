@@ -122,8 +122,8 @@ def test_the_exemptions_name_real_routes(app):
 def test_an_undescribed_route_is_caught(make_app, sqlite_db, memory_kv):
     from pydantic import BaseModel
 
+    from core.validation import Body, parse_body
     from miniprogram_api.openapi import api_doc
-    from miniprogram_api.validation import Body, parse_body
 
     class ThingBody(Body):
         name: str

@@ -1,4 +1,4 @@
-"""One validation library (pydantic) for every route's body and query."""
+"""One validation library (pydantic) for request bodies and queries, the API's and the console's alike."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import re
 import types
 from datetime import date, datetime
 from functools import cache
-from typing import Any, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from flask import Response, jsonify, request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
 from pydantic import ValidationError as PydanticError
 
 from core.errors import UnsupportedMediaType, ValidationFailed
@@ -148,6 +148,15 @@ def parse_body(model: type[M]) -> M:
 def parse_query(model: type[M]) -> M:
     """Read the query string into a model (400 for bad values)."""
     return validate(model, request.args.to_dict())
+
+
+# A moment in a response, written as `datetime.isoformat()` writes it: "+00:00", where
+# pydantic alone would write "Z".
+Moment = Annotated[
+    datetime,
+    PlainSerializer(lambda at: at.isoformat(), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
 
 
 def reply(model: BaseModel, status: int = 200) -> Response:
