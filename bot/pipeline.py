@@ -19,9 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime
 from functools import cache
-from typing import cast
 
-from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,8 +33,11 @@ from bot.turnstore import Opened
 from core import clock, serving
 from core.db import is_unavailable, session_scope, session_wrote
 from core.kv import KV, LockTimeout, get_kv
-from models.bot import InboundMessage
 from services.channels import touch_interaction
+from services.messaging.inbound import (
+    get_logged_reply,
+    log_inbound_message,
+)
 from services.notifications import enqueue_notification
 from services.outbox import release_waiting_notifications
 
@@ -224,10 +225,6 @@ def _is_late_copy(message: Inbound, now: datetime) -> bool:
         return False
 
 
-# Built once; a plain INSERT, no unit of work.
-_LOG_MESSAGE = insert(cast(Table, InboundMessage.__table__))
-
-
 def _turn(session: Session, kv: KV, message: Inbound, ticket: Ticket, state: DialogueState,
           now: datetime, timed_out: str | None, *, touch: bool) -> str:
     """Converse; when that wrote anything, log the message under its unique key in the same transaction.
@@ -246,11 +243,11 @@ def _turn(session: Session, kv: KV, message: Inbound, ticket: Ticket, state: Dia
         reply, mode = SUCCESS, "outbox"
     if session_wrote(session):
         session.flush()
-        session.execute(_LOG_MESSAGE, dict(
-            dedupe_key=message.dedupe_key, openid=message.openid, person_id=turn.person.id,
+        log_inbound_message(
+            session, dedupe_key=message.dedupe_key, openid=message.openid, person_id=turn.person.id,
             msg_type=message.msg_type, event=message.event or None,
             content=message.content or None, received_at=now, reply_xml=reply, reply_mode=mode,
-        ))
+        )
     return reply
 
 
@@ -263,9 +260,8 @@ def _note_interaction(session: Session, turn: Turn, now: datetime) -> None:
 
 def _stored_reply(key: str) -> str | None:
     with session_scope(readonly=True) as session:
-        stmt = select(InboundMessage.reply_xml).where(InboundMessage.dedupe_key == key)
-        row = session.execute(stmt).first()
-        return None if row is None else (row[0] or SUCCESS)
+        reply = get_logged_reply(session, dedupe_key=key)
+        return None if reply is None else (reply or SUCCESS)
 
 
 def _send_later(session: Session, person_id: int, message: Inbound, text: str) -> None:

@@ -1,0 +1,1 @@
+"""Messaging and notifications: what Linli tells people, through which WeChat channel, sent once."""
