@@ -199,7 +199,11 @@ def answer_held_messages(*, limit: int = 100) -> int:
     ran = 0
     kv = get_kv()
     for row in held:
-        message = _inbound_from(row.message)
+        try:
+            message = _inbound_from(row.message)
+        except (ValueError, TypeError):  # not a message held by this code: leave it
+            logger.warning("a held message could not be read back; left held")
+            continue
         try:  # the stopped worker's lock on the sender lapses in turnstore.LOCK_TTL
             opened = turnstore.wait_for_lock(kv, message, wait=LATER_LOCK_WAIT)
         except LockTimeout:
