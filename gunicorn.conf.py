@@ -10,3 +10,10 @@ import os
 # reply budget counts the time a message queued before a thread took it.
 worker_class = "core.serving.StampedThreadWorker"
 threads = int(os.environ.get("WEB_THREADS", "4"))
+
+
+def post_worker_init(worker):  # noqa: ANN001, ANN201 - gunicorn's hook signature
+    """Each worker runs, every minute, the held /wechat turns a stopped worker left (bot/pipeline.py)."""
+    from bot.pipeline import start_recovery
+
+    start_recovery()

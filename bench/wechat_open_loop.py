@@ -19,6 +19,12 @@ what its backends were doing (CPU, waiting on a lock, on the client, on I/O).
 `--overload R` adds a rush at R msg/s (no warm-up) followed at once by 10 s at
 `--recover` msg/s, and counts the `success` answers against the replies queued
 in the outbox as customer-service messages.
+At the end, once the turns put off have run (up to `--drain` seconds), it
+proves every `success` was followed up: for each rate, the `success` answers
+the sender saw, the messages the server logged as answered through the
+outbox (or still held), how many of those have their customer-service reply
+queued, and any missing (no reply queued) or doubled (a second reply, or a
+reply queued for a message also answered passively).
 `--root` serves Linli from another checkout (the "before" of a change).
 Never part of the test run; takes about 4 minutes with the defaults.
 """
@@ -128,11 +134,88 @@ def outbox_replies() -> int:
         return int(s.scalar(select(func.count()).where(Notification.template == "cs_reply")) or 0)
 
 
-def overload(url: str, rate: float, args: argparse.Namespace, mix: Path, log: Path) -> str:
+def last_message_id() -> int:
+    """The newest row of the inbound message log: where a run's messages start."""
+    from sqlalchemy import func, select
+
+    from core.db import session_scope
+    from models.bot import InboundMessage
+
+    with session_scope(readonly=True) as s:
+        return int(s.scalar(select(func.max(InboundMessage.id))) or 0)
+
+
+def follow_ups(first: int, last: int) -> dict[str, int]:
+    """For messages logged with ids in (first, last]: answered through the outbox, replied, missing, doubled."""
+    from sqlalchemy import select
+
+    from core.db import session_scope
+    from models.bot import InboundMessage
+    from models.messaging import Notification
+
+    with session_scope(readonly=True) as s:
+        logged = s.execute(select(InboundMessage.dedupe_key, InboundMessage.reply_mode)
+                           .where(InboundMessage.id > first, InboundMessage.id <= last)).all()
+        queued = Counter(s.scalars(select(Notification.dedupe_key)
+                                   .where(Notification.template == "cs_reply")))
+    counts = Counter[str]()
+    for key, mode in logged:
+        replies = queued[f"cs_reply:{key}"[:191]]
+        if mode in ("outbox", "pending"):
+            counts["outbox"] += 1
+            counts["held"] += mode == "pending"
+            counts["replied"] += replies >= 1
+            counts["missing"] += replies == 0
+            counts["doubled"] += replies > 1
+        else:
+            counts["doubled"] += replies  # answered passively and through the outbox
+    return {k: counts[k] for k in ("outbox", "held", "replied", "missing", "doubled")}
+
+
+def drain(limit: float) -> float:
+    """Wait until no message is held and the outbox stops growing (turns put off have run)."""
+    from sqlalchemy import func, select
+
+    from core.db import session_scope
+    from models.bot import InboundMessage
+
+    started, seen = time.monotonic(), -1
+    while time.monotonic() - started < limit:
+        with session_scope(readonly=True) as s:
+            held = s.scalar(select(func.count()).where(InboundMessage.reply_mode == "pending")) or 0
+        now = outbox_replies()
+        if held == 0 and now == seen:
+            break
+        seen = now
+        time.sleep(2)
+    return time.monotonic() - started
+
+
+def follow_up_table(runs: list[tuple[str, int, int, int]], waited: float) -> str:
+    """Every `success` against its customer-service reply, by run."""
+    lines = [f"\nEvery `success` followed up (counted {waited:.0f} s after the last run, once nothing "
+             "was held; the server's counts include each rate's warm-up, the sender's do not):\n",
+             "| run | `success` seen by the sender | logged as answered through the outbox "
+             "| still held | customer-service reply queued | missing | doubled |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, successes, first, last in runs:
+        f = follow_ups(first, last)
+        lines.append(f"| {name} | {successes} | {f['outbox']} | {f['held']} | {f['replied']} "
+                     f"| {f['missing']} | {f['doubled']} |")
+    return "\n".join(lines)
+
+
+def overload(url: str, rate: float, args: argparse.Namespace, mix: Path, log: Path,
+             runs: list[tuple[str, int, int, int]]) -> str:
     """A rush at `rate` with no warm-up, then at once `--recover` msg/s: what the senders saw."""
     before, errors = outbox_replies(), tracebacks(log)
+    first = last_message_id()
     rush = open_loop(url, TOKEN, rate, args, mix, warmup=0)
+    middle = last_message_id()
     after = open_loop(url, TOKEN, args.recover, args, mix, duration=10, warmup=0)
+    runs.append((f"rush {rate:g} msg/s", rush["bodies"]["success"], first, middle))
+    runs.append((f"after, {args.recover:g} msg/s", after["bodies"]["success"], middle,
+                 last_message_id()))
     time.sleep(6)  # turns still running when the recovery run ended
     sent_on = outbox_replies() - before
     successes = rush["bodies"]["success"] + after["bodies"]["success"]
@@ -155,8 +238,8 @@ def tracebacks(log: Path) -> int:
 def cell(r: dict[str, Any] | None) -> str:
     if r is None:
         return "| — | — | — "
-    p99 = "no reply" if r["p99_ms"] is None else f"{r['p99_ms']:.1f}"
-    return f"| {r['p50_ms']:.1f} | {p99} | {r['timeouts'] + r['conn_errors']} "
+    p50, p99 = ("no reply" if r[k] is None else f"{r[k]:.1f}" for k in ("p50_ms", "p99_ms"))
+    return f"| {p50} | {p99} | {r['timeouts'] + r['conn_errors']} "
 
 
 def main() -> int:
@@ -172,6 +255,8 @@ def main() -> int:
     parser.add_argument("--overload", type=float, help="after the rates, a rush at this rate")
     parser.add_argument("--recover", type=float, default=100, help="the rate right after the rush")
     parser.add_argument("--root", type=Path, default=ROOT, help="serve Linli from this checkout")
+    parser.add_argument("--drain", type=float, default=600,
+                        help="seconds to wait at the end for turns put off to run")
     args = parser.parse_args()
     rates = [float(r) for r in args.rates.split(",")]
     if os.environ.get("BENCH_DATABASE_URL"):
@@ -180,7 +265,8 @@ def main() -> int:
     db_url = test_services.create_pg_database(name)
     procs: list[subprocess.Popen[bytes]] = []
     rows: list[tuple[float, dict[str, Any] | None, dict[str, Any], int, str]] = []
-    rush = ""
+    rush = follow = ""
+    runs: list[tuple[str, int, int, int]] = []
     load_before = os.getloadavg()
     try:
         prepare_database(db_url, residents=args.residents)
@@ -206,7 +292,7 @@ def main() -> int:
             wait_ready(linli_url, linli)
             for rate in rates:
                 theirs = open_loop(peer_url, "benchtoken", rate, args, None) if peer_url else None
-                before = tracebacks(log)
+                before, first = tracebacks(log), last_message_id()
                 if args.pg_waits:
                     with PgWaits(db_url) as waits:
                         ours = open_loop(linli_url, TOKEN, rate, args, mix)
@@ -214,11 +300,18 @@ def main() -> int:
                 else:
                     ours, note = open_loop(linli_url, TOKEN, rate, args, mix), ""
                 rows.append((rate, theirs, ours, tracebacks(log) - before, note))
+                runs.append((f"{rate:g} msg/s", ours["bodies"]["success"], first, last_message_id()))
                 print(f"{rate:.0f} msg/s: Linli p50 {ours['p50_ms']} ms p99 {ours['p99_ms']} ms "
                       f"timeouts {ours['timeouts']} machine {ours['machine_busy_pct']}% busy", flush=True)
                 if note:
                     print("  " + note, flush=True)
-            rush = overload(linli_url, args.overload, args, mix, log) if args.overload else ""
+            rush = overload(linli_url, args.overload, args, mix, log, runs) if args.overload else ""
+            # The last rate's stragglers land after its id range was taken: count them with it.
+            if runs:
+                name, successes, first, _ = runs[-1]
+                waited = drain(args.drain)
+                runs[-1] = (name, successes, first, last_message_id())
+                follow = follow_up_table(runs, waited)
     finally:
         for proc in reversed(procs):
             if proc is procs[0]:
@@ -244,6 +337,7 @@ def main() -> int:
         print(f"| {rate:.0f} msg/s {cell(theirs)}{cell(ours)}| {ours['bodies']['success']} "
               f"| {errors} | {ours['machine_busy_pct']} % |")
     print(rush)
+    print(follow)
     return 0
 
 

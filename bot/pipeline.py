@@ -12,16 +12,16 @@ the reply go out through the outbox as a customer-service message.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from datetime import datetime
+from dataclasses import asdict
+from datetime import datetime, timedelta
 from functools import cache
-from typing import cast
 
-from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,8 +35,14 @@ from bot.turnstore import Opened
 from core import clock, serving
 from core.db import is_unavailable, session_scope, session_wrote
 from core.kv import KV, LockTimeout, get_kv
-from models.bot import InboundMessage
 from services.messaging.channels import touch_interaction
+from services.messaging.inbound import (
+    get_logged_reply,
+    hold_inbound_message,
+    list_held_messages,
+    log_inbound_message,
+    settle_held_message,
+)
 from services.messaging.notifications import enqueue_notification
 from services.messaging.outbox import release_waiting_notifications
 
@@ -52,6 +58,11 @@ SHED_AFTER_QUEUED = 0.5
 BUSY_SENDER_WAIT = 0.5
 # A turn on the later pool waits this long for a busy sender, then goes to the back of the line.
 LATER_LOCK_WAIT = 0.05
+# A message held (logged before `success`) this long with no reply lost its turn with its worker:
+# the recovery pass runs it. A customer-service message can go out up to 48 h after the message.
+HELD_TOO_LONG = timedelta(seconds=60)
+HELD_AT_MOST = timedelta(hours=47)
+RECOVER_EVERY = 60.0
 
 
 class Duplicate(Exception):
@@ -68,6 +79,7 @@ class Ticket:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._mode = "open"
+        self.held = False  # logged as held before `success`: the turn settles that row
 
     def _settle(self, mode: str) -> bool:
         with self._lock:
@@ -128,7 +140,7 @@ def answer_message(message: Inbound, *, budget: float | None = None) -> str:
     if opened.lock_token is None and _later()._work_queue.qsize():
         budget = 0.0  # a busy sender in a rush: their previous turn is likely queued; line up behind it
     if budget <= 0 and ticket.abandon():
-        _later().submit(_answer_claimed, message, opened, ticket, LATER_LOCK_WAIT)
+        _put_off(message, opened, ticket)
         _note_shed()
         return SUCCESS
     # A busy sender is waited for briefly (their previous turn takes milliseconds unless
@@ -143,6 +155,88 @@ def answer_message(message: Inbound, *, budget: float | None = None) -> str:
             logger.warning("reply over budget; sending it through the outbox")
             return SUCCESS
         return future.result()
+
+
+def _put_off(message: Inbound, opened: Opened, ticket: Ticket) -> None:
+    """Hold the message in the database, then queue its turn on the later pool.
+
+    Held first, so a worker that stops with a backlog loses no turn its
+    sender was told `success` for: the recovery pass runs it.
+    """
+    if not ticket.held:
+        ticket.held = _hold(message)
+    _later().submit(_answer_claimed, message, opened, ticket, LATER_LOCK_WAIT)
+
+
+def _hold(message: Inbound) -> bool:
+    """Log the message as held with what its turn needs; False when it could not be (logged already)."""
+    try:
+        with session_scope() as session:
+            hold_inbound_message(
+                session, dedupe_key=message.dedupe_key, openid=message.openid,
+                msg_type=message.msg_type, event=message.event or None,
+                content=message.content or None, received_at=clock.now(),
+                message=json.dumps(asdict(message), ensure_ascii=False))
+        return True
+    except IntegrityError:  # a copy was logged already: the turn finds its reply
+        return False
+    except Exception:  # the database is down: the turn still runs here, just not durably
+        logger.warning("could not hold a message put off in a rush", exc_info=True)
+        return False
+
+
+def answer_held_messages(*, limit: int = 100) -> int:
+    """Run the turns of messages held too long (their worker stopped); return how many ran.
+
+    Each reply goes out through the outbox. Running one twice is harmless:
+    a held message is settled by one conditional update, so a second run
+    finds the reply logged (or rolls back) and sends nothing.
+    """
+    now = clock.now()
+    with session_scope(readonly=True) as session:
+        held = list_held_messages(session, received_before=now - HELD_TOO_LONG,
+                                  received_after=now - HELD_AT_MOST, limit=limit)
+    ran = 0
+    kv = get_kv()
+    for row in held:
+        try:
+            message = _inbound_from(row.message)
+        except (ValueError, TypeError):  # not a message held by this code: leave it
+            logger.warning("a held message could not be read back; left held")
+            continue
+        try:  # the stopped worker's lock on the sender lapses in turnstore.LOCK_TTL
+            opened = turnstore.wait_for_lock(kv, message, wait=LATER_LOCK_WAIT)
+        except LockTimeout:
+            continue  # the sender is busy now: the next pass
+        ticket = Ticket()
+        ticket.abandon()
+        ticket.held = True
+        _answer_claimed(message, opened, ticket, 0.0)
+        ran += 1
+    return ran
+
+
+def _inbound_from(held: str) -> Inbound:
+    return Inbound(**json.loads(held))
+
+
+def _recover_forever() -> None:
+    while True:
+        time.sleep(RECOVER_EVERY)
+        if _later()._work_queue.qsize():  # a rush here: its own held turns are still queued
+            continue
+        try:
+            if ran := answer_held_messages():
+                logger.warning("ran %d held messages a stopped worker left behind", ran)
+        except Exception:  # the next pass tries again
+            logger.warning("could not run held messages", exc_info=True)
+
+
+def start_recovery() -> threading.Thread:
+    """Run held messages left by a stopped worker: every minute in this process (gunicorn.conf.py)."""
+    thread = threading.Thread(target=_recover_forever, name="wechat-recover", daemon=True)
+    thread.start()
+    return thread
 
 
 _shed = {"since": 0.0, "count": 0}
@@ -169,7 +263,7 @@ def _answer_claimed(message: Inbound, opened: Opened, ticket: Ticket, budget: fl
         reply = duplicate.reply
     except LockTimeout:
         if ticket.abandon():  # nobody waits for a passive reply: queue behind the sender's turn
-            _later().submit(_answer_claimed, message, opened, ticket, LATER_LOCK_WAIT)
+            _put_off(message, opened, ticket)
             return SUCCESS
         _abandon(kv, message, opened)
         return SUCCESS
@@ -224,10 +318,6 @@ def _is_late_copy(message: Inbound, now: datetime) -> bool:
         return False
 
 
-# Built once; a plain INSERT, no unit of work.
-_LOG_MESSAGE = insert(cast(Table, InboundMessage.__table__))
-
-
 def _turn(session: Session, kv: KV, message: Inbound, ticket: Ticket, state: DialogueState,
           now: datetime, timed_out: str | None, *, touch: bool) -> str:
     """Converse; when that wrote anything, log the message under its unique key in the same transaction.
@@ -244,13 +334,18 @@ def _turn(session: Session, kv: KV, message: Inbound, ticket: Ticket, state: Dia
     if not ticket.take_passive() and text:
         _send_later(session, turn.person.id, message, text)
         reply, mode = SUCCESS, "outbox"
-    if session_wrote(session):
+    if ticket.held:  # logged before `success` was answered: this run settles it, or another did
         session.flush()
-        session.execute(_LOG_MESSAGE, dict(
-            dedupe_key=message.dedupe_key, openid=message.openid, person_id=turn.person.id,
+        if not settle_held_message(session, dedupe_key=message.dedupe_key, person_id=turn.person.id,
+                                   reply_xml=reply, reply_mode=mode):
+            raise Duplicate(_stored_reply(message.dedupe_key) or SUCCESS)
+    elif session_wrote(session):
+        session.flush()
+        log_inbound_message(
+            session, dedupe_key=message.dedupe_key, openid=message.openid, person_id=turn.person.id,
             msg_type=message.msg_type, event=message.event or None,
             content=message.content or None, received_at=now, reply_xml=reply, reply_mode=mode,
-        ))
+        )
     return reply
 
 
@@ -263,9 +358,8 @@ def _note_interaction(session: Session, turn: Turn, now: datetime) -> None:
 
 def _stored_reply(key: str) -> str | None:
     with session_scope(readonly=True) as session:
-        stmt = select(InboundMessage.reply_xml).where(InboundMessage.dedupe_key == key)
-        row = session.execute(stmt).first()
-        return None if row is None else (row[0] or SUCCESS)
+        reply = get_logged_reply(session, dedupe_key=key)
+        return None if reply is None else (reply or SUCCESS)
 
 
 def _send_later(session: Session, person_id: int, message: Inbound, text: str) -> None:

@@ -27,4 +27,6 @@ class InboundMessage(Base):
     content: Mapped[str | None] = mapped_column(EncryptedString())
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     reply_xml: Mapped[str | None] = mapped_column(EncryptedString())
+    # "passive", "outbox", or "pending": held before `success` until its put-off turn
+    # runs (reply_xml then holds the message itself; services/messaging/inbound.py).
     reply_mode: Mapped[str] = mapped_column(String(16), default="passive")

@@ -9,7 +9,6 @@ save writes the row and an audit entry.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from models.policies import POLICY_ACTIONS, PolicyEntry
 from models.region import Community
 from services.access.audit import record_access
 from services.access.checks import require_staff_for
+from services.people.residents import community_of
 
 DEFAULTS = Path(__file__).resolve().parents[1] / "data" / "policies.json"
 OTHER = "other"
@@ -74,28 +74,45 @@ def find_policy_entry(session: Session, *, text: str, topic: str | None) -> Poli
     return chosen[0]
 
 
-@dataclass(frozen=True)
 class Place:
-    """Where a person goes: their street and community by name, and whom to call."""
+    """Where a person goes: their street and community by name, and whom to call.
 
-    street: str
-    community: str
-    phone: str
+    The street is read from the database only when an answer names it; the
+    community comes from the per-process snapshot (services.people.residents).
+    """
+
+    def __init__(self, community: Community | None) -> None:
+        self._community = community
+
+    @property
+    def street(self) -> str:
+        """The person's street (乡镇/街道) by name."""
+        return self._community.street.name if self._community else "所在乡镇（街道）"
+
+    @property
+    def community(self) -> str:
+        """The person's community by name."""
+        return self._community.name if self._community else "社区"
+
+    @property
+    def phone(self) -> str:
+        """Whom to call: the community's service phone, else the general hotline."""
+        if self._community is not None and self._community.service_phone:
+            return f"{self._community.name}服务电话 {self._community.service_phone}"
+        return f"政务服务热线 {FALLBACK_PHONE}"
 
 
 def place_of(session: Session, *, person: Person) -> Place:
     """Return the person's own street, community and service phone (general ones if unknown)."""
-    community = session.get(Community, person.community_id) if person.community_id else None
-    if community is None:
-        return Place("所在乡镇（街道）", "社区", f"政务服务热线 {FALLBACK_PHONE}")
-    phone = (f"{community.name}服务电话 {community.service_phone}" if community.service_phone
-             else f"政务服务热线 {FALLBACK_PHONE}")
-    return Place(community.street.name, community.name, phone)
+    return Place(community_of(session, person.community_id) if person.community_id else None)
 
 
 def window_for(entry: PolicyEntry, place: Place) -> str:
     """Say the entry's window with the person's own street and community in it."""
-    return entry.window.replace("{街道}", place.street).replace("{社区}", place.community)
+    window = entry.window
+    if "{街道}" in window:
+        window = window.replace("{街道}", place.street)
+    return window.replace("{社区}", place.community)
 
 
 def _clean(changes: dict[str, Any]) -> dict[str, Any]:
