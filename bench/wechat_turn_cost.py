@@ -69,7 +69,6 @@ def _measure(db_url: str, rounds: int, show_sql: bool, store_kind: str) -> int:
     from core.app import create_app
     from core.config import get_settings
     from core.db import get_engine
-    from core.kv import RedisKV
 
     wechat_bench.prepare_database(db_url)
     redis_url = test_services.redis_url() if store_kind == "redis" else ""
@@ -88,21 +87,13 @@ def _measure(db_url: str, rounds: int, show_sql: bool, store_kind: str) -> int:
         statements.append(" ".join(statement.split())[:160])
 
     kv = app.extensions["linli.kv"]
-    if isinstance(kv, RedisKV):
-        real = kv.client.execute_command
+    real = kv.client.execute_command  # every command and script, on either store
 
-        def counted(*a: Any, **k: Any) -> Any:
-            counts["kv"] += 1
-            return real(*a, **k)
+    def counted(*a: Any, **k: Any) -> Any:
+        counts["kv"] += 1
+        return real(*a, **k)
 
-        kv.client.execute_command = counted  # type: ignore[method-assign]
-        real_eval = kv._eval  # scripts go straight to a connection of the thread's own
-
-        def counted_eval(*a: Any) -> Any:
-            counts["kv"] += 1
-            return real_eval(*a)
-
-        kv._eval = counted_eval  # type: ignore[method-assign]
+    kv.client.execute_command = counted
     cpu: dict[str, float] = defaultdict(float)
     sql: Counter[str] = Counter()
     store: Counter[str] = Counter()
