@@ -46,12 +46,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="rounds over every resident")
     parser.add_argument("--sql", action="store_true", help="also print each kind's statements")
+    parser.add_argument("--store", choices=("redis", "memory"), default="redis",
+                        help="the shared store: Redis, or the embedded one of `make run`")
     args = parser.parse_args()
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     name = f"linli_turn_cost_{uuid.uuid4().hex[:8]}"
     db_url = test_services.create_pg_database(name)
     try:
-        return _measure(db_url, args.rounds, args.sql)
+        return _measure(db_url, args.rounds, args.sql, args.store)
     finally:
         from core.db import dispose_database
 
@@ -59,7 +61,7 @@ def main() -> int:
         test_services.drop_pg_database(name)
 
 
-def _measure(db_url: str, rounds: int, show_sql: bool) -> int:
+def _measure(db_url: str, rounds: int, show_sql: bool, store_kind: str) -> int:
     from sqlalchemy import event
 
     import bot.pipeline
@@ -67,10 +69,10 @@ def _measure(db_url: str, rounds: int, show_sql: bool) -> int:
     from bot.simulator import WeChatSimulator
     from core.config import get_settings
     from core.db import get_engine
-    from core.kv import RedisKV
 
     wechat_bench.prepare_database(db_url)
-    settings = get_settings().with_(database_url=db_url, redis_url=test_services.redis_url(),
+    redis_url = test_services.redis_url() if store_kind == "redis" else ""
+    settings = get_settings().with_(database_url=db_url, redis_url=redis_url,
                                     wechat_token=wechat_bench.TOKEN,
                                     kv_prefix=f"linli-turn-cost-{uuid.uuid4().hex[:6]}:")
     app = create_app(settings)
@@ -85,21 +87,13 @@ def _measure(db_url: str, rounds: int, show_sql: bool) -> int:
         statements.append(" ".join(statement.split())[:160])
 
     kv = app.extensions["linli.kv"]
-    if isinstance(kv, RedisKV):
-        real = kv.client.execute_command
+    real = kv.client.execute_command  # every command and script, on either store
 
-        def counted(*a: Any, **k: Any) -> Any:
-            counts["kv"] += 1
-            return real(*a, **k)
+    def counted(*a: Any, **k: Any) -> Any:
+        counts["kv"] += 1
+        return real(*a, **k)
 
-        kv.client.execute_command = counted  # type: ignore[method-assign]
-        real_eval = kv._eval  # scripts go straight to a connection of the thread's own
-
-        def counted_eval(*a: Any) -> Any:
-            counts["kv"] += 1
-            return real_eval(*a)
-
-        kv._eval = counted_eval  # type: ignore[method-assign]
+    kv.client.execute_command = counted
     cpu: dict[str, float] = defaultdict(float)
     sql: Counter[str] = Counter()
     store: Counter[str] = Counter()

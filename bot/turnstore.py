@@ -11,14 +11,12 @@ paths (the lock is busy, the turn failed) use the store's plain operations.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from bot import dedupe
 from bot.dialogue.state import TIMEOUT_SECONDS, state_key, user_lock_key
 from bot.message import Inbound
-from core.kv import KV, KeyView, Script, acquire_waiting
+from core.kv import KV, Script, acquire_waiting
 
 LOCK_TTL = 30.0
 SEEN_TTL = 60.0  # a window touched within the last minute needs no refresh
@@ -27,17 +25,6 @@ KEEP, DROP, SAVE = "keep", "drop", "save"
 
 def _ms(seconds: float) -> str:
     return str(max(1, int(seconds * 1000)))
-
-
-def _open(view: KeyView, keys: Sequence[str], args: Sequence[str]) -> list[Any]:
-    msg, lock, state, seen = keys
-    pending, msg_ttl, token, lock_ttl, seen_ttl = args
-    if not view.set_if_absent(msg, pending, int(msg_ttl) / 1000):
-        return ["dup", view.get(msg) or pending]
-    if not view.set_if_absent(lock, token, int(lock_ttl) / 1000):
-        return ["busy"]
-    fresh = view.set_if_absent(seen, "1", int(seen_ttl) / 1000)
-    return ["go", view.get(state), 1 if fresh else 0]
 
 
 _OPEN_LUA = """
@@ -50,19 +37,6 @@ end
 local fresh = redis.call('set', KEYS[4], '1', 'NX', 'PX', ARGV[5])
 return {'go', redis.call('get', KEYS[3]), fresh and 1 or 0}
 """
-
-
-def _close(view: KeyView, keys: Sequence[str], args: Sequence[str]) -> list[Any]:
-    msg, lock, state = keys
-    reply, msg_ttl, token, action, raw, state_ttl = args
-    view.set(msg, reply, int(msg_ttl) / 1000)
-    if action == SAVE:
-        view.set(state, raw, int(state_ttl) / 1000)
-    elif action == DROP:
-        view.delete(state)
-    if view.get(lock) == token:
-        view.delete(lock)
-    return [1]
 
 
 _CLOSE_LUA = """
@@ -78,8 +52,8 @@ end
 return {1}
 """
 
-OPEN = Script("bot.open_turn", _OPEN_LUA, _open)
-CLOSE = Script("bot.close_turn", _CLOSE_LUA, _close)
+OPEN = Script("bot.open_turn", _OPEN_LUA)
+CLOSE = Script("bot.close_turn", _CLOSE_LUA)
 
 
 def seen_key(openid: str) -> str:

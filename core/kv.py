@@ -1,214 +1,67 @@
-"""Shared fast state: one small interface, a Redis and an in-process store.
+"""Shared fast state: one small interface over Redis, or an embedded Redis in the process.
 
 Dedupe keys, dialogue state, locks, rate limits and the token cache all go
-through `get_kv()`. Correctness never rests on this store alone: the
+through `get_kv()`. Without `REDIS_URL` the store is fakeredis (with lupa
+running Lua) inside the process, so every operation and script is written
+once, for Redis. Correctness never rests on this store alone: the
 database's constraints are the final guard.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import secrets
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-_RELEASE_LUA = """
-if redis.call('get', KEYS[1]) == ARGV[1] then
-  return redis.call('del', KEYS[1])
-end
-return 0
-"""
-_INCR_LUA = """
-local v = redis.call('incr', KEYS[1])
-if redis.call('ttl', KEYS[1]) < 0 then
-  redis.call('expire', KEYS[1], ARGV[1])
-end
-return v
-"""
-_RENEW_LUA = """
-if redis.call('get', KEYS[1]) == ARGV[1] then
-  return redis.call('expire', KEYS[1], ARGV[2])
-end
-return 0
-"""
-
-
-class KeyView(Protocol):
-    """What a script's Python twin may do to the in-process store (the mutex is held)."""
-
-    def get(self, key: str) -> str | None: ...
-    def set(self, key: str, value: str, ttl: float | None = None) -> None: ...
-    def set_if_absent(self, key: str, value: str, ttl: float | None = None) -> bool: ...
-    def delete(self, key: str) -> None: ...
+from typing import Any
 
 
 @dataclass(frozen=True)
 class Script:
-    """Several store steps as one atomic round trip, written twice.
+    """Several store steps as one atomic round trip: Lua, run by Redis (or the embedded one).
 
-    `lua` runs in Redis (KEYS are prefixed, TTLs in ARGV are milliseconds);
-    `python` does the same on the in-process store while it holds its mutex.
-    Both return a list; the tests run every script on both stores.
+    KEYS are prefixed by the store; TTLs in ARGV are whatever the script says
+    (the turn scripts take milliseconds). A script returns a list.
     """
 
     name: str
     lua: str
-    python: Callable[[KeyView, Sequence[str], Sequence[str]], list[Any]]
 
 
-class KV(Protocol):
-    """What every store offers; values are strings, TTLs are seconds."""
-
-    def get(self, key: str) -> str | None: ...
-    def set(self, key: str, value: str, ttl: float | None = None) -> None: ...
-    def set_if_absent(self, key: str, value: str, ttl: float | None = None) -> bool: ...
-    def delete(self, key: str) -> None: ...
-    def incr(self, key: str, ttl: float) -> int: ...
-    def ttl(self, key: str) -> float | None: ...
-    def acquire_lock(self, key: str, ttl: float) -> str | None: ...
-    def release_lock(self, key: str, token: str) -> bool: ...
-    def renew_lock(self, key: str, token: str, ttl: float) -> bool: ...
-    def ping(self) -> bool: ...
-    def run(self, script: Script, keys: Sequence[str], args: Sequence[str]) -> list[Any]: ...
+_RELEASE = Script("kv.release_lock", """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return {redis.call('del', KEYS[1])}
+end
+return {0}
+""")
+_INCR = Script("kv.incr", """
+local v = redis.call('incr', KEYS[1])
+if redis.call('ttl', KEYS[1]) < 0 then
+  redis.call('expire', KEYS[1], ARGV[1])
+end
+return {v}
+""")
+_RENEW = Script("kv.renew_lock", """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return {redis.call('expire', KEYS[1], ARGV[2])}
+end
+return {0}
+""")
 
 
 class LockTimeout(RuntimeError):
     """A lock could not be taken within the wait allowed."""
 
 
-class MemoryKV:
-    """A thread-safe in-process store that honours TTLs (the embedded default)."""
+class KV:
+    """The store over a redis-py client; values are strings, TTLs are seconds, every key prefixed."""
 
-    def __init__(self) -> None:
-        self._data: dict[str, tuple[str, float | None]] = {}
-        self._mutex = threading.Lock()
-
-    def _live(self, key: str) -> tuple[str, float | None] | None:
-        item = self._data.get(key)
-        if item is None:
-            return None
-        if item[1] is not None and item[1] <= time.monotonic():
-            del self._data[key]
-            return None
-        return item
-
-    @staticmethod
-    def _deadline(ttl: float | None) -> float | None:
-        return None if ttl is None else time.monotonic() + ttl
-
-    def get(self, key: str) -> str | None:
-        with self._mutex:
-            item = self._live(key)
-            return None if item is None else item[0]
-
-    def set(self, key: str, value: str, ttl: float | None = None) -> None:
-        with self._mutex:
-            self._data[key] = (value, self._deadline(ttl))
-
-    def set_if_absent(self, key: str, value: str, ttl: float | None = None) -> bool:
-        with self._mutex:
-            if self._live(key) is not None:
-                return False
-            self._data[key] = (value, self._deadline(ttl))
-            return True
-
-    def delete(self, key: str) -> None:
-        with self._mutex:
-            self._data.pop(key, None)
-
-    def incr(self, key: str, ttl: float) -> int:
-        with self._mutex:
-            item = self._live(key)
-            if item is None:
-                self._data[key] = ("1", self._deadline(ttl))
-                return 1
-            value = int(item[0]) + 1
-            self._data[key] = (str(value), item[1])
-            return value
-
-    def ttl(self, key: str) -> float | None:
-        with self._mutex:
-            item = self._live(key)
-            if item is None or item[1] is None:
-                return None
-            return max(0.0, item[1] - time.monotonic())
-
-    def acquire_lock(self, key: str, ttl: float) -> str | None:
-        token = secrets.token_hex(16)
-        return token if self.set_if_absent(key, token, ttl) else None
-
-    def release_lock(self, key: str, token: str) -> bool:
-        with self._mutex:
-            item = self._live(key)
-            if item is None or item[0] != token:
-                return False
-            del self._data[key]
-            return True
-
-    def renew_lock(self, key: str, token: str, ttl: float) -> bool:
-        with self._mutex:
-            item = self._live(key)
-            if item is None or item[0] != token:
-                return False
-            self._data[key] = (token, self._deadline(ttl))
-            return True
-
-    def ping(self) -> bool:
-        return True
-
-    def run(self, script: Script, keys: Sequence[str], args: Sequence[str]) -> list[Any]:
-        with self._mutex:
-            return script.python(_LockedView(self), keys, args)
-
-    def clear(self) -> None:
-        with self._mutex:
-            self._data.clear()
-
-
-class _LockedView:
-    """The in-process store seen from inside `run` (its mutex already held)."""
-
-    def __init__(self, store: MemoryKV) -> None:
-        self._store = store
-
-    def get(self, key: str) -> str | None:
-        item = self._store._live(key)
-        return None if item is None else item[0]
-
-    def set(self, key: str, value: str, ttl: float | None = None) -> None:
-        self._store._data[key] = (value, self._store._deadline(ttl))
-
-    def set_if_absent(self, key: str, value: str, ttl: float | None = None) -> bool:
-        if self._store._live(key) is not None:
-            return False
-        self.set(key, value, ttl)
-        return True
-
-    def delete(self, key: str) -> None:
-        self._store._data.pop(key, None)
-
-
-class RedisKV:
-    """The production store: Redis, every key under one prefix."""
-
-    def __init__(self, url: str, prefix: str = "linli:") -> None:
-        import redis
-
+    def __init__(self, client: Any, prefix: str = "") -> None:
+        self.client = client
         self.prefix = prefix
-        self.client = redis.Redis.from_url(
-            url, decode_responses=True, socket_timeout=2.0, socket_connect_timeout=2.0
-        )
-        self._release = self.client.register_script(_RELEASE_LUA)
-        self._incr = self.client.register_script(_INCR_LUA)
-        self._renew = self.client.register_script(_RENEW_LUA)
-        self._scripts: dict[str, str] = {}  # script name → SHA-1 known to be loaded
-        self._local = threading.local()
+        self._scripts: dict[Script, Any] = {}  # script → redis-py Script (EVALSHA, EVAL when unknown)
 
     def _k(self, key: str) -> str:
         return self.prefix + key
@@ -231,7 +84,7 @@ class RedisKV:
         self.client.delete(self._k(key))
 
     def incr(self, key: str, ttl: float) -> int:
-        return int(self._incr(keys=[self._k(key)], args=[max(1, int(ttl))]))
+        return int(self.run(_INCR, [key], [max(1, int(ttl))])[0])
 
     def ttl(self, key: str) -> float | None:
         ms = int(self.client.pttl(self._k(key)))
@@ -242,61 +95,44 @@ class RedisKV:
         return token if self.set_if_absent(key, token, ttl) else None
 
     def release_lock(self, key: str, token: str) -> bool:
-        return bool(self._release(keys=[self._k(key)], args=[token]))
+        return bool(self.run(_RELEASE, [key], [token])[0])
 
     def renew_lock(self, key: str, token: str, ttl: float) -> bool:
-        return bool(self._renew(keys=[self._k(key)], args=[token, max(1, int(ttl))]))
+        return bool(self.run(_RENEW, [key], [token, max(1, int(ttl))])[0])
 
     def ping(self) -> bool:
         return bool(self.client.ping())
 
-    def run(self, script: Script, keys: Sequence[str], args: Sequence[str]) -> list[Any]:
-        """Run a script on this thread's own connection (the hot path of every chat turn).
-
-        The connection pool's checkout (a readiness poll, usage metrics) and
-        the client's retry wrapper cost more than the script itself; a
-        connection per thread needs neither. A dropped connection is
-        reopened and the script sent once more, as the client would.
-        """
-        import redis
-
-        argv = (len(keys), *[self._k(k) for k in keys], *args)
-        for attempt in (1, 2):
-            conn = self._thread_connection()
-            try:
-                return list(self._eval(conn, script, argv))
-            except redis.ConnectionError:
-                conn.disconnect()
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-
-    def _thread_connection(self) -> Any:
-        local = self._local
-        if getattr(local, "pid", None) != os.getpid():  # first use on this thread, or a forked child
-            pool = self.client.connection_pool
-            local.conn, local.pid = pool.connection_class(**pool.connection_kwargs), os.getpid()
-        return local.conn
-
-    def _eval(self, conn: Any, script: Script, argv: tuple[Any, ...]) -> Any:
-        from redis.exceptions import NoScriptError
-
-        sha = self._scripts.get(script.name)
-        if sha is not None:
-            conn.send_command("EVALSHA", sha, *argv)
-            try:
-                return conn.read_response()
-            except NoScriptError:  # Redis restarted or its script cache was flushed
-                pass
-        conn.send_command("EVAL", script.lua, *argv)  # also caches the script in Redis
-        reply = conn.read_response()
-        self._scripts[script.name] = hashlib.sha1(script.lua.encode(), usedforsecurity=False).hexdigest()
-        return reply
+    def run(self, script: Script, keys: Sequence[str], args: Sequence[Any]) -> list[Any]:
+        """Run a script atomically on the keys (prefixed here) with the args."""
+        registered = self._scripts.get(script)
+        if registered is None:
+            registered = self._scripts[script] = self.client.register_script(script.lua)
+        return list(registered(keys=[self._k(k) for k in keys], args=list(args)))
 
     def clear(self) -> None:
         """Delete every key under this store's prefix (tests)."""
         for key in self.client.scan_iter(match=self.prefix + "*", count=500):
             self.client.delete(key)
+
+
+class RedisKV(KV):
+    """The production store: Redis at a URL, every key under one prefix."""
+
+    def __init__(self, url: str, prefix: str = "linli:") -> None:
+        import redis
+
+        super().__init__(redis.Redis.from_url(url, decode_responses=True, socket_timeout=2.0,
+                                              socket_connect_timeout=2.0), prefix)
+
+
+class MemoryKV(KV):
+    """The embedded default: a Redis of this process's own (fakeredis, Lua by lupa), thread-safe."""
+
+    def __init__(self) -> None:
+        import fakeredis
+
+        super().__init__(fakeredis.FakeRedis(server=fakeredis.FakeServer(), decode_responses=True))
 
 
 def get_json(kv: KV, key: str) -> Any:

@@ -81,3 +81,22 @@ def test_locked_waits_then_times_out(kv):
 def test_json_helpers(kv):
     set_json(kv, "state", {"flow": "book_meal", "slots": {"count": 2}}, ttl=60)
     assert get_json(kv, "state") == {"flow": "book_meal", "slots": {"count": 2}}
+
+
+def test_incr_and_scripts_from_20_threads_lose_no_count(kv):
+    barrier = threading.Barrier(20)
+
+    def attempt() -> None:
+        barrier.wait()
+        for _ in range(10):
+            kv.incr("hits", ttl=60)
+            with locked(kv, "shared", ttl=5, wait=5):
+                kv.set("shared-value", "x")
+
+    threads = [threading.Thread(target=attempt) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert kv.incr("hits", ttl=60) == 201
+    assert kv.acquire_lock("shared", ttl=5)
