@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.refcache import Snapshot, attach, attached_rows
@@ -188,17 +188,15 @@ def _best_rule(session: Session, who: Eligibility, day: date,
     return attach(session, rule)
 
 
-_USED = select(func.coalesce(func.sum(MealBooking.subsidy_fen), 0)).where(
-    MealBooking.person_id == bindparam("b_person"), MealBooking.day >= bindparam("b_from"),
-    MealBooking.day < bindparam("b_to"), MealBooking.status.in_(COUNTED_STATUSES))
-
-
 def subsidy_used_fen(session: Session, *, person_id: int, day: date) -> int:
     """Return the subsidy already taken by a person in the calendar month of `day`."""
     first = day.replace(day=1)
     nxt = (first.replace(year=first.year + 1, month=1) if first.month == 12
            else first.replace(month=first.month + 1))
-    return int(session.scalar(_USED, {"b_person": person_id, "b_from": first, "b_to": nxt}) or 0)
+    stmt = select(func.coalesce(func.sum(MealBooking.subsidy_fen), 0)).where(
+        MealBooking.person_id == person_id, MealBooking.day >= first, MealBooking.day < nxt,
+        MealBooking.status.in_(COUNTED_STATUSES))
+    return int(session.scalar(stmt) or 0)
 
 
 def subsidy_for(
