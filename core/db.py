@@ -32,8 +32,6 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import refcache
-
 logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
@@ -164,7 +162,6 @@ def dispose_database(url: str) -> None:
     engine = _engines.pop(url, None)
     if engine is not None:
         engine.dispose()
-    refcache.clear()
     if _current_url == url:
         _current_url, _factory = None, None
 
