@@ -297,7 +297,7 @@ def _converse(kv: KV, message: Inbound, ticket: Ticket,
     state, timed_out = decode_state(opened.raw_state, now)
     was_idle = state.idle and timed_out is None
     try:
-        with session_scope(keep_loaded=True) as session:
+        with session_scope() as session:
             reply = _turn(session, kv, message, ticket, state, now, timed_out,
                           touch=opened.first_in_a_minute)
     except IntegrityError as exc:

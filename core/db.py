@@ -32,8 +32,6 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import refcache
-
 logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
@@ -164,7 +162,6 @@ def dispose_database(url: str) -> None:
     engine = _engines.pop(url, None)
     if engine is not None:
         engine.dispose()
-    refcache.clear()
     if _current_url == url:
         _current_url, _factory = None, None
 
@@ -179,30 +176,11 @@ def get_engine() -> Engine:
     return _engines[_current_url]
 
 
-class KeepingSession(Session):
-    """A session that keeps every object it loaded until it closes.
-
-    SQLAlchemy's identity map holds objects weakly, so a canteen read at the
-    start of a chat turn and dropped is read again by the next `get`. A turn
-    is short; holding its objects saves those repeated round trips.
-    """
-
-
-def _keep(session: Session, instance: Any) -> None:
-    session.info.setdefault("linli.kept", []).append(instance)
-
-
-for _event in ("loaded_as_persistent", "pending_to_persistent"):
-    event.listen(KeepingSession, _event, _keep)
-
-
-def new_session(*, readonly: bool = False, keep_loaded: bool = False) -> Session:
+def new_session(*, readonly: bool = False) -> Session:
     """Open a session; the caller commits or rolls back."""
     engine = get_engine()
     if readonly:
         return Session(bind=engine.execution_options(**{READONLY: True}), expire_on_commit=False)
-    if keep_loaded:
-        return KeepingSession(bind=engine, expire_on_commit=False)
     assert _factory is not None
     return _factory()
 
@@ -224,9 +202,9 @@ def session_wrote(session: Session) -> bool:
 
 
 @contextmanager
-def session_scope(*, readonly: bool = False, keep_loaded: bool = False) -> Iterator[Session]:
+def session_scope(*, readonly: bool = False) -> Iterator[Session]:
     """One unit of work: commit when the block ends, roll back when it raises."""
-    session = new_session(readonly=readonly, keep_loaded=keep_loaded)
+    session = new_session(readonly=readonly)
     try:
         yield session
         if readonly:

@@ -6,14 +6,13 @@ partial unique index allows one active booking per person, canteen, date
 and meal.
 
 `MealMonthlyRollup` keeps, per canteen, month, verified tier and status, the
-totals of `meal_bookings`; it is written by the same flush that inserts or
-changes a booking, applied at that transaction's commit (see
-`_roll_up_bookings`), so it commits or rolls back with it. `services.meals.rollups.rebuild_meal_rollups` recomputes it.
+totals of `meal_bookings`; triggers on `meal_bookings` keep it in step in the
+writing transaction (migration 0021_rollup_trigger), and
+`services.meals.rollups.rebuild_meal_rollups` recomputes it.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
@@ -26,21 +25,9 @@ from sqlalchemy import (
     Index,
     String,
     UniqueConstraint,
-    event,
-    inspect,
-    select,
     text,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import (
-    Mapped,
-    ORMExecuteState,
-    Session,
-    mapped_column,
-    relationship,
-)
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, EncryptedText, Timestamped, UTCDateTime, enum_values
 from models.person import ECONOMIC_TIERS
@@ -205,26 +192,24 @@ class MealBooking(Base, Timestamped):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
-    # active_history: the rollup needs the old value of every column it adds up.
-    canteen_id: Mapped[int] = mapped_column(ForeignKey("canteens.id"), active_history=True)
-    day: Mapped[date] = mapped_column(Date, active_history=True)
+    canteen_id: Mapped[int] = mapped_column(ForeignKey("canteens.id"))
+    day: Mapped[date] = mapped_column(Date)
     meal: Mapped[str] = mapped_column(String(16))
-    count: Mapped[int] = mapped_column(active_history=True)
+    count: Mapped[int]
     delivery: Mapped[bool] = mapped_column(Boolean, default=False)
     price_fen: Mapped[int]
-    subsidy_fen: Mapped[int] = mapped_column(active_history=True)
-    payable_fen: Mapped[int] = mapped_column(active_history=True)
+    subsidy_fen: Mapped[int]
+    payable_fen: Mapped[int]
     subsidy_rule_id: Mapped[int | None] = mapped_column(ForeignKey("subsidy_rules.id"))
     # The verified tier that counted when booked (for settlement by tier).
-    economic_tier: Mapped[str | None] = mapped_column(String(32), active_history=True)
+    economic_tier: Mapped[str | None] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(EncryptedText())
     breakdown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Dietary notes are health data: sealed like the person's health note.
     note: Mapped[str | None] = mapped_column(EncryptedText())
     booked_by_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
     channel: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="booked", index=True,
-                                        active_history=True)
+    status: Mapped[str] = mapped_column(String(16), default="booked", index=True)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     served_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
@@ -239,6 +224,7 @@ class MealMonthlyRollup(Base):
 
     Equal at every commit to grouping `meal_bookings` by canteen, month of the
     meal day (YYYY-MM), tier ('' for none) and status; rows may fall to zero.
+    Kept by triggers on `meal_bookings` (migration 0021_rollup_trigger).
     """
 
     __tablename__ = "meal_monthly_rollups"
@@ -254,145 +240,3 @@ class MealMonthlyRollup(Base):
     portions: Mapped[int] = mapped_column(default=0)
     subsidy_fen: Mapped[int] = mapped_column(default=0)
     payable_fen: Mapped[int] = mapped_column(default=0)
-
-
-RollupKey = tuple[int, str, str, str]
-ROLLED_UP = ("canteen_id", "day", "economic_tier", "status", "count", "subsidy_fen", "payable_fen")
-TOTALS = ("bookings", "portions", "subsidy_fen", "payable_fen")
-
-
-def rollup_month(day: date) -> str:
-    """Return the rollup month (YYYY-MM) of a meal day."""
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-Totals = tuple[int, int, int, int]
-BEFORE = "meal_rollup_before"  # session.info: booking id -> its share when the transaction began
-READ_BACK = "meal_rollup_read_back"  # session.info: read every share back from the database
-_ROLLED_UP_KEYS = frozenset(ROLLED_UP)
-
-
-def _share(values: Any) -> tuple[RollupKey, Totals]:
-    key = (values.canteen_id, rollup_month(values.day), values.economic_tier or "",
-           values.status or "booked")
-    return key, (1, values.count, values.subsidy_fen, values.payable_fen)
-
-
-class _Values:
-    def __init__(self, **values: Any) -> None:
-        self.__dict__.update(values)
-
-
-def _share_before(booking: MealBooking) -> tuple[RollupKey, Totals]:
-    attrs = inspect(booking).attrs
-    old = {}
-    for name in ROLLED_UP:
-        history = attrs[name].history
-        old[name] = history.deleted[0] if history.deleted else getattr(booking, name)
-    return _share(_Values(**old))
-
-
-@event.listens_for(Session, "after_flush")
-def _note_bookings(session: Session, _context: Any) -> None:
-    """Remember each booking's share before this transaction first wrote it (None: new)."""
-    before: dict[int, tuple[RollupKey, Totals] | None] = session.info.setdefault(BEFORE, {})
-    for obj in session.new:
-        if isinstance(obj, MealBooking):
-            before.setdefault(obj.id, None)
-    for obj in [*session.dirty, *session.deleted]:
-        if isinstance(obj, MealBooking) and obj.id not in before:
-            before[obj.id] = _share_before(obj)
-
-
-@event.listens_for(Session, "before_commit")
-def _roll_up_bookings(session: Session) -> None:
-    """At the outer commit: move the rollup by (share now - share before) of every touched booking.
-
-    A booking's share now is taken from the session when all its rolled-up
-    values are loaded there; a savepoint rollback expires what it undid (or
-    drops what it inserted), so those shares, and all of them after an ORM
-    bulk UPDATE or DELETE of bookings, are read back from the database. Rollup
-    rows are locked last and in key order, which keeps them out of deadlock
-    cycles and holds these hot rows only until the commit.
-    """
-    if session.in_nested_transaction():
-        return
-    session.flush()
-    before: dict[int, tuple[RollupKey, Totals] | None] = session.info.pop(BEFORE, {})
-    if not before:
-        return
-    deltas: dict[RollupKey, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for share in before.values():
-        if share is not None:
-            for i, amount in enumerate(share[1]):
-                deltas[share[0]][i] -= amount
-    read_back = session.info.pop(READ_BACK, False)
-    unread = []
-    for booking_id in sorted(before):
-        now = None if read_back else _share_in_session(session, booking_id)
-        if now is None:
-            unread.append(booking_id)
-        else:
-            for i, amount in enumerate(now[1]):
-                deltas[now[0]][i] += amount
-    columns = [MealBooking.__table__.c[name] for name in ROLLED_UP]
-    connection = session.connection()
-    for chunk in range(0, len(unread), 1000):
-        stmt = select(*columns).where(MealBooking.__table__.c.id.in_(unread[chunk:chunk + 1000]))
-        for row in connection.execute(stmt):
-            key, totals = _share(row)
-            for i, amount in enumerate(totals):
-                deltas[key][i] += amount
-    apply_rollup_deltas(session, {k: d for k, d in deltas.items() if any(d)})
-
-
-def _share_in_session(session: Session, booking_id: int) -> tuple[RollupKey, Totals] | None:
-    """Return a booking's share from the session, or None when it must be read back."""
-    booking = session.identity_map.get(identity_key(MealBooking, booking_id))
-    if booking is None:
-        return None
-    state = inspect(booking)
-    if state.deleted or state.was_deleted or not _ROLLED_UP_KEYS.isdisjoint(state.unloaded):
-        return None
-    return _share(booking)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _note_bulk_booking_writes(state: ORMExecuteState) -> None:
-    """An ORM bulk UPDATE / DELETE of bookings bypasses the session: read every share back."""
-    mapper = state.bind_mapper
-    if (state.is_update or state.is_delete) and mapper is not None and mapper.class_ is MealBooking:
-        state.session.info[READ_BACK] = True
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_bookings(session: Session, transaction: Any) -> None:
-    if transaction.parent is None:  # the outer transaction ended (committed or rolled back)
-        session.info.pop(BEFORE, None)
-        session.info.pop(READ_BACK, None)
-
-
-_ROLLUP_UPSERTS: dict[str, Any] = {}
-
-
-def _rollup_upsert(dialect: str) -> Any:
-    """Return the one-row rollup UPSERT for a dialect, built once (rows come as parameters)."""
-    stmt = _ROLLUP_UPSERTS.get(dialect)
-    if stmt is None:
-        insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(MealMonthlyRollup)
-        stmt = _ROLLUP_UPSERTS[dialect] = insert.on_conflict_do_update(
-            index_elements=["canteen_id", "month", "economic_tier", "status"],
-            set_={name: getattr(MealMonthlyRollup, name) + insert.excluded[name] for name in TOTALS},
-        )
-    return stmt
-
-
-def apply_rollup_deltas(session: Session, deltas: dict[RollupKey, list[int]]) -> None:
-    """Add deltas to the rollup rows, one UPSERT a row, in key order (no deadlock cycles)."""
-    if not deltas:
-        return
-    connection = session.connection()
-    rows = [dict(canteen_id=canteen_id, month=month, economic_tier=tier, status=status,
-                 **dict(zip(TOTALS, delta, strict=True)))
-            for (canteen_id, month, tier, status), delta in sorted(deltas.items())]
-    connection.execute(_rollup_upsert(connection.dialect.name), rows)

@@ -25,7 +25,7 @@ from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from core import clock, refcache
+from core import clock
 from core.config import Settings, load_settings, use_settings
 from core.db import (
     configure_database,
@@ -101,7 +101,6 @@ def sqlite_demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPat
         load_demo_data(s)
         people = _people_by_openid(s)
     dispose_database(url)
-    refcache.clear()
     return path, people
 
 
@@ -135,7 +134,6 @@ def _truncate_all(url: str) -> None:
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     finally:
         engine.dispose()
-    refcache.clear()  # the next test's rows reuse these ids
 
 
 def _postgres(pg_url: str | None) -> Iterator[Database]:

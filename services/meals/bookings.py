@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -32,24 +32,9 @@ BOOK_AHEAD_DAYS = 14
 MAX_PORTIONS = 5
 
 
-# The chat's hottest statements, built once; values come as parameters.
-_SLOT_WHERE = (MealSlot.canteen_id == bindparam("b_canteen"), MealSlot.day == bindparam("b_day"),
-               MealSlot.meal == bindparam("b_meal"))
-_SLOT = select(MealSlot).where(*_SLOT_WHERE)
-_TAKE = (update(MealSlot).where(*_SLOT_WHERE, MealSlot.booked + bindparam("b_count") <= MealSlot.capacity)
-         .values(booked=MealSlot.booked + bindparam("b_count"))
-         .execution_options(synchronize_session=False))
-_RELEASE = (update(MealSlot).where(*_SLOT_WHERE).values(booked=MealSlot.booked - bindparam("b_count"))
-            .execution_options(synchronize_session=False))
-_ACTIVE = select(MealBooking).where(
-    MealBooking.person_id == bindparam("b_person"), MealBooking.day == bindparam("b_day"),
-    MealBooking.meal == bindparam("b_meal"), MealBooking.status == "booked")
-_ACTIVE_ANYWHERE = _ACTIVE.order_by(MealBooking.id)
-_ACTIVE_AT = _ACTIVE.where(MealBooking.canteen_id == bindparam("b_canteen")).order_by(MealBooking.id)
-
-
-def _slot_of(canteen_meal: CanteenMeal, day: date, **more: Any) -> dict[str, Any]:
-    return {"b_canteen": canteen_meal.canteen_id, "b_day": day, "b_meal": canteen_meal.meal, **more}
+def _slot_where(canteen_meal: CanteenMeal, day: date) -> tuple[Any, ...]:
+    return (MealSlot.canteen_id == canteen_meal.canteen_id, MealSlot.day == day,
+            MealSlot.meal == canteen_meal.meal)
 
 
 @dataclass(frozen=True)
@@ -163,7 +148,7 @@ def _quote(session: Session, checked: _Checked, *, actor: Person, day: date, cou
 
 def seats_left(session: Session, canteen_meal: CanteenMeal, day: date) -> int:
     """Return how many portions of a meal on a day can still be booked."""
-    slot = session.scalar(_SLOT, _slot_of(canteen_meal, day))
+    slot = session.scalar(select(MealSlot).where(*_slot_where(canteen_meal, day)))
     return canteen_meal.capacity if slot is None else slot.capacity - slot.booked
 
 
@@ -185,11 +170,14 @@ def _ensure_slot(session: Session, canteen_meal: CanteenMeal, day: date) -> None
 
 def _take_seats(session: Session, canteen_meal: CanteenMeal, day: date, count: int) -> None:
     """Take seats with one conditional update; the slot row is created by the day's first booking."""
-    params = _slot_of(canteen_meal, day, b_count=count)
-    if session.execute(_TAKE, params).rowcount == 1:  # type: ignore[attr-defined]
+    take = (update(MealSlot)
+            .where(*_slot_where(canteen_meal, day), MealSlot.booked + count <= MealSlot.capacity)
+            .values(booked=MealSlot.booked + count)
+            .execution_options(synchronize_session=False))
+    if session.execute(take).rowcount == 1:  # type: ignore[attr-defined]
         return
     _ensure_slot(session, canteen_meal, day)
-    if session.execute(_TAKE, params).rowcount == 1:  # type: ignore[attr-defined]
+    if session.execute(take).rowcount == 1:  # type: ignore[attr-defined]
         return
     raise sold_out(day, canteen_meal.meal, left=seats_left(session, canteen_meal, day),
                    count=count)
@@ -204,8 +192,12 @@ def sold_out(day: date, meal: str, *, left: int, count: int) -> SoldOut:
 
 
 def _release_seats(session: Session, booking: MealBooking) -> None:
-    session.execute(_RELEASE, {"b_canteen": booking.canteen_id, "b_day": booking.day,
-                               "b_meal": booking.meal, "b_count": booking.count})
+    stmt = (update(MealSlot)
+            .where(MealSlot.canteen_id == booking.canteen_id, MealSlot.day == booking.day,
+                   MealSlot.meal == booking.meal)
+            .values(booked=MealSlot.booked - booking.count)
+            .execution_options(synchronize_session=False))
+    session.execute(stmt)
 
 
 def _already_booked(day: date, meal: str) -> AlreadyBooked:
@@ -311,10 +303,11 @@ def cancel_future_bookings(session: Session, *, person_id: int) -> int:
 def find_active_booking(session: Session, *, person_id: int, day: date, meal: str,
                         canteen_id: int | None = None) -> MealBooking | None:
     """Return the person's booked (not yet served) meal on a day, if any."""
-    params = {"b_person": person_id, "b_day": day, "b_meal": meal}
-    if canteen_id is None:
-        return session.scalars(_ACTIVE_ANYWHERE, params).first()
-    return session.scalars(_ACTIVE_AT, {**params, "b_canteen": canteen_id}).first()
+    stmt = select(MealBooking).where(MealBooking.person_id == person_id, MealBooking.day == day,
+                                     MealBooking.meal == meal, MealBooking.status == "booked")
+    if canteen_id is not None:
+        stmt = stmt.where(MealBooking.canteen_id == canteen_id)
+    return session.scalars(stmt.order_by(MealBooking.id)).first()
 
 
 def list_my_bookings(session: Session, *, actor: Person, person_id: int | None = None,

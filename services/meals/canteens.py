@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session, joinedload
 
 from core import clock
 from core.errors import NotAllowed, NotFound
-from core.refcache import Snapshot, attach
 from models.meals import MEALS, Canteen, CanteenMeal
 from models.person import Person
 from services.access.checks import require_staff_for
@@ -21,20 +20,6 @@ EARTH_RADIUS_KM = 6371.0088
 MAX_ID = 2**31 - 1  # ids beyond this cannot exist; SQLite would overflow on them
 # Canteens are read with their meals in the same statement (the relationship alone adds one).
 _WITH_MEALS = joinedload(Canteen.meals)
-
-
-def _read_canteens(session: Session) -> dict[int, Canteen]:
-    return {c.id: c for c in session.scalars(select(Canteen).options(_WITH_MEALS)).unique()}
-
-
-# Every canteen with its meals, kept per process for a couple of seconds (core.refcache).
-_CANTEENS = Snapshot("canteens", (Canteen, CanteenMeal), _read_canteens)
-
-
-def _active_canteens(session: Session) -> list[Canteen] | None:
-    """Return the open canteens from the snapshot (detached), or None to read the database."""
-    known = _CANTEENS.read(session)
-    return None if known is None else [c for c in known.values() if c.active]
 
 
 def valid_id(value: int) -> bool:
@@ -54,35 +39,26 @@ def list_canteens_near(
     session: Session, *, lat: float, lng: float, limit: int = 5
 ) -> list[tuple[Canteen, float]]:
     """Return the nearest open canteens with their distance in km, nearest first."""
-    canteens = _active_canteens(session)
-    if canteens is None:
-        stmt = select(Canteen).where(Canteen.active.is_(True)).options(_WITH_MEALS)
-        canteens = list(session.scalars(stmt).unique())
+    stmt = select(Canteen).where(Canteen.active.is_(True)).options(_WITH_MEALS)
+    canteens = list(session.scalars(stmt).unique())
     ranked = sorted(
         ((c, round(distance_km((lat, lng), (c.latitude, c.longitude)), 2)) for c in canteens),
         key=lambda pair: (pair[1], pair[0].id),
     )
-    return [(attach(session, c), km) for c, km in ranked[:limit]]
+    return ranked[:limit]
 
 
 def list_canteens_in_community(session: Session, *, community_id: int) -> list[Canteen]:
     """Return the open canteens of a community."""
     if not valid_id(community_id):
         return []
-    canteens = _active_canteens(session)
-    if canteens is not None:
-        local = sorted((c for c in canteens if c.community_id == community_id), key=lambda c: c.id)
-        return [attach(session, c) for c in local]
     stmt = (select(Canteen).where(Canteen.community_id == community_id, Canteen.active.is_(True))
             .options(_WITH_MEALS).order_by(Canteen.id))
     return list(session.scalars(stmt).unique())
 
 
 def canteen_with_meals(session: Session, canteen_id: int) -> Canteen | None:
-    """Return a canteen (open or not) with its meals: from the snapshot, else in one statement."""
-    known = _CANTEENS.read(session)
-    if known is not None and canteen_id in known:
-        return attach(session, known[canteen_id])
+    """Return a canteen (open or not) with its meals, in one statement."""
     return session.get(Canteen, canteen_id, options=[_WITH_MEALS])
 
 

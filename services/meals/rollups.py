@@ -1,8 +1,10 @@
 """The monthly meals rollup: recompute it from the bookings, and compare it with them.
 
-`meal_monthly_rollups` is kept in step by every ORM flush of `meal_bookings`
-(`models.meals._roll_up_bookings`). Rows written around the ORM (COPY, bulk
-Core inserts, a restore) need `rebuild_meal_rollups` afterwards.
+`meal_monthly_rollups` is kept in step by triggers on `meal_bookings`
+(migration 0021_rollup_trigger): every write of a booking, through the ORM or
+not, moves it in the same transaction (on PostgreSQL at commit). A rollup that
+drifted anyway (edited by hand, triggers disabled) is put right by
+`rebuild_meal_rollups`.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from sqlalchemy import ColumnElement, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from core.db import is_postgres
-from models.meals import MealBooking, MealMonthlyRollup, RollupKey
+from models.meals import MealBooking, MealMonthlyRollup
 
-Totals = tuple[int, int, int, int]
+RollupKey = tuple[int, str, str, str]  # canteen id, month (YYYY-MM), tier ('' for none), status
+Totals = tuple[int, int, int, int]  # bookings, portions, subsidy_fen, payable_fen
 
 
 def _month(session: Session) -> ColumnElement[str]:
@@ -41,6 +44,8 @@ def _direct(session: Session, canteen_id: int | None) -> Any:
 def rebuild_meal_rollups(session: Session, *, canteen_id: int | None = None) -> int:
     """Recompute the rollup (one canteen or all) from meal_bookings; return the rows written."""
     if is_postgres(session):
+        # This transaction's own pending rollup moves first, so the recount is not moved again.
+        session.execute(text("SET CONSTRAINTS meal_bookings_roll_up IMMEDIATE"))
         # Waits for writers in flight and holds new ones until commit, so none is lost.
         session.execute(text("LOCK TABLE meal_monthly_rollups IN SHARE ROW EXCLUSIVE MODE"))
     wipe = delete(MealMonthlyRollup)

@@ -11,10 +11,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.refcache import Snapshot, attach, attached_rows
 from models.funds import CharityFund
 from models.meals import MealBooking, SubsidyRule
 from models.person import TIER_NAMES, Person
@@ -168,29 +167,15 @@ def _read_rules(session: Session) -> list[SubsidyRule]:
     return sorted(session.scalars(stmt), key=lambda r: (-r.amount_fen, r.id))
 
 
-# The active rules, kept per process for a couple of seconds (core.refcache).
-_RULES = Snapshot("subsidy_rules", (SubsidyRule,), _read_rules)
-
-
 def list_subsidy_rules(session: Session) -> list[SubsidyRule]:
     """Return the active subsidy rules, most generous first."""
-    return attached_rows(_RULES, session)
+    return _read_rules(session)
 
 
 def _best_rule(session: Session, who: Eligibility, day: date,
                skip: frozenset[int] = frozenset()) -> SubsidyRule | None:
-    """Pick from the snapshot as it is; only the rule chosen joins the session."""
-    known = _RULES.read(session)
-    rules = _read_rules(session) if known is None else known
-    rule = best_rule([r for r in rules if r.id not in skip] if skip else rules, who, day)
-    if rule is None or known is None:
-        return rule
-    return attach(session, rule)
-
-
-_USED = select(func.coalesce(func.sum(MealBooking.subsidy_fen), 0)).where(
-    MealBooking.person_id == bindparam("b_person"), MealBooking.day >= bindparam("b_from"),
-    MealBooking.day < bindparam("b_to"), MealBooking.status.in_(COUNTED_STATUSES))
+    rules = _read_rules(session)
+    return best_rule([r for r in rules if r.id not in skip] if skip else rules, who, day)
 
 
 def subsidy_used_fen(session: Session, *, person_id: int, day: date) -> int:
@@ -198,7 +183,10 @@ def subsidy_used_fen(session: Session, *, person_id: int, day: date) -> int:
     first = day.replace(day=1)
     nxt = (first.replace(year=first.year + 1, month=1) if first.month == 12
            else first.replace(month=first.month + 1))
-    return int(session.scalar(_USED, {"b_person": person_id, "b_from": first, "b_to": nxt}) or 0)
+    stmt = select(func.coalesce(func.sum(MealBooking.subsidy_fen), 0)).where(
+        MealBooking.person_id == person_id, MealBooking.day >= first, MealBooking.day < nxt,
+        MealBooking.status.in_(COUNTED_STATUSES))
+    return int(session.scalar(stmt) or 0)
 
 
 def subsidy_for(

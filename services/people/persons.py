@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import clock, crypto
@@ -20,12 +20,9 @@ def get_person(session: Session, *, person_id: int) -> Person:
     return person
 
 
-_BY_OA_OPENID = select(Person).where(Person.oa_openid == bindparam("b_openid"))
-
-
 def get_person_by_oa_openid(session: Session, *, openid: str) -> Person | None:
     """Return the person behind an official-account openid, if known."""
-    return session.scalar(_BY_OA_OPENID, {"b_openid": openid})
+    return session.scalar(select(Person).where(Person.oa_openid == openid))
 
 
 def get_or_create_person_by_oa_openid(session: Session, *, openid: str) -> Person:

@@ -7,7 +7,6 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.refcache import Snapshot, attach, attached_rows
 from models.person import Person
 from models.region import Community
 from services.people.consents import give_consent, has_consent
@@ -16,25 +15,13 @@ from services.people.profile import update_profile
 REGISTER_SCOPES = ("privacy_policy", "sensitive_profile")
 
 
-def _read_communities(session: Session) -> list[Community]:
+def list_communities(session: Session) -> list[Community]:
+    """Return every community, in code order (for numbered choices)."""
     return list(session.scalars(select(Community).order_by(Community.code)))
 
 
-# Every community, kept per process for a couple of seconds (core.refcache).
-_COMMUNITIES = Snapshot("communities", (Community,), _read_communities)
-
-
-def list_communities(session: Session) -> list[Community]:
-    """Return every community, in code order (for numbered choices)."""
-    return attached_rows(_COMMUNITIES, session)
-
-
 def community_of(session: Session, community_id: int) -> Community | None:
-    """Return a community by id: from the snapshot, else from the database."""
-    known = _COMMUNITIES.read(session)
-    found = next((c for c in known if c.id == community_id), None) if known else None
-    if found is not None:
-        return attach(session, found)
+    """Return a community by id."""
     return session.get(Community, community_id)
 
 

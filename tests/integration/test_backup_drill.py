@@ -20,7 +20,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core import clock, refcache
+from core import clock
 from core.db import configure_database, dispose_database, session_scope
 from core.wechat import AppCredentials, WeChatClient
 from models.help_requests import CATEGORIES, HelpRequest
@@ -155,7 +155,6 @@ def _sends(fake) -> int:
 
 def _use(url: str) -> None:
     configure_database(url)
-    refcache.clear()  # the restored database reuses ids with other contents
 
 
 def test_restore_drill(db, empty_target, tmp_path, wechat, fake_wechat, frozen_clock):
