@@ -24,7 +24,7 @@ def store_key(message: Inbound) -> str:
 
     The sender's openid in braces is the key's Redis Cluster hash tag: the
     turn scripts touch this key and the sender's lock, dialogue and seen
-    mark (bot.dialogue.state, bot.turnstore) in one call, so they must share
+    mark (bot.dialogue_state, bot.turnstore) in one call, so they must share
     a slot.
     """
     return f"wx:msg:{{{message.openid}}}:{message.dedupe_key}"

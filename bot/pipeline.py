@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import dedupe, turnstore
-from bot.dialogue.state import DialogueState, decode_state, encode_state
+from bot.dialogue_state import DialogueState, decode_state, encode_state
 from bot.handlers import get_router
 from bot.message import Inbound
 from bot.reply import SUCCESS, text_reply

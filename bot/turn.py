@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.dialogue.state import DialogueState
+from bot.dialogue_state import DialogueState
 from bot.message import Inbound
 from core.kv import KV
 from models.person import Person

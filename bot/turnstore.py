@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 
 from bot import dedupe
-from bot.dialogue.state import TIMEOUT_SECONDS, state_key, user_lock_key
+from bot.dialogue_state import TIMEOUT_SECONDS, state_key, user_lock_key
 from bot.message import Inbound
 from core.kv import KV, Script, acquire_waiting
 

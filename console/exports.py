@@ -21,7 +21,8 @@ from models.person import TIER_NAMES
 from services import meals
 from services.access.audit import record_access
 from services.assistance import tiers
-from services.monitoring import alerts, indicators
+from services.messaging import alerts
+from services.monitoring import indicators
 
 EXPORT_LIMIT = 5000
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")

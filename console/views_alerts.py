@@ -1,4 +1,4 @@
-"""The alert queue (acknowledge through services.monitoring.alerts) and the ranked monitoring list."""
+"""The alert queue (acknowledge through services.messaging.alerts) and the ranked monitoring list."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from console.session import current_staff, flash, staff_page
 from core.uow import db
 from core.validation import Body
 from services.help_requests.views import alert_call_backs
-from services.monitoring import alerts
+from services.messaging import alerts
+from services.messaging.alerts import ALERT_KIND_NAMES
 from services.monitoring import indicators as monitoring
-from services.monitoring.alerts import ALERT_KIND_NAMES
 
 LEVEL_NAMES = {"critical": "紧急", "high": "高", "medium": "中", "low": "低"}
 STATUS_NAMES = {"open": "待处理", "acknowledged": "已查看", "resolved": "已解决"}

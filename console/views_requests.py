@@ -12,7 +12,8 @@ from console.pages import chosen_community, form, people_by_id, query, render
 from console.session import current_staff, flash, staff_page
 from core.uow import db
 from core.validation import Body, Query
-from services.assistance import layers, resource_fit, resources
+from services.assistance import layers, resources
+from services.help_requests import layering
 from services.people.persons import find_person
 
 PAGE = 30
@@ -80,7 +81,7 @@ def request_detail(request_id: int) -> Any:
         moves=sorted(TRANSITIONS.get(help_request.status, ())), status_names=STATUS_NAMES,
         organisations=resources.list_county_organisations(db(), actor=staff),
         catalogue=resources.list_resources(db(), actor=staff),
-        matches=resource_fit.match_resources(db(), actor=staff, request_id=request_id),
+        matches=layering.match_resources(db(), actor=staff, request_id=request_id),
     )
 
 
@@ -89,7 +90,7 @@ def request_detail(request_id: int) -> Any:
 def change_layer(request_id: int) -> Any:
     """Change a request's assistance layer (audited, on its timeline)."""
     body = form(LayerForm)
-    changed = layers.set_request_layer(db(), actor=current_staff(), request_id=request_id,
+    changed = layering.set_request_layer(db(), actor=current_staff(), request_id=request_id,
                                        layer=body.layer)
     flash(f"{changed.code} 的救助层级已改为“{layers.layer_name(changed.layer)}”。")
     return redirect(url_for("console.request_detail", request_id=request_id))

@@ -15,8 +15,8 @@ from miniprogram_api.openapi import api_doc
 from miniprogram_api.pagination import Page, PageQuery
 from models.help_requests import HelpRequest
 from services import help_requests as svc
-from services.assistance import layers, resource_fit
-from services.help_requests import consent
+from services.assistance import layers
+from services.help_requests import consent, layering
 from services.help_requests.queries import relation_to
 from services.help_requests.views import summary_json
 
@@ -253,7 +253,7 @@ def ask_charity_consent(request_id: int, body: AskConsentBody) -> Any:
 @api_doc(summary="改求助的救助层级（留审计记录，写进办理经过）", body=LayerBody, response=HelpDetailOut)
 def set_help_request_layer(request_id: int, body: LayerBody) -> Any:
     """Change a request's assistance layer as staff."""
-    changed = layers.set_request_layer(db(), actor=current_person(), request_id=request_id,
+    changed = layering.set_request_layer(db(), actor=current_person(), request_id=request_id,
                                        layer=body.layer)
     return reply(_detail(changed))
 
@@ -269,7 +269,7 @@ class MatchOut(BaseModel):
     reasons: list[str] = Field(description="为什么合适（中文）")
 
     @classmethod
-    def of(cls, match: resource_fit.ResourceMatch) -> MatchOut:
+    def of(cls, match: layering.ResourceMatch) -> MatchOut:
         resource = match.resource
         return cls(resource_id=resource.id, name=resource.name, layer=resource.layer,
                    layer_name=layers.layer_name(resource.layer), offers=resource.offers,
@@ -286,5 +286,5 @@ class MatchList(BaseModel):
 @api_doc(summary="适合这条求助的资源清单项目（按层级、类别、地点、身份）", response=MatchList)
 def match_help_request_resources(request_id: int) -> Any:
     """List the county catalogue entries that fit a request."""
-    found = resource_fit.match_resources(db(), actor=current_person(), request_id=request_id)
+    found = layering.match_resources(db(), actor=current_person(), request_id=request_id)
     return reply(MatchList(items=[MatchOut.of(m) for m in found]))

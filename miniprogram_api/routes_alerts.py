@@ -11,7 +11,7 @@ from core.validation import Body, Moment, Query, reply
 from miniprogram_api import bp
 from miniprogram_api.auth import current_person, login_required
 from miniprogram_api.openapi import api_doc
-from services.monitoring import alerts
+from services.messaging import alerts
 
 
 class AlertQuery(Query):

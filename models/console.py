@@ -84,7 +84,7 @@ class AidResource(Base, Timestamped):
     offers: Mapped[str] = mapped_column(Text)
     eligibility: Mapped[str] = mapped_column(Text)
     contact: Mapped[str | None] = mapped_column(String(128))
-    # What it fits, for matching a request to it (services.assistance.resources.match_resources):
+    # What it fits, for matching a request to it (services.help_requests.layering.match_resources):
     # its layer, the help category it serves (NULL = any), the one community it serves
     # (NULL = the whole county) and the tiers it is for ("dibao,tekun"; NULL = anyone).
     layer: Mapped[str | None] = mapped_column(String(16))

@@ -19,6 +19,8 @@ from models.base import Base, EncryptedString, UTCDateTime, enum_values
 ERASURE_STATUSES = ("requested", "done", "cancelled")
 ERASURE_CHANNELS = ("chat", "miniprogram")
 RUN_KINDS = ("scheduled", "manual")
+# What an erased person's free text becomes (services/rights/erasure.py writes it; reports show it).
+ERASED_TEXT = "[已注销]"
 OPEN_ERASURE = text("status = 'requested'")
 SCHEDULED_RUN = text("kind = 'scheduled'")
 

@@ -22,7 +22,8 @@ from services.help_requests.followup import ask_followups
 from services.meals import reminders
 from services.meals.kitchen import mark_past_bookings_no_show
 from services.meals.standing_job import book_standing_orders
-from services.monitoring import alerts, household_warnings, welfare
+from services.messaging import alerts
+from services.monitoring import household_warnings, welfare
 from services.operations import maintenance
 from services.rights import retention
 from services.volunteers.activities import remind_upcoming_activities

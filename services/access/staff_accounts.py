@@ -165,7 +165,9 @@ def _note_account_failure(account: StaffAccount) -> None:
 
 
 def _is_demo_login(username: str, password: str) -> bool:
-    from services.demo.accounts import is_published_login  # demo data: loaded only when asked
+    from services.access.checks.published_logins import (
+        is_published_login,  # demo data: loaded only when asked
+    )
 
     return is_published_login(username, password)
 

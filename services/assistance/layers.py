@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import NotAllowed, ValidationFailed
 from models.console import AssistanceLayerRule
-from models.help_requests import LAYER_GROUPS, LAYER_NAMES, LAYERS, HelpRequest
+from models.help_requests import LAYER_GROUPS, LAYER_NAMES, LAYERS
 from models.person import Person
 from services.access.audit import record_access
 from services.access.checks import require_staff_for, staff_communities
@@ -143,27 +143,3 @@ def check_layer(layer: str | None, *, field: str = "layer") -> str | None:
         raise ValidationFailed(fields={field: "不是允许的取值"})
     return layer
 
-
-def set_request_layer(session: Session, *, actor: Person, request_id: int,
-                      layer: str) -> HelpRequest:
-    """Change a request's layer as staff; audited and written on its timeline."""
-    from services.help_requests.events import record_event
-    from services.help_requests.queries import load_visible
-
-    help_request, relation = load_visible(session, actor=actor, request_id=request_id,
-                                          for_update=True)
-    if relation != "staff":
-        raise NotAllowed()
-    new = check_layer(layer)
-    if new is None:
-        raise ValidationFailed("请选择层级。", fields={"layer": "必填"})
-    old = help_request.layer
-    if new == old:
-        return help_request
-    help_request.layer = new
-    record_event(session, help_request=help_request, actor_id=actor.id, kind="status",
-                 from_status=help_request.status, to_status=help_request.status, note=f"救助层级：{layer_name(old)} → {layer_name(new)}")
-    record_access(session, actor_id=actor.id, action="update", subject_type="help_request",
-                  subject_id=help_request.id, fields=["layer"], detail={"from": old, "to": new})
-    session.flush()
-    return help_request

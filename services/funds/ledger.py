@@ -21,7 +21,7 @@ from core import clock
 from core.errors import Conflict, ErrorCode
 from models.funds import FUND_ACCOUNT_KINDS, FundAccount, FundEntry, FundPosting
 from models.meals import MealBooking
-from services.monitoring.alerts import raise_alert
+from services.messaging.alerts import raise_alert
 
 logger = logging.getLogger(__name__)
 

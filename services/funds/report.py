@@ -14,11 +14,11 @@ from models.funds import FUND_KIND_NAMES, CharityFund, FundDonation, FundPosting
 from models.meals import Canteen, MealBooking
 from models.person import Person
 from models.region import Organisation
+from models.rights import ERASED_TEXT
 from services.access.audit import record_access
 from services.access.checks import is_staff
 from services.funds.funds import get_fund
 from services.funds.ledger import fund_accounts
-from services.rights.erasure import ERASED_TEXT
 
 
 @dataclass(frozen=True)

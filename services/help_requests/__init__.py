@@ -26,7 +26,7 @@ from services.help_requests.triage import (
     transition_help_request,
 )
 from services.help_requests.views import describe_for_requester, present_help_request
-from services.monitoring.alerts import escalate_unacknowledged_alerts
+from services.messaging.alerts import escalate_unacknowledged_alerts
 
 __all__ = [
     "TRANSITIONS",

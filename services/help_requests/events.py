@@ -8,8 +8,8 @@ from core import clock
 from models.help_requests import HelpRequest, HelpRequestEvent
 from models.messaging import PRIORITY_NORMAL
 from services.help_requests.views import notice_facts
+from services.messaging.alerts import people_with_role
 from services.messaging.notifications import enqueue_notification
-from services.monitoring.alerts import people_with_role
 
 
 def record_event(

@@ -25,9 +25,9 @@ from models.help_requests import CATEGORY_NAMES, FOLLOWUP_ANSWERS, HelpRequest
 from models.person import Person
 from services.help_requests.events import community_staff_ids, notify_people, record_event
 from services.help_requests.views import notice_facts
+from services.messaging.alerts import raise_alert
 from services.messaging.message_templates import day_words
 from services.messaging.notifications import enqueue_notification
-from services.monitoring.alerts import raise_alert
 
 RULE = Path(__file__).resolve().parents[1] / "data" / "followup.json"
 ANSWER_NAMES = {"better": "好多了", "same": "差不多", "worse": "更难了"}

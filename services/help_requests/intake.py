@@ -34,7 +34,7 @@ from services.help_requests.events import (
 from services.help_requests.routing import route_help_request
 from services.help_requests.sla import due_times
 from services.help_requests.views import describe_for_requester, notice_facts
-from services.monitoring.alerts import people_with_role, raise_alert
+from services.messaging.alerts import people_with_role, raise_alert
 from services.people.proxies import list_family_agents
 
 MAX_DESCRIPTION = 300

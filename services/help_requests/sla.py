@@ -12,8 +12,8 @@ from models.help_requests import CATEGORY_NAMES, HelpRequest
 from models.monitoring import RiskAlert
 from services.help_requests.events import notify_people, record_event
 from services.help_requests.views import notice_facts
+from services.messaging.alerts import people_with_role, raise_alert
 from services.messaging.message_templates import moment_words
-from services.monitoring.alerts import people_with_role, raise_alert
 
 # Minutes allowed, by (urgency, stage); override with settings.extra, e.g.
 # HELP_SLA_EMERGENCY_ACCEPT_MINUTES=5.

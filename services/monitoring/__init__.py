@@ -1,1 +1,1 @@
-"""Monitoring and alerts: warning indicators, household signals, welfare checks, risk alerts for staff."""
+"""Monitoring: warning indicators, household signals and warnings, welfare checks."""

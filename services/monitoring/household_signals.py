@@ -25,8 +25,8 @@ from models.console import TierDecision
 from models.person import TIER_NAMES, Person, PersonRole
 from services.access.audit import record_access
 from services.assistance import means_check as assistance
+from services.messaging.alerts import LEVEL_ORDER
 from services.monitoring import indicator_sources, indicators
-from services.monitoring.alerts import LEVEL_ORDER
 from services.monitoring.indicators import HOUSEHOLD_INDICATORS, IndicatorSpec
 
 HOUSEHOLD_CODES = frozenset(spec.code for spec in HOUSEHOLD_INDICATORS)

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from models.monitoring import RiskAlert
 from models.person import Person
+from services.messaging.alerts import LEVEL_WORDS, people_with_role, raise_alert
 from services.messaging.message_templates import moment_words
 from services.messaging.notifications import enqueue_notification
-from services.monitoring.alerts import LEVEL_WORDS, people_with_role, raise_alert
 from services.monitoring.household_signals import (
     HOUSEHOLD_CODES,
     MISSED_MEALS,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from models.monitoring import RiskAlert
 from models.person import TIER_NAMES, Person
-from services.monitoring.alerts import ALERT_KIND_NAMES, LEVEL_ORDER
+from services.messaging.alerts import ALERT_KIND_NAMES, LEVEL_ORDER
 
 LIVE_ALERT_STATUSES = ("open", "acknowledged")
 LIMIT = 500

@@ -17,8 +17,8 @@ from models.monitoring import ALERT_LEVELS, RiskAlert
 from models.person import Person
 from services.access.audit import record_access
 from services.access.checks import STAFF_ROLES, require_role, require_staff_for
+from services.messaging.alerts import LEVEL_ORDER, raise_alert
 from services.monitoring import indicator_sources as signals
-from services.monitoring.alerts import LEVEL_ORDER, raise_alert
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from models.meals import MealBooking
 from models.monitoring import RiskAlert
 from models.person import Person, PersonRole
 from models.region import Community
+from services.messaging.alerts import raise_alert
 from services.messaging.notifications import enqueue_notification
-from services.monitoring.alerts import raise_alert
 from services.people.proxies import list_family_agents
 
 ELDERLY_AGE = 60

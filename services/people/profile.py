@@ -15,7 +15,7 @@ from core.wechat.client import WeChatClient, get_wechat_client
 from core.wechat.errors import WeChatError
 from models.person import Person
 from models.region import Community
-from services.monitoring.alerts import raise_alert
+from services.messaging.alerts import raise_alert
 from services.people.consents import require_consents_for
 
 logger = logging.getLogger(__name__)

@@ -31,14 +31,13 @@ from models.meals import MealBooking
 from models.messaging import Notification
 from models.monitoring import RiskAlert
 from models.person import Consent, Person, PersonRole, Proxy
-from models.rights import ErasureRequest
+from models.rights import ERASED_TEXT, ErasureRequest
 from models.standing import StandingOrder
 from models.volunteers import ServiceRecord, VolunteerProfile
 from services.access.audit import record_access
 from services.access.checks import require_staff_for
 
 logger = logging.getLogger(__name__)
-ERASED_TEXT = "[已注销]"
 UNSENT = ("pending", "waiting")
 NO_PASSWORD = "!"  # matches no password hash: the account can never log in again  # noqa: S105
 

@@ -23,7 +23,7 @@ from core.errors import InvalidTransition, NotFound
 from models.person import Person
 from models.volunteers import PointsAccount, PointsEntry, PointsPosting, PointsRate, ServiceRecord
 from services.access.checks import require_staff_for
-from services.monitoring.alerts import raise_alert
+from services.messaging.alerts import raise_alert
 from services.volunteers.errors import InsufficientPoints
 
 logger = logging.getLogger(__name__)

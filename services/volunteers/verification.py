@@ -18,9 +18,9 @@ from core.errors import InvalidTransition, NotAllowed, NotFound, ValidationFaile
 from models.person import Person
 from models.volunteers import ServiceRecord
 from services.access.checks import can_act_for, require_staff_for
+from services.messaging.alerts import raise_alert
 from services.messaging.message_templates import day_words
 from services.messaging.notifications import enqueue_notification
-from services.monitoring.alerts import raise_alert
 from services.volunteers.ledger import mint_points_for_service, service_points
 
 NUDGE_AFTER = timedelta(hours=24)

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.monitoring.alerts import raise_alert
+from services.messaging.alerts import raise_alert
 from tests.e2e.access_rows_people import STAFF_OF_SUNSHINE, but, person
 
 

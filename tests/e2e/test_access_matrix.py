@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.db import session_scope
 from models.person import Person, Proxy
-from services.monitoring.alerts import raise_alert
+from services.messaging.alerts import raise_alert
 
 pytestmark = pytest.mark.e2e
 EVERYONE = ("demo_elder_wang", "demo_elder_li", "demo_family_wang", "demo_volunteer_zhang",

@@ -10,7 +10,7 @@ from models.audit import AuditEntry
 from models.console import TierDecision
 from models.monitoring import RiskAlert
 from models.person import Person
-from services.monitoring import alerts
+from services.messaging import alerts
 from services.people.persons import revoke_role
 from tests.console_client import csrf_from, login, post_form
 

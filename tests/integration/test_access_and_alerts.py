@@ -3,8 +3,8 @@ import pytest
 from core.db import session_scope
 from core.errors import InvalidTransition, NotAllowed, NotFound
 from services.access import checks
+from services.messaging import alerts
 from services.messaging.notifications import enqueue_notification
-from services.monitoring import alerts
 from tests.factories import make_community, make_person, make_proxy
 
 pytestmark = pytest.mark.integration

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import dedupe, pipeline
-from bot.dialogue.state import user_lock_key
+from bot.dialogue_state import user_lock_key
 from bot.message import Inbound
 from bot.simulator import WeChatSimulator, text_xml
 from core import serving

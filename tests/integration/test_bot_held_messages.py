@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import pipeline, turnstore
-from bot.dialogue.state import user_lock_key
+from bot.dialogue_state import user_lock_key
 from bot.simulator import WeChatSimulator
 from core import serving
 from core.db import session_scope

@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from bot import dedupe, turnstore
-from bot.dialogue.state import state_key, user_lock_key
+from bot.dialogue_state import state_key, user_lock_key
 from bot.message import Inbound
 
 pytestmark = pytest.mark.integration

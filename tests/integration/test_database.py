@@ -97,8 +97,8 @@ def test_audit_log_refuses_update_and_delete(db):
 
 
 def test_outbox_text_and_alert_summaries_are_sealed_at_rest(db):
+    from services.messaging.alerts import raise_alert
     from services.messaging.notifications import enqueue_notification
-    from services.monitoring.alerts import raise_alert
 
     with session_scope() as s:
         person = make_person(s)

@@ -19,7 +19,7 @@ from services.help_requests import (
     request_feedback_reminders,
     transition_help_request,
 )
-from services.monitoring import alerts
+from services.messaging import alerts
 from tests.help_factories import at_status, make_world, submit
 
 pytestmark = pytest.mark.integration

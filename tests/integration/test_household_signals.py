@@ -136,7 +136,7 @@ def test_erasing_a_member_drops_their_situations_and_keeps_the_amounts(db, froze
 
 
 def test_missed_meals_of_a_member_warn_once_unless_the_welfare_check_already_did(db, frozen_clock):
-    from services.monitoring.alerts import raise_alert
+    from services.messaging.alerts import raise_alert
     from tests.console_data import make_booking, make_canteen
 
     with session_scope() as s:

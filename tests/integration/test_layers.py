@@ -7,8 +7,8 @@ import pytest
 from core import clock
 from core.db import session_scope
 from core.errors import NotAllowed
-from services.assistance import layers, resource_fit, resources
-from services.help_requests import followup, transition_help_request
+from services.assistance import layers, resources
+from services.help_requests import followup, layering, transition_help_request
 from services.help_requests.queries import count_open_by_layer
 from services.people.persons import grant_role
 from tests.factories import make_person
@@ -44,11 +44,11 @@ def test_matching_filters_by_layer_place_and_verified_tier(db, frozen_clock):
                                       eligible_tiers=tiers, organisation_id=w.civil.id)
         resources.create_resource(s, actor=w.staff, kind="project", name="医疗救助", offers="报销",
                                   eligibility="困难家庭", layer="medical")
-        found = resource_fit.match_resources(s, actor=w.staff, request_id=need.id)
+        found = layering.match_resources(s, actor=w.staff, request_id=need.id)
         assert [m.resource.name for m in found] == ["住房应急修缮"]
         assert found[0].reasons == ["专项救助·住房", "管住房", "全县", "不限身份"]
         with pytest.raises(NotAllowed):
-            resource_fit.match_resources(s, actor=w.resident, request_id=need.id)
+            layering.match_resources(s, actor=w.resident, request_id=need.id)
 
 
 def test_the_followup_claim_asks_each_request_once(db, frozen_clock):

@@ -7,7 +7,7 @@ import pytest
 from core import clock
 from core.db import session_scope
 from core.errors import NotAllowed, NotFound
-from services.monitoring import alerts
+from services.messaging import alerts
 from services.monitoring import indicators as monitoring
 from tests.console_data import make_booking, make_canteen, make_help_request
 from tests.factories import make_community, make_person

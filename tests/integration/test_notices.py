@@ -25,6 +25,7 @@ from services.help_requests.sla import escalate_overdue_help_requests
 from services.help_requests.triage import Assignee, transition_help_request
 from services.meals.reminders import queue_kitchen_summaries, queue_meal_reminders
 from services.messaging import outbox
+from services.messaging.alerts import escalate_unacknowledged_alerts
 from services.messaging.channel_ladder import ChannelPlanner
 from services.messaging.message_templates import (
     FIELD_LIMITS,
@@ -33,7 +34,6 @@ from services.messaging.message_templates import (
     day_words,
     moment_words,
 )
-from services.monitoring.alerts import escalate_unacknowledged_alerts
 from services.monitoring.welfare import run_welfare_checks
 from services.people import proxies
 from services.volunteers.activities import (

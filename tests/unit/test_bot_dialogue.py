@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.dialogue.engine import bare, pick
 from bot.dialogue.flows import FLOWS
-from bot.dialogue.state import DialogueState, decode_state, encode_state
+from bot.dialogue_state import DialogueState, decode_state, encode_state
 from bot.menu import CLICK_INTENTS, MENU, intent_for_click
 from bot.pipeline import Ticket
 
