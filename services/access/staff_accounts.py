@@ -165,7 +165,7 @@ def _note_account_failure(account: StaffAccount) -> None:
 
 
 def _is_demo_login(username: str, password: str) -> bool:
-    from services.access.checks.published_logins import (
+    from services.access.published_logins import (
         is_published_login,  # demo data: loaded only when asked
     )
 

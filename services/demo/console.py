@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from models.console import AidResource, StaffAccount, TierDecision
 from models.person import Person
 from models.region import Community, County, Organisation
-from services.access.checks.published_logins import ACCOUNTS
+from services.access.published_logins import ACCOUNTS
 from services.access.staff_accounts import create_staff_account
 from services.assistance.layers import layer_for_tier
 from services.monitoring.indicators import seed_indicators
