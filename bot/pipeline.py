@@ -335,12 +335,10 @@ def _turn(session: Session, kv: KV, message: Inbound, ticket: Ticket, state: Dia
         _send_later(session, turn.person.id, message, text)
         reply, mode = SUCCESS, "outbox"
     if ticket.held:  # logged before `success` was answered: this run settles it, or another did
-        session.flush()
         if not settle_held_message(session, dedupe_key=message.dedupe_key, person_id=turn.person.id,
                                    reply_xml=reply, reply_mode=mode):
             raise Duplicate(_stored_reply(message.dedupe_key) or SUCCESS)
     elif session_wrote(session):
-        session.flush()
         log_inbound_message(
             session, dedupe_key=message.dedupe_key, openid=message.openid, person_id=turn.person.id,
             msg_type=message.msg_type, event=message.event or None,

@@ -6,19 +6,21 @@ from typing import Any
 
 import click
 from flask import Flask
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core.db import session_scope
 from models.person import ROLES, Person
 from models.region import Community, Organisation
-from services.people.persons import grant_role, revoke_role
+from services.people.persons import (
+    find_id_by_id_or_code,
+    find_person_by_openid,
+    grant_role,
+    revoke_role,
+)
 
 
 def _person(session: Session, openid: str) -> Person:
-    person = session.scalar(
-        select(Person).where(or_(Person.oa_openid == openid, Person.mp_openid == openid))
-    )
+    person = find_person_by_openid(session, openid=openid)
     if person is None:
         raise click.ClickException(f"没有找到 openid 为 {openid} 的用户。")
     return person
@@ -27,13 +29,10 @@ def _person(session: Session, openid: str) -> Person:
 def _by_id_or_code(session: Session, model: Any, value: str | None, what: str) -> int | None:
     if value is None:
         return None
-    clause = model.code == value
-    if value.isdigit() and int(value) < 2**31:  # community codes are long digit strings too
-        clause = or_(clause, model.id == int(value))
-    row = session.scalar(select(model).where(clause))
-    if row is None:
+    found = find_id_by_id_or_code(session, model=model, value=value)
+    if found is None:
         raise click.ClickException(f"没有找到{what} {value}。")
-    return int(row.id)
+    return found
 
 
 openid_option = click.option("--openid", required=True, help="公众号或小程序的 openid")

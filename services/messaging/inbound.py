@@ -22,15 +22,15 @@ from models.bot import InboundMessage
 
 HELD = "pending"
 
-# Built once: a plain INSERT, no unit of work (a turn's last statement).
-_LOG = insert(cast(Table, InboundMessage.__table__))
-
-
 def log_inbound_message(session: Session, *, dedupe_key: str, openid: str, person_id: int | None,
                         msg_type: str, event: str | None, content: str | None,
                         received_at: datetime, reply_xml: str, reply_mode: str) -> None:
-    """Log an answered message under its unique key (a second copy fails on the key)."""
-    session.execute(_LOG, dict(
+    """Log an answered message under its unique key (a second copy fails on the key).
+
+    The turn's own changes are flushed first: the log is a plain INSERT, the turn's last statement.
+    """
+    session.flush()
+    session.execute(insert(cast(Table, InboundMessage.__table__)), dict(
         dedupe_key=dedupe_key, openid=openid, person_id=person_id, msg_type=msg_type,
         event=event, content=content, received_at=received_at, reply_xml=reply_xml,
         reply_mode=reply_mode,
@@ -61,8 +61,10 @@ def settle_held_message(session: Session, *, dedupe_key: str, person_id: int | N
     """Record the reply a held message got; False when another run settled it first.
 
     On PostgreSQL a second run blocks on the row until the first commits, then
-    finds it settled; the caller rolls back whatever that run did.
+    finds it settled; the caller rolls back whatever that run did. The turn's own
+    changes are flushed first.
     """
+    session.flush()
     stmt = (update(InboundMessage)
             .where(InboundMessage.dedupe_key == dedupe_key, InboundMessage.reply_mode == HELD)
             .values(person_id=person_id, reply_xml=reply_xml, reply_mode=reply_mode)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core import clock, crypto
@@ -95,3 +96,18 @@ def list_people_by_id(session: Session, *, person_ids: Iterable[int | None]) -> 
     if not wanted:
         return {}
     return {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(wanted)))}
+
+
+def find_person_by_openid(session: Session, *, openid: str) -> Person | None:
+    """Find a person by either WeChat openid (the official account's or the mini-program's)."""
+    return session.scalar(select(Person).where(
+        or_(Person.oa_openid == openid, Person.mp_openid == openid)))
+
+
+def find_id_by_id_or_code(session: Session, *, model: Any, value: str) -> int | None:
+    """Return the id of the community or organisation named by its id or its code."""
+    clause = model.code == value
+    if value.isdigit() and int(value) < 2**31:  # community codes are long digit strings too
+        clause = or_(clause, model.id == int(value))
+    row = session.scalar(select(model).where(clause))
+    return None if row is None else int(row.id)
