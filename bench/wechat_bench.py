@@ -64,7 +64,10 @@ def resident(n: int) -> str:
 
 
 def prepare_database(url: str, *, residents: int = RESIDENTS) -> None:
-    """Migrate, load demo data, register the bench residents in 阳光社区."""
+    """Migrate, load demo data, register the bench residents in 阳光社区, room for all their bookings."""
+    from sqlalchemy import select
+
+    from models.meals import CanteenMeal
     from services.demo import load_demo_data
     from services.people.persons import get_or_create_person_by_oa_openid
     from services.people.residents import list_communities, register_resident
@@ -80,6 +83,10 @@ def prepare_database(url: str, *, residents: int = RESIDENTS) -> None:
                               community_id=community.id, address=f"阳光社区{n}号楼101",
                               birth_date=date(1945, 1, 1) + timedelta(days=97 * (n % 100)))
             person.set_home_location(30.2745, 120.1556)
+        # Room for every resident's booking (the demo canteens cook 40–80 a meal): the mix's
+        # bookings commit instead of selling out after the 80th resident.
+        for meal in s.scalars(select(CanteenMeal)):
+            meal.capacity = max(meal.capacity, 10 * residents)
 
 
 def realistic_mix(path: Path, *, residents: int = RESIDENTS) -> None:
