@@ -58,6 +58,8 @@ SHED_AFTER_QUEUED = 0.5
 BUSY_SENDER_WAIT = 0.5
 # A turn on the later pool waits this long for a busy sender, then goes to the back of the line.
 LATER_LOCK_WAIT = 0.05
+# A turn on the later pool starts only when no request waits for a thread, or after this long.
+LATER_YIELDS_AT_MOST = 2.0
 # A message held (logged before `success`) this long with no reply lost its turn with its worker:
 # the recovery pass runs it. A customer-service message can go out up to 48 h after the message.
 HELD_TOO_LONG = timedelta(seconds=60)
@@ -165,7 +167,13 @@ def _put_off(message: Inbound, opened: Opened, ticket: Ticket) -> None:
     """
     if not ticket.held:
         ticket.held = _hold(message)
-    _later().submit(_answer_claimed, message, opened, ticket, LATER_LOCK_WAIT)
+    _later().submit(_answer_later, message, opened, ticket)
+
+
+def _answer_later(message: Inbound, opened: Opened, ticket: Ticket) -> str:
+    """A put-off turn: its sender was told `success`, so requests still waiting for a thread go first."""
+    serving.yield_to_requests(at_most=LATER_YIELDS_AT_MOST)
+    return _answer_claimed(message, opened, ticket, LATER_LOCK_WAIT)
 
 
 def _hold(message: Inbound) -> bool:

@@ -7,6 +7,11 @@ gunicorn.conf.py) notes the moment a request's socket became readable, and
 `arrived_at()` gives it to the handler thread serving that request. Outside
 gunicorn (tests, `make run`) there is no stamp and budgets count from the
 moment the application sees the request.
+
+The worker also counts the requests it accepted that no handler thread has
+taken yet: work nobody waits for (a /wechat turn whose sender was already
+told `success`) calls `yield_to_requests()` first, so in a rush the threads
+that must answer within WeChat's 5 seconds get the interpreter before it.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from typing import Any
 from gunicorn.workers.gthread import ThreadWorker
 
 _local = threading.local()
+_queued_lock = threading.Lock()
+_queued = [0]  # requests accepted by this worker, not yet taken by a handler thread
 
 
 def arrived_at() -> float | None:
@@ -31,14 +38,49 @@ def waited() -> float:
     return 0.0 if at is None else max(0.0, time.monotonic() - at)
 
 
+def request_queued() -> None:
+    """A request waits for a handler thread (the worker calls this)."""
+    with _queued_lock:
+        _queued[0] += 1
+
+
+def request_taken() -> None:
+    """A handler thread took a queued request (the worker calls this)."""
+    with _queued_lock:
+        _queued[0] = max(0, _queued[0] - 1)
+
+
+def requests_waiting() -> int:
+    """How many requests this worker accepted that no handler thread has taken yet."""
+    return _queued[0]
+
+
+def yield_to_requests(*, at_most: float, poll: float = 0.01) -> float:
+    """Wait while requests queue for a handler thread, at most `at_most` seconds; return the wait.
+
+    Python runs one thread of a process at a time: a thread that answers a
+    request needs the interpreter back after every database or store round
+    trip, and a busy background thread makes it wait up to the switch
+    interval each time. Background work that starts only when no request is
+    queued leaves the interpreter to the requests in a rush.
+    """
+    started = time.monotonic()
+    deadline = started + at_most
+    while requests_waiting() > 0 and time.monotonic() < deadline:
+        time.sleep(poll)
+    return time.monotonic() - started
+
+
 class StampedThreadWorker(ThreadWorker):
-    """gunicorn's gthread worker, stamping each request with when it arrived."""
+    """gunicorn's gthread worker, stamping each request with when it arrived and counting the queue."""
 
     def enqueue_req(self, conn: Any) -> None:
         conn.linli_arrived_at = time.monotonic()
+        request_queued()
         super().enqueue_req(conn)
 
     def handle(self, conn: Any) -> Any:
+        request_taken()
         _local.at = getattr(conn, "linli_arrived_at", None)
         try:
             return super().handle(conn)

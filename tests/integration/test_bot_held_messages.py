@@ -112,3 +112,22 @@ def test_two_recoverers_at_once_send_one_reply(wechat, db, kv, frozen_clock, mon
     sent = _cs_replies()
     assert len(sent) == 1 and "低保" in sent[0].text
     assert [mode for mode, _ in _logged(openid)] == ["outbox"]
+
+
+def test_a_put_off_turn_waits_while_requests_queue_for_a_thread(wechat, monkeypatch):
+    """In a rush the threads that must answer within 5 s go first; the put-off turn runs after."""
+    openid = "demo_elder_wang"
+    monkeypatch.setattr(serving, "waited", lambda: pipeline.SHED_AFTER_QUEUED + 0.5)
+    monkeypatch.setattr(pipeline, "LATER_YIELDS_AT_MOST", 30.0)
+    serving.request_queued()  # another message waits for a handler thread
+    try:
+        assert wechat.say(openid, "低保怎么申请").body == "success"
+        threading.Event().wait(0.3)
+        assert _logged(openid) == [("pending", "低保怎么申请")]  # held, not run yet
+        assert _cs_replies() == []
+    finally:
+        serving.request_taken()  # that request got its thread: the queue is empty
+    pipeline._later().shutdown(wait=True)
+    pipeline._later.cache_clear()
+    assert [mode for mode, _ in _logged(openid)] == ["outbox"]
+    assert len(_cs_replies()) == 1
