@@ -25,6 +25,9 @@ the sender saw, the messages the server logged as answered through the
 outbox (or still held), how many of those have their customer-service reply
 queued, and any missing (no reply queued) or doubled (a second reply, or a
 reply queued for a message also answered passively).
+Before each rate after the first it waits the same way for the previous
+rate's turns put off, so no rate (nor the peer's run) shares the CPU with
+an earlier rate's backlog.
 `--root` serves Linli from another checkout (the "before" of a change).
 Never part of the test run; takes about 4 minutes with the defaults.
 """
@@ -291,6 +294,10 @@ def main() -> int:
                 wait_ready(peer_url, peer)
             wait_ready(linli_url, linli)
             for rate in rates:
+                # The previous rate's turns put off must have run: else they take the CPU from
+                # this rate's runs (the peer's included).
+                if runs and (waited := drain(args.drain)) > 3:
+                    print(f"  (waited {waited:.0f} s for the previous rate's turns put off)", flush=True)
                 theirs = open_loop(peer_url, "benchtoken", rate, args, None) if peer_url else None
                 before, first = tracebacks(log), last_message_id()
                 if args.pg_waits:
