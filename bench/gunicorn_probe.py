@@ -13,7 +13,7 @@ Per worker it records
 - `sender_lock_ms`: a turn's wait for the sender's previous turn (only turns that found it busy);
 - `tx_ms`: how long each transaction stayed open (first statement to commit or rollback);
 - `store_calls` / `requests`: shared-store (Redis) round trips per request.
-`bench/wechat_open_loop.py --probe` sums the files.
+`bench/wechat_open_loop.py --probe` serves with this file and sums them.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def _gil_sleeper() -> None:
 def _instrument() -> None:
     from sqlalchemy import event
 
-    from core import db, kv
+    from core import db
     from core.config import get_settings
 
     engine = db.configure_database(get_settings().database_url)
@@ -82,13 +82,6 @@ def _instrument() -> None:
     event.listen(engine, "commit", _end)
     event.listen(engine, "rollback", _end)
 
-    run = kv.RedisKV.run
-
-    def counted_run(self: Any, *a: Any, **k: Any) -> Any:
-        _counts["store_calls"] += 1
-        return run(self, *a, **k)
-
-    kv.RedisKV.run = counted_run  # type: ignore[method-assign]
     from bot import turnstore
 
     wait_for_lock = turnstore.wait_for_lock
@@ -103,7 +96,7 @@ def _instrument() -> None:
     turnstore.wait_for_lock = timed_wait  # type: ignore[assignment]
     from redis import Redis
 
-    execute = Redis.execute_command
+    execute = Redis.execute_command  # every command, scripts (EVALSHA) included
 
     def counted_execute(self: Any, *a: Any, **k: Any) -> Any:
         _counts["store_calls"] += 1
@@ -121,6 +114,11 @@ def post_fork(server: Any, worker: Any) -> None:
         sys.setswitchinterval(float(os.environ["PROBE_SWITCH_INTERVAL"]))
     _instrument()
     threading.Thread(target=_gil_sleeper, daemon=True, name="probe").start()
+
+
+def post_worker_init(worker: Any) -> None:
+    if "post_worker_init" in _served:  # the project's own (the held-message recovery)
+        _served["post_worker_init"](worker)
 
 
 def pre_request(worker: Any, req: Any) -> None:

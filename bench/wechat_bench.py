@@ -158,14 +158,16 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
 
 
 def start_linli(db_url: str, port: int, threads: int, *, workers: int = 2,
-                stderr: Any = None, root: Path = ROOT) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, LINLI_ENV="test", DATABASE_URL=db_url, WECHAT_TOKEN=TOKEN,
-               REDIS_URL=test_services.redis_url(), LOG_LEVEL="WARNING",
-               KV_PREFIX=f"linli-bench-{uuid.uuid4().hex[:6]}:")
+                stderr: Any = None, root: Path = ROOT, extra: list[str] | None = None,
+                env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Serve Linli from `root` with gunicorn (its gunicorn.conf.py; `extra` arguments after)."""
+    served = dict(os.environ, LINLI_ENV="test", DATABASE_URL=db_url, WECHAT_TOKEN=TOKEN,
+                  REDIS_URL=test_services.redis_url(), LOG_LEVEL="WARNING",
+                  KV_PREFIX=f"linli-bench-{uuid.uuid4().hex[:6]}:", **(env or {}))
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", str(threads), "--timeout", "30"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+         "--workers", str(workers), "--threads", str(threads), "--timeout", "30", *(extra or [])],
+        cwd=root, env=served, stdout=subprocess.DEVNULL, stderr=stderr)
 
 
 def load(url: str, token: str, args: argparse.Namespace, mix: Path | None,

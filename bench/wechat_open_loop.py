@@ -28,6 +28,10 @@ reply queued for a message also answered passively).
 Before each rate after the first it waits the same way for the previous
 rate's turns put off, so no rate (nor the peer's run) shares the CPU with
 an earlier rate's backlog.
+`--probe` serves Linli with bench/gunicorn_probe.py and prints, at the end,
+what the workers waited for (pool checkout, statements, transactions, the
+interpreter lock, the sender's lock, store round trips a request);
+`--switch-interval S` tries another Python switch interval in the workers.
 `--root` serves Linli from another checkout (the "before" of a change).
 Never part of the test run; takes about 4 minutes with the defaults.
 """
@@ -35,6 +39,7 @@ Never part of the test run; takes about 4 minutes with the defaults.
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
 import subprocess
@@ -50,6 +55,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.gunicorn_probe import summarise  # noqa: E402
 from bench.wechat_bench import (  # noqa: E402
     SHARED,
     TOKEN,
@@ -258,6 +264,10 @@ def main() -> int:
     parser.add_argument("--overload", type=float, help="after the rates, a rush at this rate")
     parser.add_argument("--recover", type=float, default=100, help="the rate right after the rush")
     parser.add_argument("--root", type=Path, default=ROOT, help="serve Linli from this checkout")
+    parser.add_argument("--probe", action="store_true",
+                        help="serve with bench/gunicorn_probe.py and print what the workers waited for")
+    parser.add_argument("--switch-interval", type=float,
+                        help="the workers' Python switch interval in seconds (a trial; default Python's)")
     parser.add_argument("--drain", type=float, default=600,
                         help="seconds to wait at the end for turns put off to run")
     args = parser.parse_args()
@@ -278,8 +288,14 @@ def main() -> int:
             realistic_mix(mix, residents=args.residents)
             port = free_port()
             with log.open("wb") as err:
+                probe_out = str(Path(tmp) / "probe")
+                extra = ["-c", str(ROOT / "bench" / "gunicorn_probe.py")] if args.probe else []
+                env = {"PROBE_OUT": probe_out}
+                if args.switch_interval:
+                    env["PROBE_SWITCH_INTERVAL"] = f"{args.switch_interval:g}"
+                    extra = extra or ["-c", str(ROOT / "bench" / "gunicorn_probe.py")]
                 linli = start_linli(db_url, port, args.threads, workers=args.workers, stderr=err,
-                                    root=args.root.resolve())
+                                    root=args.root.resolve(), extra=extra, env=env)
             procs.append(linli)
             linli_url = f"http://127.0.0.1:{port}/wechat"
             peer_url = None
@@ -319,6 +335,16 @@ def main() -> int:
                 waited = drain(args.drain)
                 runs[-1] = (name, successes, first, last_message_id())
                 follow = follow_up_table(runs, waited)
+            for proc in reversed(procs):
+                if proc is procs[0]:
+                    stop(proc)  # the probe's workers write their files as they exit
+                else:
+                    os.killpg(proc.pid, 15)
+                    proc.wait(timeout=20)
+            procs.clear()
+            if args.probe:
+                print("\nWhat the workers waited for (bench/gunicorn_probe.py, all rates):")
+                summarise(sorted(glob.glob(probe_out + ".*.json")))
     finally:
         for proc in reversed(procs):
             if proc is procs[0]:
