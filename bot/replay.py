@@ -8,6 +8,12 @@ again is WeChat's own retry (it resends the same request when it got no
 answer within 5 s) and goes on to the MsgId dedupe, which answers it with the
 first reply; another message under a used nonce is refused. The hash is of
 the decrypted XML, so a retry WeChat sealed afresh is still the same message.
+
+The mark is its own store command, not a step of bot.turnstore's open
+script: that script's keys share the sender's Redis Cluster slot, and this
+key cannot be the sender's (keyed by sender, a used URL would still carry one
+message as each other sender). Where only safe mode is taken the mark is not asked at all
+(bot.views).
 """
 
 from __future__ import annotations

@@ -107,3 +107,52 @@ def test_production_refuses_plaintext_without_the_named_waiver(make_app, sqlite_
         assert WeChatSimulator(app.test_client(), waived).post(fixture("text__hello")).status == 200
     finally:
         use_settings(test_settings)
+
+
+@pytest.fixture
+def safe_only(make_app, sqlite_db, kv, frozen_clock, test_settings, demo_people):
+    """An app that takes safe mode only (production's setting), on either store."""
+    app = make_app(sqlite_db, kv)
+    settings = use_settings(test_settings.with_(database_url=sqlite_db.url,
+                                                wechat_require_encryption=True))
+    try:
+        yield app, settings
+    finally:
+        use_settings(test_settings)
+
+
+def store_commands(kv) -> list[tuple]:
+    """Every command and script the store is sent from now on (as bench/wechat_turn_cost.py counts)."""
+    sent: list[tuple] = []
+    real = kv.client.execute_command
+
+    def counted(*args, **kwargs):
+        sent.append(args)
+        return real(*args, **kwargs)
+
+    kv.client.execute_command = counted
+    return sent
+
+
+def test_safe_mode_only_a_message_makes_two_store_round_trips(safe_only, kv):
+    app, settings = safe_only
+    sim = WeChatSimulator(app.test_client(), settings, safe=True)
+    sim.say("demo_elder_wang", "你好")  # the first this minute: the 48-hour window too
+    sent = store_commands(kv)
+    assert "邻里帮" in sim.say("demo_elder_wang", "你好").content
+    assert len(sent) == 2  # open and close the turn; msg_signature already binds the URL to it
+
+
+def test_safe_mode_only_a_used_url_still_carries_no_other_message(safe_only, frozen_clock):
+    app, settings = safe_only
+    sim = WeChatSimulator(app.test_client(), settings, safe=True)
+    body, query = sim.signed(fixture("text__hello"))
+    assert sim.send(body, query).status == 200
+    forged = text_xml("demo_elder_wang", "我订了哪些饭", msg_id="990004",
+                      create_time=int(frozen_clock.at.timestamp()))
+    sealed, _ = sim.signed(forged)
+    assert sim.send(sealed, query).status == 403  # msg_signature signs the first Encrypt only
+    plain = {k: query[k] for k in ("signature", "timestamp", "nonce")}
+    assert sim.send(forged, plain).status == 403  # plaintext is refused
+    assert sim.send(body, query).status == 200  # WeChat's own retry is still answered
+    assert count(InboundMessage) == 1  # the first, genuine message only
