@@ -8,6 +8,9 @@ from datetime import datetime
 from typing import Any
 
 TIMEOUT_SECONDS = 15 * 60
+# The store keeps an unfinished dialogue well past its timeout, so a "1" hours later is
+# told that the read-back it answers timed out instead of being taken for something else.
+KEPT_SECONDS = 24 * 3600
 
 
 @dataclass

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 
 from bot import dedupe
-from bot.dialogue_state import TIMEOUT_SECONDS, state_key, user_lock_key
+from bot.dialogue_state import KEPT_SECONDS, state_key, user_lock_key
 from bot.message import Inbound
 from core.kv import KV, Script, acquire_waiting
 
@@ -101,7 +101,7 @@ def close_turn(kv: KV, message: Inbound, opened: Opened, reply: str, action: str
     keys = [dedupe.store_key(message), user_lock_key(message.openid),
             state_key(message.openid)]
     args = [reply, _ms(dedupe.REPLY_TTL), opened.lock_token or "", action, raw_state or "",
-            _ms(TIMEOUT_SECONDS)]
+            _ms(KEPT_SECONDS)]
     kv.run(CLOSE, keys, args)
 
 

@@ -23,6 +23,7 @@ WHOM = "_whom"  # slot: [[id, name], ...] when the message fits several (or none
 KEPT = (FOR, FOR_NAME)  # what 重新填写 keeps
 HOW_TO_PROXY = ("您还不能替家人办。请在小程序“我的—家人代办”里邀请老人，"
                 "老人回复“同意”后就能替他办了。")
+GONE = "这位老人的账号已经注销了，不能再替老人办理。\n有事请打社区电话，或者回复“转人工”。"
 
 # What people call the one they act for → the relations (as proxies record them) that fit.
 _KIN_GROUPS = (
@@ -139,6 +140,15 @@ def person_for(turn: Turn) -> Person:
         return turn.person
     found = find_person(turn.session, person_id=int(pid))
     return found if found is not None else turn.person
+
+
+def gone_words(turn: Turn) -> str | None:
+    """Say that the person the flow acts for no longer has an account (erased), else None."""
+    pid = turn.state.slots.get(FOR)
+    if pid is None:
+        return None
+    found = find_person(turn.session, person_id=int(pid))
+    return GONE if found is None or found.erased_at is not None else None
 
 
 def name_for(turn: Turn) -> str:

@@ -46,6 +46,8 @@ STRONG_CONFIDENCE = 0.7  # enough to leave a question unanswered for a new inten
 COMMAND_CONFIDENCE = 0.9  # a menu word or a known phrasing (intent_of)
 MAX_TEXT = 500
 PICK_INTENT = "pick_intent"
+TIMED_OUT = "timed_out"
+LATE_ANSWER = "您回复的“{word}”没有用上，什么也没办。\n要{title}，请重新告诉我。"
 INTENT_LABELS = {
     "meal_book": "订餐", "meal_cancel": "取消订餐", "meal_query": "查我的订餐",
     "meal_menu": "看菜单", "canteen_nearby": "找附近的助餐点", "help_request": "求助",
@@ -92,6 +94,17 @@ def note_timeout(turn: Turn, flow_name: str) -> None:
     flow = FLOWS.get(flow_name)
     if flow is not None:
         turn.notes.append(texts.TIMED_OUT.format(title=flow.title))
+        # This turn only (the state stays idle, so it is not saved): a late "1" was for it.
+        turn.state.step, turn.state.slots = TIMED_OUT, {TIMED_OUT: flow.title}
+
+
+def late_answer(turn: Turn, word: str) -> str | None:
+    """Say that a yes or a number sent after its flow timed out was used for nothing."""
+    title = turn.state.slots.get(TIMED_OUT) if turn.state.step == TIMED_OUT else None
+    if title is None or not (word in YES or word in NO or (word.isdigit() and len(word) <= 2)):
+        return None
+    turn.state.reset()
+    return LATE_ANSWER.format(word=word, title=title)
 
 
 def _answer(turn: Turn, text: str, parse: nlp.Parse) -> str:
@@ -120,7 +133,11 @@ def _answer(turn: Turn, text: str, parse: nlp.Parse) -> str:
         return start_intent(turn, picked)
     if state.step in policy.STEPS and (said := policy.take_choice(turn, word)) is not None:
         return said
-    answered = take_answer(turn, text)
+    if (late := late_answer(turn, word)) is not None:
+        return late
+    # After a timeout the message was meant for the flow that lapsed: a question sent by
+    # the outbox (a rating, a service to confirm) waits for a later, unmistakable answer.
+    answered = take_answer(turn, text) if state.step != TIMED_OUT else None
     if answered is not None:
         return answered
     if word.isdigit() and len(word) <= 2:  # a number answers nothing now: no guessing at it
@@ -200,8 +217,9 @@ def advance(turn: Turn, flow: Flow) -> str:
         state.reset()
         return end.message
     except LinliError as error:
+        said = refusal(turn, error)
         state.reset()
-        return refusal_words(error)
+        return said
     return f"{summary}\n回复数字：\n{texts.CONFIRM_CHOICES}"
 
 
@@ -303,13 +321,19 @@ def commit(turn: Turn, flow: Flow) -> str:
         with undo_on_error(turn.session):
             reply = flow.commit(turn)
     except LinliError as error:
+        said = refusal(turn, error)
         turn.state.reset()
-        return refusal_words(error)
+        return said
     except answers.FlowEnds as end:  # what was read back no longer holds (a consent withdrawn)
         turn.state.reset()
         return end.message
     turn.state.reset()
     return reply
+
+
+def refusal(turn: Turn, error: LinliError) -> str:
+    """Say a refused service call; acting for an elder whose account is gone, say that instead."""
+    return beneficiary.gone_words(turn) or refusal_words(error)
 
 
 def miss(turn: Turn, again: str) -> str:
@@ -364,8 +388,9 @@ def show_help(turn: Turn) -> str:
     try:
         again = step.ask(turn).render() if step else flow.summary(turn)
     except (answers.FlowEnds, LinliError) as end:  # what was asked no longer holds
+        said = beneficiary.gone_words(turn) if isinstance(end, LinliError) else None
         turn.state.reset()
-        return end.message
+        return said or end.message
     return f"您正在{flow.title}。\n{again}\n回复“取消”可以结束，“转人工”找工作人员。"
 
 

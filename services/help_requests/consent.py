@@ -39,6 +39,8 @@ class ConsentQuestion:
     help_request_id: int
     code: str
     organisation: str
+    status: str  # the request's, now: staff may have closed it since they asked
+    changed_at: datetime
 
 
 def ask_charity_consent(session: Session, *, actor: Person, request_id: int,
@@ -82,7 +84,8 @@ def pending_charity_question(session: Session, *, person_id: int,
     organisation = session.get(Organisation, int(asked.payload.get("organisation_id", 0)))
     if answered is not None or help_request is None or organisation is None:
         return None
-    return ConsentQuestion(asked.created_at, help_request.id, help_request.code, organisation.name)
+    return ConsentQuestion(asked.created_at, help_request.id, help_request.code, organisation.name,
+                           help_request.status, help_request.updated_at)
 
 
 def answer_charity_consent(session: Session, *, person: Person, help_request_id: int,

@@ -18,6 +18,8 @@ from bot.turn import Turn
 
 ASKS = "回复：1 同意 2 不同意"
 ANSWER_WITHIN = timedelta(days=30)
+SETTLED_WITHIN = timedelta(days=1)  # a "1" the day the request closed; later it is about something else
+OVER = ("resolved", "closed", "cancelled", "rejected")
 _WITHDRAW = re.compile(
     r"^(?:我要|我想|请)?(?:撤回|收回|取消)(?:慈善)?(?:的)?(?:同意|授权)$|"
     r"^不(?:想|要|让)(?:让)?慈善(?:组织|会)?(?:知道|看)")
@@ -28,15 +30,31 @@ def wants_to_withdraw(text: str) -> bool:
     return bool(_WITHDRAW.search(trimmed(text)))
 
 
-def find_question(turn: Turn) -> Pending | None:
+def _question(turn: Turn):  # type: ignore[no-untyped-def]
     from services.help_requests.consent import pending_charity_question
 
-    found = pending_charity_question(turn.session, person_id=turn.person.id,
-                                     since=turn.now - ANSWER_WITHIN)
-    if found is None:
+    return pending_charity_question(turn.session, person_id=turn.person.id,
+                                    since=turn.now - ANSWER_WITHIN)
+
+
+def find_question(turn: Turn) -> Pending | None:
+    """Return the charity question waiting for an answer, unless its request is over meanwhile."""
+    found = _question(turn)
+    if found is None or found.status in OVER:
         return None
     return Pending(found.asked_at, {"request": found.help_request_id, "code": found.code,
                                     "charity": found.organisation})
+
+
+def request_over(turn: Turn) -> str | None:
+    """Say that staff closed, cancelled or turned down the request since they asked, when they did."""
+    from services.help_requests.views import STATUS_WORDS
+
+    found = _question(turn)
+    if found is None or found.status not in OVER or found.changed_at < turn.now - SETTLED_WITHIN:
+        return None
+    return (f"求助{found.code}现在{STATUS_WORDS[found.status]}，不用再转给{found.organisation}，"
+            "这个问题不用回答了。\n还需要帮忙，直接告诉我。")
 
 
 def ask(turn: Turn) -> Question:
@@ -65,7 +83,7 @@ ANSWER = Flow(
     summary=lambda t: "转介同意", commit=commit, confirm=False,
 )
 QUESTION = AskedQuestion(flow=ANSWER.name, slot="decision", asks=(ASKS,),
-                         reads=read_decision, find=find_question)
+                         reads=read_decision, find=find_question, settled=request_over)
 
 
 def _gate(turn: Turn) -> str | None:

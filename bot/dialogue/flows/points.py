@@ -135,10 +135,10 @@ def offer(turn: Turn, *, reward_id: Any = None, quantity: Any = None) -> Offer:
     if reward is None:
         raise FlowEnds("这个奖品已经不能兑换了。\n回复“积分兑换”看看别的。")
     balance = _balance(turn)
+    if reward.stock == 0:  # the last ones went to others since the list was shown
+        raise FlowEnds(f"{OutOfStock().message}\n回复“积分兑换”换别的。")
     if reward.stock < count:
-        message = (OutOfStock().message if reward.stock == 0
-                   else f"{reward.name}只剩{reward.stock}件了。")
-        raise FlowEnds(f"{message}\n回复“积分兑换”换别的，或者少换几件。")
+        raise FlowEnds(f"{reward.name}只剩{reward.stock}件了。\n回复“积分兑换”换别的，或者少换几件。")
     if balance < reward.points_cost * count:
         need = f"{reward.name}×{count}要{reward.points_cost * count}积分，您现在有{balance}积分。"
         raise _refusal(InsufficientPoints(), f"{need}\n{EARN_MORE}")

@@ -59,14 +59,28 @@ def find_unrated(turn: Turn) -> Pending | None:
 
 
 def rated_elsewhere(turn: Turn) -> str | None:
-    """Say that the request was rated meanwhile (in the mini-program), when it was."""
+    """Say that the request was rated meanwhile (in the mini-program), or taken up again by staff."""
     from services.help_requests.feedback import get_recently_rated_request
 
     found = get_recently_rated_request(turn.session, requester_id=turn.person.id,
                                        since=turn.now - SETTLED_WITHIN)
     if found is None or found.rating is None:
-        return None
+        return reopened(turn)
     return f"求助{found.code}已经打过分了（{found.rating}分），不用再打。\n谢谢您！"
+
+
+def reopened(turn: Turn) -> str | None:
+    """Say that staff took a request back to 办理中 after it was asked to be rated, when they did."""
+    from services.help_requests.queries import list_my_help_requests
+
+    since = turn.now - ANSWER_WITHIN
+    found = next((r for r in list_my_help_requests(turn.session, actor=turn.person)
+                  if r.requester_id == turn.person.id and r.status == "in_progress"
+                  and r.resolved_at is not None and r.resolved_at >= since), None)
+    if found is None:
+        return None
+    return (f"求助{found.code}还没办好，工作人员正在接着办理，先不用打分。\n"
+            "办好后会再请您打分。回复“求助进度”可以查看。")
 
 
 def _accept_rating(turn: Turn, value: object) -> int:

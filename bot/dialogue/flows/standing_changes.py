@@ -62,10 +62,17 @@ def _meal_in(text: str) -> str | None:
     return None if two else meal
 
 
-def _order(turn: Turn) -> StandingOrder:
+def _order(turn: Turn, *, paused: bool = False) -> StandingOrder:
+    """Return the order the flow is about, as it is now: stopped or resumed elsewhere ends the flow."""
     from services.meals.standing import get_standing_order
 
-    return get_standing_order(turn.session, actor=turn.person, order_id=int(turn.state.slots[ORDER]))
+    order = get_standing_order(turn.session, actor=turn.person, order_id=int(turn.state.slots[ORDER]))
+    if order.status != "active":
+        raise FlowEnds(f"{_order_label(order)}的长期订餐已经停了，不用再办。\n"
+                       "要重新设，可以说“以后每天中午给我送一份”。")
+    if paused and order.paused_from is None:
+        raise FlowEnds(f"{_order_label(order)}的长期订餐已经恢复了，照常订，不用再办。")
+    return order
 
 
 SPAN_CHOICES = [("week", "这周"), ("two_weeks", "这周和下周"), ("next_week", "下周")]
@@ -142,10 +149,21 @@ PAUSE = Flow(
 )
 
 
+def _still_served(turn: Turn, order: StandingOrder) -> None:
+    """Refuse to resume what the canteen no longer takes (withdrawn, or the meal stopped)."""
+    from services.meals.canteens import get_canteen, meal_of
+
+    canteen = get_canteen(turn.session, canteen_id=order.canteen_id)  # withdrawn: says so
+    if meal_of(canteen, order.meal) is None:
+        raise FlowEnds(f"{canteen.name}现在不供应{meal_text(order.meal)}了，恢复了也订不上。\n"
+                       "可以回复“订餐”换一顿，或者回复“长期订餐不要了”停掉它。")
+
+
 def resume_summary(turn: Turn) -> str:
     from services.meals.standing import first_day, plan_days
 
-    order = _order(turn)
+    order = _order(turn, paused=True)
+    _still_served(turn, order)
     start = first_day(order.canteen, order.meal)
     upcoming = [p.day for p in plan_days(order, start=start) if p.skip in (None, "暂停")][:3]
     return (f"要恢复的是：{_order_label(order)}\n"
@@ -155,6 +173,7 @@ def resume_summary(turn: Turn) -> str:
 def resume_commit(turn: Turn) -> str:
     from services.meals.standing import resume_standing_order
 
+    _still_served(turn, _order(turn, paused=True))  # resumed elsewhere or meal stopped: said so
     order = resume_standing_order(turn.session, actor=turn.person, order_id=int(turn.state.slots[ORDER]))
     return f"好的，{_order_label(order)}恢复了，照常订。"
 
@@ -176,6 +195,7 @@ def end_summary(turn: Turn) -> str:
 def end_commit(turn: Turn) -> str:
     from services.meals.standing import end_standing_order, released_text
 
+    _order(turn)  # stopped in the mini-program since the read-back: said so
     order, released = end_standing_order(turn.session, actor=turn.person,
                                          order_id=int(turn.state.slots[ORDER]))
     said = released_text(released, order.meal)

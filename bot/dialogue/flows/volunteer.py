@@ -11,6 +11,7 @@ from bot.dialogue.flow import Flow, Question, Step, copy_slots
 from bot.dialogue.flows.common import said_day, slot_day
 from bot.turn import Turn
 from core import clock
+from models.activities import Activity
 from nlp import Parse
 from services.meals.wording import moment_text
 
@@ -49,6 +50,8 @@ def _read_skills(turn: Turn, text: str, parse: Parse) -> str | None:
 def register_commit(turn: Turn) -> str:
     from services.volunteers import register_volunteer
 
+    if (already := _not_yet_volunteer(turn)) is not None:  # registered in the mini-program meanwhile
+        raise FlowEnds(already)
     skills = str(turn.state.slots["skills"]).split("、")
     register_volunteer(turn.session, actor=turn.person, skills=skills)
     return "报名成功！\n社区工作人员审核后会通知您，审核通过就可以签到服务、攒积分了。"
@@ -172,11 +175,24 @@ def ask_activity(turn: Turn) -> Question:
                                      for a in found])
 
 
+def _filled_without(turn: Turn, activity: Activity) -> bool:
+    """Tell whether others took the last place since the list (a place of one's own still counts)."""
+    from services.volunteers import get_signup
+
+    if activity.signed_up_count < activity.capacity:
+        return False
+    mine = get_signup(turn.session, activity_id=activity.id, volunteer_id=turn.person.id)
+    return mine is None or mine.status != "signed_up"
+
+
 def _activity_title(turn: Turn) -> str:
     from services.volunteers import list_activities
 
     wanted = int(turn.state.slots["activity"])
     for activity in list_activities(turn.session, actor=turn.person):
+        if activity.id == wanted and _filled_without(turn, activity):
+            raise FlowEnds(f"{activity.title}的名额已经报满了，报不上了。\n"
+                           "回复“最近有什么活动”看看别的。")
         if activity.id == wanted:
             return f"{activity.title}，{moment_text(activity.starts_at)}，{activity.place}"
     raise FlowEnds("这个活动已经取消或截止，不能报名了。\n回复“最近有什么活动”看看别的。")
