@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from core.errors import NotFound, ValidationFailed
 from models.person import Person
@@ -22,7 +22,6 @@ from models.policies import POLICY_ACTIONS, PolicyEntry
 from models.region import Community
 from services.access.audit import record_access
 from services.access.checks import require_staff_for
-from services.people.residents import community_of
 
 DEFAULTS = Path(__file__).resolve().parents[1] / "data" / "policies.json"
 OTHER = "other"
@@ -77,8 +76,7 @@ def find_policy_entry(session: Session, *, text: str, topic: str | None) -> Poli
 class Place:
     """Where a person goes: their street and community by name, and whom to call.
 
-    The street is read from the database only when an answer names it; the
-    community comes from the per-process snapshot (services.people.residents).
+    The community is read with its street in one statement (place_of).
     """
 
     def __init__(self, community: Community | None) -> None:
@@ -104,7 +102,9 @@ class Place:
 
 def place_of(session: Session, *, person: Person) -> Place:
     """Return the person's own street, community and service phone (general ones if unknown)."""
-    return Place(community_of(session, person.community_id) if person.community_id else None)
+    if person.community_id is None:
+        return Place(None)
+    return Place(session.get(Community, person.community_id, options=[joinedload(Community.street)]))
 
 
 def window_for(entry: PolicyEntry, place: Place) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.db import is_postgres
 from core.errors import InvalidTransition, NotFound, ValidationFailed
-from models.meals import CHANNELS, MEALS, Canteen, CanteenMeal, MealBooking, MealSlot
+from models.meals import CHANNELS, MEALS, Canteen, CanteenMeal, MealBooking, MealSlot, SubsidyRule
 from models.person import Person
 from services.access.checks import can_act_for, require_act_for
 from services.funds.ledger import FundEmpty, draw_meal_subsidy, refund_meal_subsidy
@@ -55,10 +55,21 @@ class Quote:
     rule_id: int | None
     tier: str | None
     seats_left: int
+    rule: SubsidyRule | None = None  # the rule itself, so a read-back need not read the rules again
 
 
-def _breakdown(lines: list[QuoteLine], rule_id: int | None) -> dict[str, Any]:
-    return {"lines": [line.to_dict() for line in lines], "rule_id": rule_id}
+def _breakdown(pricing: Pricing) -> dict[str, Any]:
+    """The price lines, the rule, and the fund that pays the subsidy (None: no fund posting)."""
+    rule = pricing.rule
+    fund_id = rule.fund_id if rule is not None and pricing.subsidy_fen else None
+    return {"lines": [line.to_dict() for line in pricing.lines],
+            "rule_id": rule.id if rule else None, "fund_id": fund_id}
+
+
+def _paid_by_fund(booking: MealBooking) -> bool:
+    """Tell whether a fund may have paid the booking's subsidy (unknown for older bookings)."""
+    said = booking.breakdown
+    return booking.subsidy_fen > 0 and ("fund_id" not in said or said["fund_id"] is not None)
 
 
 @dataclass(frozen=True)
@@ -83,8 +94,7 @@ def _check(session: Session, *, actor: Person, person_id: int, canteen_id: int, 
     if day < clock.today():
         raise ValidationFailed("这一天已经过去了，请选今天或以后的日子。")
     if lock_person:  # serialises one person's bookings so the monthly cap holds
-        stmt = select(Person).where(Person.id == person_id).with_for_update(key_share=True)
-        person = session.scalar(stmt)
+        person = _lock_person(session, actor=actor, person_id=person_id)
     else:
         person = session.get(Person, person_id)
     if person is None:
@@ -96,6 +106,15 @@ def _check(session: Session, *, actor: Person, person_id: int, canteen_id: int, 
     rules.require_before_cutoff(served, day=day)
     fee = rules.require_delivery_to(canteen, person=person) if delivery else 0
     return _Checked(person, canteen, served, fee)
+
+
+def _lock_person(session: Session, *, actor: Person, person_id: int) -> Person | None:
+    """Lock the person's row until the transaction ends and return them, in one statement."""
+    if actor.id == person_id and actor in session:  # in hand already: lock the row, read nothing
+        lock = select(Person.id).where(Person.id == person_id).with_for_update(key_share=True)
+        return actor if session.scalar(lock) is not None else None
+    stmt = select(Person).where(Person.id == person_id).with_for_update(key_share=True)
+    return session.scalar(stmt)
 
 
 def _price(session: Session, checked: _Checked, *, actor: Person, day: date,
@@ -110,7 +129,7 @@ def _set_pricing(booking: MealBooking, pricing: Pricing) -> None:
     rule_id = pricing.rule.id if pricing.rule else None
     booking.price_fen, booking.subsidy_fen = pricing.price_fen, pricing.subsidy_fen
     booking.payable_fen, booking.subsidy_rule_id = pricing.payable_fen, rule_id
-    booking.reason, booking.breakdown = pricing.reason, _breakdown(pricing.lines, rule_id)
+    booking.reason, booking.breakdown = pricing.reason, _breakdown(pricing)
 
 
 def _draw_from_fund(session: Session, checked: _Checked, booking: MealBooking, pricing: Pricing,
@@ -143,6 +162,7 @@ def _quote(session: Session, checked: _Checked, *, actor: Person, day: date, cou
         subsidy_fen=pricing.subsidy_fen, payable_fen=pricing.payable_fen, reason=pricing.reason,
         lines=pricing.lines, rule_id=pricing.rule.id if pricing.rule else None,
         tier=person.verified_tier_on(day), seats_left=seats_left(session, served, day),
+        rule=pricing.rule,
     )
 
 
@@ -222,7 +242,7 @@ def book_meal(session: Session, *, actor: Person, person_id: int, canteen_id: in
         delivery=delivery, price_fen=pricing.price_fen, subsidy_fen=pricing.subsidy_fen,
         payable_fen=pricing.payable_fen, subsidy_rule_id=rule_id,
         economic_tier=checked.person.verified_tier_on(day), reason=pricing.reason,
-        breakdown=_breakdown(pricing.lines, rule_id), note=(note or None),
+        breakdown=_breakdown(pricing), note=(note or None),
         booked_by_id=actor.id, channel=channel, status="booked",
         standing_order_id=standing_order_id,
     )
@@ -281,7 +301,8 @@ def cancel_meal_booking(session: Session, *, actor: Person, booking_id: int) -> 
     booking.cancelled_at = clock.now()
     _release_seats(session, booking)
     session.flush()
-    refund_meal_subsidy(session, booking=booking)
+    if _paid_by_fund(booking):
+        refund_meal_subsidy(session, booking=booking)
     _tell_principal(session, actor, booking, "取消了")
     return booking
 
@@ -296,7 +317,8 @@ def cancel_future_bookings(session: Session, *, person_id: int) -> int:
         _release_seats(session, booking)
     session.flush()
     for booking in bookings:
-        refund_meal_subsidy(session, booking=booking)
+        if _paid_by_fund(booking):
+            refund_meal_subsidy(session, booking=booking)
     return len(bookings)
 
 

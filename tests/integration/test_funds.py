@@ -193,3 +193,40 @@ def test_losing_the_race_for_the_fund_reprices_with_the_next_rule_and_the_full_c
         assert funds.fund_balance_fen(s, fund_id=fund_id) == 0
         assert s.scalar(select(FundPosting.id).where(FundPosting.fund_id == fund_id,
                                                      FundPosting.kind == "meal_subsidy")) is None
+
+
+def test_a_booking_names_the_fund_that_paid_it_and_an_older_one_is_still_refunded(
+        db, frozen_clock):
+    with session_scope() as s:
+        canteen_id, fund_id, _ = _fund_with(s, yuan=20)
+        elder_id = make_elder(s, age=72, disability=2).id
+    with session_scope() as s:
+        booking = _book(s, elder_id, canteen_id)
+        assert booking.breakdown["fund_id"] == fund_id
+        # As a booking made before bookings named their fund: the refund looks it up.
+        booking.breakdown = {k: v for k, v in booking.breakdown.items() if k != "fund_id"}
+        booking_id = booking.id
+    with session_scope() as s:
+        meals.cancel_meal_booking(s, actor=s.get(Person, elder_id), booking_id=booking_id)
+    with session_scope() as s:
+        assert funds.fund_balance_fen(s, fund_id=fund_id) == 2000
+        kinds = s.scalars(select(FundPosting.kind).where(FundPosting.booking_id == booking_id)
+                          .order_by(FundPosting.id)).all()
+        assert kinds == ["meal_subsidy", "meal_refund"]
+
+
+def test_a_booking_repriced_off_an_empty_fund_names_no_fund(db, frozen_clock, monkeypatch):
+    import services.meals.subsidies as subsidies
+
+    with session_scope() as s:
+        canteen_id, fund_id, _ = _fund_with(s, yuan=0)
+        elder_id = make_elder(s, age=66, disability=1).id
+    monkeypatch.setattr(subsidies, "fund_balance_fen", lambda session, *, fund_id: 10**9)
+    with session_scope() as s:
+        booking = _book(s, elder_id, canteen_id)
+        assert booking.subsidy_fen == PUBLIC_MEAL and booking.breakdown["fund_id"] is None
+        booking_id = booking.id
+    with session_scope() as s:
+        meals.cancel_meal_booking(s, actor=s.get(Person, elder_id), booking_id=booking_id)
+    with session_scope() as s:
+        assert s.scalars(select(FundPosting).where(FundPosting.booking_id == booking_id)).all() == []

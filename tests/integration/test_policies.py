@@ -64,3 +64,29 @@ def test_the_window_names_the_persons_own_street_and_community(db):
         assert here.name in said and here.street.name in said and "{" not in said
         stranger = make_person(s)
         assert "12345" in policies.place_of(s, person=stranger).phone
+
+
+def test_the_persons_place_is_read_in_one_statement(db):
+    from sqlalchemy import event
+
+    from core.db import get_engine
+    from models.person import Person
+
+    with session_scope() as s:
+        here = make_community(s)
+        person_id, street = make_person(s, community=here).id, here.street.name
+    sent: list[str] = []
+
+    def note(*_args: object) -> None:
+        sent.append("statement")
+
+    with session_scope() as s:
+        person = s.get(Person, person_id)
+        assert person is not None
+        event.listen(get_engine(), "before_cursor_execute", note)
+        try:
+            place = policies.place_of(s, person=person)
+            assert (place.street, place.community) == (street, here.name)
+        finally:
+            event.remove(get_engine(), "before_cursor_execute", note)
+    assert len(sent) == 1  # the community with its street, not the street again

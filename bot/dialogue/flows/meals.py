@@ -16,6 +16,7 @@ from services.meals.wording import meal_text, yuan
 
 DELIVERY_FEE = "送餐费"  # the quote line services.meals.subsidies names so
 MEAL_CHOICES = [(meal, name) for meal, name in MEAL_NAMES.items()]
+_KEPT = "meals.kept"  # session.info: rows this unit of work read, referenced until it ends
 
 
 def _canteens(turn: Turn) -> list[tuple[int, str]]:
@@ -25,6 +26,9 @@ def _canteens(turn: Turn) -> list[tuple[int, str]]:
     if community_id is None:
         return []
     found = list_canteens_in_community(turn.session, community_id=community_id)
+    # The session's identity map holds rows weakly: kept referenced for the rest of the
+    # turn, the chosen canteen (read with its meals) is the one the quote gets, not a re-read.
+    turn.session.info.setdefault(_KEPT, []).extend(found)
     return [(c.id, c.name) for c in found]
 
 
@@ -166,11 +170,11 @@ def book_summary(turn: Turn) -> str:
 
 def money_line(turn: Turn, quote) -> str:  # type: ignore[no-untyped-def]
     """Say the price in one line, as the API's breakdown has it: meals, subsidy and why, delivery."""
-    from services.meals.subsidies import list_subsidy_rules, rule_phrase
+    from services.meals.subsidies import rule_phrase
 
     fee = sum(line.price_fen for line in quote.lines if line.label == DELIVERY_FEE)
     parts = [f"饭钱{yuan(quote.price_fen - fee)}"]
-    rule = next((r for r in list_subsidy_rules(turn.session) if r.id == quote.rule_id), None)
+    rule = quote.rule
     if rule is not None:
         why = rule_phrase(rule)
         if quote.subsidy_fen == 0:
