@@ -16,4 +16,8 @@ def post_worker_init(worker):  # noqa: ANN001, ANN201 - gunicorn's hook signatur
     """Each worker runs, every minute, the held /wechat turns a stopped worker left (bot/pipeline.py)."""
     from bot.pipeline import start_recovery
 
+    if os.environ.get("WEB_SWITCH_INTERVAL"):  # seconds; a trial of another GIL switch interval
+        import sys
+
+        sys.setswitchinterval(float(os.environ["WEB_SWITCH_INTERVAL"]))
     start_recovery()

@@ -108,10 +108,6 @@ def _instrument() -> None:
 def post_fork(server: Any, worker: Any) -> None:
     if "post_fork" in _served:
         _served["post_fork"](server, worker)
-    if os.environ.get("PROBE_SWITCH_INTERVAL"):  # try another GIL switch interval (seconds)
-        import sys
-
-        sys.setswitchinterval(float(os.environ["PROBE_SWITCH_INTERVAL"]))
     _instrument()
     threading.Thread(target=_gil_sleeper, daemon=True, name="probe").start()
 

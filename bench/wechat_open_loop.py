@@ -60,6 +60,7 @@ from bench.wechat_bench import (  # noqa: E402
     SHARED,
     TOKEN,
     count_bookings,
+    cpu_ticks,
     free_port,
     prepare_database,
     realistic_mix,
@@ -240,6 +241,17 @@ def overload(url: str, rate: float, args: argparse.Namespace, mix: Path, log: Pa
     return "\n".join(lines)
 
 
+def cpu_ms(spent: Counter[str], sent: int, rate: float, warmup: float) -> str:
+    """CPU milliseconds a message (warm-up included) of Linli's workers, PostgreSQL and Redis, during a run.
+
+    What has run on the later pool meanwhile counts too: at a rate past
+    capacity this is the cost of the messages answered, not of those sent.
+    """
+    messages = max(1.0, sent + rate * warmup)
+    per = [1000 * spent[g] / os.sysconf("SC_CLK_TCK") / messages for g in ("server", "postgres", "redis")]
+    return " / ".join(f"{v:.1f}" for v in per)
+
+
 def tracebacks(log: Path) -> int:
     return log.read_text(errors="replace").count("Traceback (most recent call last)")
 
@@ -292,8 +304,7 @@ def main() -> int:
                 extra = ["-c", str(ROOT / "bench" / "gunicorn_probe.py")] if args.probe else []
                 env = {"PROBE_OUT": probe_out}
                 if args.switch_interval:
-                    env["PROBE_SWITCH_INTERVAL"] = f"{args.switch_interval:g}"
-                    extra = extra or ["-c", str(ROOT / "bench" / "gunicorn_probe.py")]
+                    env["WEB_SWITCH_INTERVAL"] = f"{args.switch_interval:g}"
                 linli = start_linli(db_url, port, args.threads, workers=args.workers, stderr=err,
                                     root=args.root.resolve(), extra=extra, env=env)
             procs.append(linli)
@@ -316,16 +327,19 @@ def main() -> int:
                     print(f"  (waited {waited:.0f} s for the previous rate's turns put off)", flush=True)
                 theirs = open_loop(peer_url, "benchtoken", rate, args, None) if peer_url else None
                 before, first = tracebacks(log), last_message_id()
+                ticks = cpu_ticks(linli.pid)
                 if args.pg_waits:
                     with PgWaits(db_url) as waits:
                         ours = open_loop(linli_url, TOKEN, rate, args, mix)
                     note = waits.report()
                 else:
                     ours, note = open_loop(linli_url, TOKEN, rate, args, mix), ""
+                ours["cpu_ms"] = cpu_ms(cpu_ticks(linli.pid) - ticks, ours["sent"], rate, args.warmup)
                 rows.append((rate, theirs, ours, tracebacks(log) - before, note))
                 runs.append((f"{rate:g} msg/s", ours["bodies"]["success"], first, last_message_id()))
                 print(f"{rate:.0f} msg/s: Linli p50 {ours['p50_ms']} ms p99 {ours['p99_ms']} ms "
-                      f"timeouts {ours['timeouts']} machine {ours['machine_busy_pct']}% busy", flush=True)
+                      f"timeouts {ours['timeouts']} machine {ours['machine_busy_pct']}% busy; CPU ms a "
+                      f"message (workers/PostgreSQL/Redis) {ours['cpu_ms']}", flush=True)
                 if note:
                     print("  " + note, flush=True)
             rush = overload(linli_url, args.overload, args, mix, log, runs) if args.overload else ""
@@ -364,11 +378,11 @@ def main() -> int:
           f"{args.root.resolve()}; ended {time.strftime('%Y-%m-%d %H:%M:%S %Z')}\n")
     print("| offered | peer (c) p50 ms | peer (c) p99 ms | peer (c) timeouts "
           "| Linli p50 ms | Linli p99 ms | Linli timeouts | Linli `success` replies "
-          "| server tracebacks | machine busy |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| server tracebacks | machine busy | Linli CPU ms a message (workers / PostgreSQL / Redis) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for rate, theirs, ours, errors, _ in rows:
         print(f"| {rate:.0f} msg/s {cell(theirs)}{cell(ours)}| {ours['bodies']['success']} "
-              f"| {errors} | {ours['machine_busy_pct']} % |")
+              f"| {errors} | {ours['machine_busy_pct']} % | {ours['cpu_ms']} |")
     print(rush)
     print(follow)
     return 0
