@@ -72,6 +72,10 @@ WHOM_STEP = Step(FOR, ask_whom, read_whom, needs_whom, _accept_whom)
 def ask_canteen(turn: Turn) -> Question:
     options = _canteens(turn)
     if not options:
+        if person_for(turn).community_id is not None:  # known, but its canteens stopped taking orders
+            whose = "老人" if turn.state.slots.get(FOR) is not None else "您"
+            raise FlowEnds(f"{whose}所在的社区现在没有可以订餐的助餐点。\n"
+                           "回复“附近有助餐点吗”看看别处，或回复“转人工”找工作人员。")
         if turn.state.slots.get(FOR) is not None:
             raise FlowEnds("还不知道老人在哪个社区，没法订餐。\n请老人先回复“登记”，留下社区和地址。")
         raise FlowEnds("还不知道您在哪个社区，没法订餐。\n请先回复“登记”，留下社区和地址。")

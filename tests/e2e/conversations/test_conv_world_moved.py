@@ -411,3 +411,11 @@ def test_request_taken_on_by_staff_between_two_status_questions(chat: Chat) -> N
     help_filed(WANG, text="想找人帮忙换灯泡")(chat)
     replies = play(chat, WANG, "求助进度", request_moved_by_staff(WANG, "accepted"), "求助进度")
     assert "工作人员已受理" in replies[1] and "保持电话畅通" in replies[1]
+
+
+def test_canteen_withdrawn_before_a_registered_person_orders(chat: Chat) -> None:
+    """Her community is known; it is the canteen that stopped: say that, not "register first"."""
+    replies = play(chat, WANG, canteen_withdrawn, ORDER)
+    assert "登记" not in replies[-1]
+    assert "没有可以订餐的助餐点" in replies[-1] and "转人工" in replies[-1]
+    assert bookings(chat.id(WANG)) == []
