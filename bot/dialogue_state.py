@@ -8,9 +8,12 @@ from datetime import datetime
 from typing import Any
 
 TIMEOUT_SECONDS = 15 * 60
-# The store keeps an unfinished dialogue well past its timeout, so a "1" hours later is
-# told that the read-back it answers timed out instead of being taken for something else.
-KEPT_SECONDS = 24 * 3600
+# What was said in an unfinished dialogue (a name, an address, a phone number) is
+# forgotten a minute after its timeout; which flow it was is kept for a day, so a "1"
+# hours later is told that the read-back it answers timed out instead of being taken
+# for something else.
+STATE_KEPT_SECONDS = TIMEOUT_SECONDS + 60
+LAPSED_KEPT_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -40,6 +43,17 @@ class DialogueState:
 
 def state_key(openid: str) -> str:
     return f"dlg:{{{openid}}}"  # hash tag: see bot.dedupe.store_key
+
+
+def lapsed_key(openid: str) -> str:
+    """Which flow the sender's last unfinished dialogue was (no slots): kept for a day."""
+    return f"dlg-lapsed:{{{openid}}}"
+
+
+def lapsed_marker(raw_state: str) -> str:
+    """The part of a stored state kept after its timeout: the flow, stamped long ago."""
+    flow = json.loads(raw_state).get("flow")
+    return json.dumps({"flow": flow, "updated_at": 0}, ensure_ascii=False)
 
 
 def user_lock_key(openid: str) -> str:

@@ -1,10 +1,13 @@
 """A message's two round trips to the shared store: open the turn, close it.
 
 Open, atomically: claim the message's dedupe key (or read the reply a copy
-already gave), take the sender's dialogue lock, read the dialogue state and
+already gave), take the sender's dialogue lock, read the dialogue state (or,
+once it lapsed, which flow it was) and
 mark the sender seen for a minute (so the 48-hour window is written to the
 database at most once a minute). Close, atomically: store the reply for
-later copies, save or drop the dialogue state, release the lock. The slow
+later copies, save or drop the dialogue state (what was said is kept a
+minute past its timeout, which flow it was for a day: bot.dialogue_state),
+release the lock. The slow
 paths (the lock is busy, the turn failed) use the store's plain operations.
 """
 
@@ -14,7 +17,14 @@ import secrets
 from dataclasses import dataclass
 
 from bot import dedupe
-from bot.dialogue_state import KEPT_SECONDS, state_key, user_lock_key
+from bot.dialogue_state import (
+    LAPSED_KEPT_SECONDS,
+    STATE_KEPT_SECONDS,
+    lapsed_key,
+    lapsed_marker,
+    state_key,
+    user_lock_key,
+)
 from bot.message import Inbound
 from core.kv import KV, Script, acquire_waiting
 
@@ -35,7 +45,11 @@ if not redis.call('set', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[4]) then
   return {'busy'}
 end
 local fresh = redis.call('set', KEYS[4], '1', 'NX', 'PX', ARGV[5])
-return {'go', redis.call('get', KEYS[3]), fresh and 1 or 0}
+local state = redis.call('get', KEYS[3])
+if not state then
+  state = redis.call('get', KEYS[5])
+end
+return {'go', state, fresh and 1 or 0}
 """
 
 
@@ -43,8 +57,9 @@ _CLOSE_LUA = """
 redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
 if ARGV[4] == 'save' then
   redis.call('set', KEYS[3], ARGV[5], 'PX', ARGV[6])
+  redis.call('set', KEYS[4], ARGV[7], 'PX', ARGV[8])
 elseif ARGV[4] == 'drop' then
-  redis.call('del', KEYS[3])
+  redis.call('del', KEYS[3], KEYS[4])
 end
 if redis.call('get', KEYS[2]) == ARGV[3] then
   redis.call('del', KEYS[2])
@@ -74,7 +89,7 @@ def open_turn(kv: KV, message: Inbound) -> Opened:
     """Claim the message and, when the sender is free, lock and read their dialogue."""
     openid, token = message.openid, secrets.token_hex(16)
     keys = [dedupe.store_key(message), user_lock_key(openid), state_key(openid),
-            seen_key(openid)]
+            seen_key(openid), lapsed_key(openid)]
     args = [dedupe.PENDING, _ms(dedupe.REPLY_TTL), token, _ms(LOCK_TTL), _ms(SEEN_TTL)]
     result = kv.run(OPEN, keys, args)
     if result[0] == "dup":
@@ -91,17 +106,18 @@ def wait_for_lock(kv: KV, message: Inbound, *, wait: float) -> Opened:
     token = acquire_waiting(kv, user_lock_key(message.openid), ttl=LOCK_TTL, wait=wait,
                             max_delay=0.02)
     fresh = kv.set_if_absent(seen_key(message.openid), "1", SEEN_TTL)
-    return Opened(lock_token=token, raw_state=kv.get(state_key(message.openid)),
-                  first_in_a_minute=fresh)
+    raw = kv.get(state_key(message.openid)) or kv.get(lapsed_key(message.openid))
+    return Opened(lock_token=token, raw_state=raw, first_in_a_minute=fresh)
 
 
 def close_turn(kv: KV, message: Inbound, opened: Opened, reply: str, action: str,
                raw_state: str | None = None) -> None:
     """Remember the reply, keep / drop / save the dialogue state, release the lock."""
     keys = [dedupe.store_key(message), user_lock_key(message.openid),
-            state_key(message.openid)]
+            state_key(message.openid), lapsed_key(message.openid)]
+    marker = lapsed_marker(raw_state) if action == SAVE and raw_state else ""
     args = [reply, _ms(dedupe.REPLY_TTL), opened.lock_token or "", action, raw_state or "",
-            _ms(KEPT_SECONDS)]
+            _ms(STATE_KEPT_SECONDS), marker, _ms(LAPSED_KEPT_SECONDS)]
     kv.run(CLOSE, keys, args)
 
 

@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from bot import dedupe, turnstore
-from bot.dialogue_state import state_key, user_lock_key
+from bot.dialogue_state import lapsed_key, state_key, user_lock_key
 from bot.message import Inbound
 
 pytestmark = pytest.mark.integration
@@ -81,5 +81,6 @@ def test_a_turns_keys_share_one_redis_cluster_slot(openid):
     from bot.turnstore import seen_key
 
     inbound = message("42", openid)
-    keys = [dedupe.store_key(inbound), user_lock_key(openid), state_key(openid), seen_key(openid)]
+    keys = [dedupe.store_key(inbound), user_lock_key(openid), state_key(openid), seen_key(openid),
+            lapsed_key(openid)]
     assert len({key_slot(f"linli:{key}".encode()) for key in keys}) == 1

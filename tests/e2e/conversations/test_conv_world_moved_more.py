@@ -167,29 +167,35 @@ def parent_erased(chat: Chat) -> None:
         erase_person(s, person=_person(s, WANG), now=clock.now())
 
 
-def the_store_forgot(who: str) -> Change:
-    """What the shared store does on its own once a dialogue's time is up: forget it."""
-
-    def change(chat: Chat) -> None:
-        from bot.dialogue_state import state_key
-        from core.kv import get_kv
-
-        get_kv().delete(state_key(who))
-
-    return change
-
-
 # ------------------------------------------------------------------ a pause
 
 
 def test_a_read_back_is_remembered_long_enough_to_say_it_timed_out(chat: Chat) -> None:
-    """The store keeps an unfinished dialogue past its 15 minutes, so a late "1" hears what happened."""
-    from bot.dialogue_state import TIMEOUT_SECONDS, state_key
+    """Which flow was unfinished is kept a day, so a late "1" hears what happened; what was said is not."""
+    import json
+
+    from bot.dialogue_state import TIMEOUT_SECONDS, lapsed_key, state_key
     from core.kv import get_kv
 
-    play(chat, WANG, ORDER)
-    left = get_kv().ttl(state_key(WANG))
+    play(chat, WANG, "订明天午饭一份送到家，地址是阳光社区3号楼201")
+    kv = get_kv()
+    left = kv.ttl(lapsed_key(WANG))
     assert left is not None and left > 2 * 3600 > TIMEOUT_SECONDS
+    assert json.loads(kv.get(lapsed_key(WANG))) == {"flow": "meal_book", "updated_at": 0}
+    said = kv.ttl(state_key(WANG))  # the slots: gone a minute after the timeout
+    assert said is not None and TIMEOUT_SECONDS - 5 < said <= TIMEOUT_SECONDS + 60
+
+
+def test_a_late_yes_after_the_store_forgot_what_was_said(chat: Chat) -> None:
+    """The dialogue's slots lapsed in the store; the flow's name still says the read-back timed out."""
+    from bot.dialogue_state import state_key
+    from core.kv import get_kv
+
+    replies = play(chat, WANG, ORDER)
+    get_kv().delete(state_key(WANG))  # what the store does by itself 16 minutes later
+    replies += play(chat, WANG, "1")
+    assert "超过15分钟" in replies[-1] and "订好了" not in replies[-1]
+    assert bookings(chat.id(WANG)) == []
 
 
 def test_a_late_yes_to_a_timed_out_read_back_confirms_nothing_else(chat: Chat, frozen_clock) -> None:  # type: ignore[no-untyped-def]
