@@ -252,6 +252,17 @@ def cpu_ms(spent: Counter[str], sent: int, rate: float, warmup: float) -> str:
     return " / ".join(f"{v:.1f}" for v in per)
 
 
+def stop_all(procs: list[subprocess.Popen[bytes]]) -> None:
+    """Stop Linli (the first) and the peer's process group; forget them."""
+    for proc in reversed(procs):
+        if proc is procs[0]:
+            stop(proc)
+        else:
+            os.killpg(proc.pid, 15)
+            proc.wait(timeout=20)
+    procs.clear()
+
+
 def tracebacks(log: Path) -> int:
     return log.read_text(errors="replace").count("Traceback (most recent call last)")
 
@@ -349,23 +360,12 @@ def main() -> int:
                 waited = drain(args.drain)
                 runs[-1] = (name, successes, first, last_message_id())
                 follow = follow_up_table(runs, waited)
-            for proc in reversed(procs):
-                if proc is procs[0]:
-                    stop(proc)  # the probe's workers write their files as they exit
-                else:
-                    os.killpg(proc.pid, 15)
-                    proc.wait(timeout=20)
-            procs.clear()
+            stop_all(procs)  # the probe's workers write their files as they exit
             if args.probe:
                 print("\nWhat the workers waited for (bench/gunicorn_probe.py, all rates):")
                 summarise(sorted(glob.glob(probe_out + ".*.json")))
     finally:
-        for proc in reversed(procs):
-            if proc is procs[0]:
-                stop(proc)
-            else:
-                os.killpg(proc.pid, 15)
-                proc.wait(timeout=20)
+        stop_all(procs)
         try:
             print(f"Linli bookings at the end: {count_bookings()}")
         finally:

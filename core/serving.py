@@ -55,8 +55,8 @@ def requests_waiting() -> int:
     return _queued[0]
 
 
-def yield_to_requests(*, at_most: float, poll: float = 0.01) -> float:
-    """Wait while requests queue for a handler thread, at most `at_most` seconds; return the wait.
+def yield_to_requests(*, at_most: float, poll: float = 0.01) -> None:
+    """Wait while requests queue for a handler thread, at most `at_most` seconds.
 
     Python runs one thread of a process at a time: a thread that answers a
     request needs the interpreter back after every database or store round
@@ -64,11 +64,9 @@ def yield_to_requests(*, at_most: float, poll: float = 0.01) -> float:
     interval each time. Background work that starts only when no request is
     queued leaves the interpreter to the requests in a rush.
     """
-    started = time.monotonic()
-    deadline = started + at_most
+    deadline = time.monotonic() + at_most
     while requests_waiting() > 0 and time.monotonic() < deadline:
         time.sleep(poll)
-    return time.monotonic() - started
 
 
 class StampedThreadWorker(ThreadWorker):
