@@ -40,6 +40,7 @@ from bot.turn import Turn
 from core import clock
 from core.errors import LinliError
 from core.savepoints import undo_on_error
+from services.messaging.questions import which_may_wait
 
 LOW_CONFIDENCE = 0.45
 STRONG_CONFIDENCE = 0.7  # enough to leave a question unanswered for a new intent
@@ -155,6 +156,9 @@ def _answer(turn: Turn, text: str, parse: nlp.Parse) -> str:
 def take_answer(turn: Turn, text: str) -> str | None:
     """Give an answer to the question sent last (a rating, a yes/no) to the flow receiving it."""
     readable = [question for question in ASKED if question.reads(text) is not None]
+    if readable:  # one look-up tells which kinds may wait; most people have none
+        waiting = which_may_wait(turn.session, clues={q.flow: q.may_wait(turn) for q in readable})
+        readable = [question for question in readable if question.flow in waiting]
     found = [(pending, question) for question in readable
              if (pending := question.find(turn)) is not None]
     if not found:  # answered meanwhile by someone else: say so rather than "nothing asked"

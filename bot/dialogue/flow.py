@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.turn import Turn
 from nlp import Parse
+from services.messaging.questions import Clue
 
 CONFIRM = "confirm"
 
@@ -126,7 +127,10 @@ class AskedQuestion:
     look-up; `find` returns what is still waiting for this person (the
     database remembers the question, not the 15-minute dialogue state);
     `settled` says, when nothing waits any more, that someone else answered
-    it meanwhile (staff, another device), or None.
+    it meanwhile (staff, another device), or None. `may_wait` is a clue the
+    database checks for every kind in one statement: it holds whenever `find`
+    or `settled` could say something, so someone with nothing asked pays for
+    neither.
     """
 
     flow: str
@@ -134,4 +138,5 @@ class AskedQuestion:
     asks: tuple[str, ...]
     reads: Callable[[str], Any]
     find: Callable[[Turn], Pending | None]
+    may_wait: Callable[[Turn], Clue]
     settled: Callable[[Turn], str | None] = field(default=lambda turn: None)

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement
 
 from core import clock
 from core.errors import ValidationFailed
@@ -25,6 +26,7 @@ from models.region import Organisation
 from services.help_requests.events import community_staff_ids, notify_people, record_event
 from services.help_requests.queries import load_visible
 from services.messaging.notifications import enqueue_notification
+from services.messaging.questions import Clue
 from services.people.consents import POLICY_VERSION, give_consent, has_consent
 
 SCOPE = "share_with_charity"
@@ -72,9 +74,8 @@ def ask_charity_consent(session: Session, *, actor: Person, request_id: int,
 def pending_charity_question(session: Session, *, person_id: int,
                              since: datetime) -> ConsentQuestion | None:
     """Return the newest charity-consent question not yet answered by this person."""
-    asked = session.scalar(select(Notification).where(
-        Notification.person_id == person_id, Notification.template == "charity_consent",
-        Notification.created_at >= since).order_by(Notification.id.desc()).limit(1))
+    asked = session.scalar(select(Notification).where(*_asked(person_id, since))
+                           .order_by(Notification.id.desc()).limit(1))
     if asked is None:
         return None
     answered = session.scalar(select(Consent.id).where(
@@ -86,6 +87,16 @@ def pending_charity_question(session: Session, *, person_id: int,
         return None
     return ConsentQuestion(asked.created_at, help_request.id, help_request.code, organisation.name,
                            help_request.status, help_request.updated_at)
+
+
+def charity_question_may_wait(*, person_id: int, since: datetime) -> Clue:
+    """Return a clue that holds when `pending_charity_question` may find a question."""
+    return exists().where(*_asked(person_id, since))
+
+
+def _asked(person_id: int, since: datetime) -> tuple[ColumnElement[bool], ...]:
+    return (Notification.person_id == person_id, Notification.template == "charity_consent",
+            Notification.created_at >= since)
 
 
 def answer_charity_consent(session: Session, *, person: Person, help_request_id: int,

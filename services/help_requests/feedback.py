@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from core import clock
@@ -16,6 +16,7 @@ from services.help_requests.queries import load_visible
 from services.help_requests.sla import feedback_reminder_after
 from services.help_requests.triage import move
 from services.messaging.notifications import enqueue_notification
+from services.messaging.questions import Clue
 
 MAX_COMMENT = 200
 
@@ -71,6 +72,20 @@ def get_recently_rated_request(
         .where(HelpRequest.requester_id == requester_id, HelpRequest.rated_at >= since)
         .order_by(HelpRequest.rated_at.desc(), HelpRequest.id.desc()).limit(1)
     )
+
+
+def rating_may_wait(*, requester_id: int, asked_since: datetime, settled_since: datetime) -> Clue:
+    """Return a clue that holds when a request may wait for a score, or its score was settled lately.
+
+    It holds whenever `get_request_awaiting_rating` (asked since `asked_since`),
+    `get_recently_rated_request` (since `settled_since`) or a request staff took
+    back to 办理中 after it was resolved since `asked_since` would be found.
+    """
+    return exists().where(HelpRequest.requester_id == requester_id, or_(
+        and_(HelpRequest.status.in_(("resolved", "closed")), HelpRequest.rating.is_(None),
+             HelpRequest.resolved_at >= asked_since),
+        HelpRequest.rated_at >= settled_since,
+        and_(HelpRequest.status == "in_progress", HelpRequest.resolved_at >= asked_since)))
 
 
 def _claim_reminder(session: Session, help_request: HelpRequest, now: datetime) -> bool:

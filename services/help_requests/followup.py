@@ -16,8 +16,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement
 
 from core import clock
 from core.errors import InvalidTransition, NotAllowed, ValidationFailed
@@ -28,6 +29,7 @@ from services.help_requests.views import notice_facts
 from services.messaging.alerts import raise_alert
 from services.messaging.message_templates import day_words
 from services.messaging.notifications import enqueue_notification
+from services.messaging.questions import Clue
 
 RULE = Path(__file__).resolve().parents[1] / "data" / "followup.json"
 ANSWER_NAMES = {"better": "好多了", "same": "差不多", "worse": "更难了"}
@@ -110,13 +112,21 @@ class PendingFollowup:
 def pending_followup(session: Session, *, person_id: int, since: datetime) -> PendingFollowup | None:
     """Return the person's latest 回访 question asked since `since` and not answered."""
     found = session.scalar(
-        select(HelpRequest)
-        .where(HelpRequest.requester_id == person_id, HelpRequest.followup_asked_at >= since,
-               HelpRequest.followup_answer.is_(None))
+        select(HelpRequest).where(*_unanswered(person_id, since))
         .order_by(HelpRequest.followup_asked_at.desc(), HelpRequest.id.desc()).limit(1))
     if found is None or found.followup_asked_at is None:
         return None
     return PendingFollowup(found.id, found.code, found.followup_asked_at)
+
+
+def followup_may_wait(*, person_id: int, since: datetime) -> Clue:
+    """Return a clue that holds when `pending_followup` would find a 回访 question."""
+    return exists().where(*_unanswered(person_id, since))
+
+
+def _unanswered(person_id: int, since: datetime) -> tuple[ColumnElement[bool], ...]:
+    return (HelpRequest.requester_id == person_id, HelpRequest.followup_asked_at >= since,
+            HelpRequest.followup_answer.is_(None))
 
 
 def answer_followup(session: Session, *, person: Person, help_request_id: int,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from core import clock
 from core.errors import InvalidTransition, NotFound, Unprocessable
 from models.person import Person, Proxy
 from services.messaging.notifications import enqueue_notification
+from services.messaging.questions import Clue
 from services.people.persons import find_person_by_phone
 
 OPEN_STATUSES = ("invited", "accepted")
@@ -114,6 +116,12 @@ def list_pending_invitations(session: Session, *,
             .where(Proxy.principal_id == principal.id, Proxy.status == "invited")
             .order_by(Proxy.id))
     return [(proxy, person) for proxy, person in session.execute(stmt)]
+
+
+def invitation_may_wait(*, principal_id: int, since: datetime) -> Clue:
+    """Return a clue that holds when an invitation sent since `since` waits for `principal_id`."""
+    return exists().where(Proxy.principal_id == principal_id, Proxy.status == "invited",
+                          Proxy.created_at >= since)
 
 
 def load_parties(session: Session, proxies: Iterable[Proxy]) -> dict[int, Person]:

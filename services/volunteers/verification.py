@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, object_session
 
 from core import clock
@@ -21,6 +21,7 @@ from services.access.checks import can_act_for, require_staff_for
 from services.messaging.alerts import raise_alert
 from services.messaging.message_templates import day_words
 from services.messaging.notifications import enqueue_notification
+from services.messaging.questions import Clue
 from services.volunteers.ledger import mint_points_for_service, service_points
 
 NUDGE_AFTER = timedelta(hours=24)
@@ -84,6 +85,18 @@ def list_decided_without_beneficiary(session: Session, *, beneficiary_id: int,
                ServiceRecord.decided_via != "beneficiary")
         .order_by(ServiceRecord.decided_at.desc(), ServiceRecord.id.desc())
     ))
+
+
+def confirmation_may_wait(*, beneficiary_id: int, settled_since: datetime) -> Clue:
+    """Return a clue that holds when a record waits for this beneficiary, or staff decided one lately.
+
+    It holds whenever `list_pending_confirmations` or `list_decided_without_beneficiary`
+    (since `settled_since`) would find a record.
+    """
+    return exists().where(ServiceRecord.beneficiary_id == beneficiary_id, or_(
+        and_(ServiceRecord.status == "pending_confirmation", ServiceRecord.needs_staff.is_(False)),
+        and_(ServiceRecord.decided_at >= settled_since,
+             ServiceRecord.decided_via != "beneficiary")))
 
 
 def _lock_pending(session: Session, record_id: int) -> ServiceRecord:

@@ -15,6 +15,7 @@ from bot.dialogue.flow import AskedQuestion, Flow, Pending, Question, Step
 from bot.dialogue.flows.proxy import read_decision
 from bot.dialogue.words import trimmed
 from bot.turn import Turn
+from services.messaging.questions import Clue
 
 ASKS = "回复：1 同意 2 不同意"
 ANSWER_WITHIN = timedelta(days=30)
@@ -44,6 +45,13 @@ def find_question(turn: Turn) -> Pending | None:
         return None
     return Pending(found.asked_at, {"request": found.help_request_id, "code": found.code,
                                     "charity": found.organisation})
+
+
+def question_may_wait(turn: Turn) -> Clue:
+    """Return the clue that a charity question was asked within the time it waits."""
+    from services.help_requests.consent import charity_question_may_wait
+
+    return charity_question_may_wait(person_id=turn.person.id, since=turn.now - ANSWER_WITHIN)
 
 
 def request_over(turn: Turn) -> str | None:
@@ -83,7 +91,8 @@ ANSWER = Flow(
     summary=lambda t: "转介同意", commit=commit, confirm=False,
 )
 QUESTION = AskedQuestion(flow=ANSWER.name, slot="decision", asks=(ASKS,),
-                         reads=read_decision, find=find_question, settled=request_over)
+                         reads=read_decision, find=find_question,
+                         may_wait=question_may_wait, settled=request_over)
 
 
 def _gate(turn: Turn) -> str | None:

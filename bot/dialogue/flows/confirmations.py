@@ -15,6 +15,7 @@ from datetime import timedelta
 from bot.dialogue.flow import AskedQuestion, Flow, Pending, Question, Step
 from bot.dialogue.words import first_clause, trimmed
 from bot.turn import Turn
+from services.messaging.questions import Clue
 
 ASKS = "回复1确认，2不对"
 _YES = re.compile(r"^(?:1|一|确认|对|对的|对啊|是|是的|是啊|没错|有|有的|嗯|嗯嗯|好|好的)$")
@@ -46,6 +47,13 @@ def find_unconfirmed(turn: Turn) -> Pending | None:
     latest = waiting[-1]
     asked = latest.nudged_at or latest.ended_at or latest.created_at
     return Pending(asked, {"record": latest.id})
+
+
+def confirmation_may_wait(turn: Turn) -> Clue:
+    """Return the clue that a record may wait for this person, or staff decided one lately."""
+    from services.volunteers.verification import confirmation_may_wait as clue
+
+    return clue(beneficiary_id=turn.person.id, settled_since=turn.now - SETTLED_WITHIN)
 
 
 def settled_by_staff(turn: Turn) -> str | None:
@@ -87,4 +95,5 @@ CONFIRM_SERVICE = Flow(
     summary=lambda t: "确认志愿服务", commit=commit, confirm=False,
 )
 QUESTION = AskedQuestion(flow=CONFIRM_SERVICE.name, slot="answer", asks=(ASKS,),
-                         reads=read_answer, find=find_unconfirmed, settled=settled_by_staff)
+                         reads=read_answer, find=find_unconfirmed,
+                         may_wait=confirmation_may_wait, settled=settled_by_staff)

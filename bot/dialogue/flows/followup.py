@@ -13,6 +13,7 @@ import re
 from bot.dialogue.flow import AskedQuestion, Flow, Pending, Question, Step
 from bot.dialogue.words import trimmed
 from bot.turn import Turn
+from services.messaging.questions import Clue
 
 ASKS = "回复：1 好多了 2 差不多 3 更难了"
 # Matched after trimmed() took the particles off the ends ("好多了" → "好多").
@@ -38,6 +39,13 @@ def find_question(turn: Turn) -> Pending | None:
     if found is None:
         return None
     return Pending(found.asked_at, {"request": found.help_request_id, "code": found.code})
+
+
+def question_may_wait(turn: Turn) -> Clue:
+    """Return the clue that a 回访 question waits for this person's answer."""
+    from services.help_requests.followup import answer_within, followup_may_wait
+
+    return followup_may_wait(person_id=turn.person.id, since=turn.now - answer_within())
 
 
 def ask(turn: Turn) -> Question:
@@ -66,4 +74,4 @@ ANSWER = Flow(
     summary=lambda t: "回访", commit=commit, confirm=False,
 )
 QUESTION = AskedQuestion(flow=ANSWER.name, slot="answer", asks=(ASKS,), reads=read_answer,
-                         find=find_question)
+                         find=find_question, may_wait=question_may_wait)

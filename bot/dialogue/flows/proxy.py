@@ -14,6 +14,7 @@ from datetime import timedelta
 from bot.dialogue.flow import AskedQuestion, Flow, Pending, Question, Step
 from bot.dialogue.words import first_clause, trimmed
 from bot.turn import Turn
+from services.messaging.questions import Clue
 
 ASKS = "回复：1 同意 2 不同意"
 ANSWER_WITHIN = timedelta(days=30)
@@ -54,6 +55,13 @@ def find_invitation(turn: Turn) -> Pending | None:
     return Pending(proxy.created_at, {"proxy": proxy.id, "agent": agent.masked_name or "家人"})
 
 
+def invitation_may_wait(turn: Turn) -> Clue:
+    """Return the clue that an invitation may wait for this person's answer."""
+    from services.people.proxies import invitation_may_wait as clue
+
+    return clue(principal_id=turn.person.id, since=turn.now - ANSWER_WITHIN)
+
+
 def ask(turn: Turn) -> Question:
     agent = turn.state.slots.get("agent", "家人")
     return Question(f"{agent}想代您办理订餐、求助等事，您同意吗？", [("yes", "同意"), ("no", "不同意")])
@@ -83,4 +91,5 @@ ANSWER_INVITATION = Flow(
     summary=lambda t: "代办邀请", commit=commit, confirm=False,
 )
 QUESTION = AskedQuestion(flow=ANSWER_INVITATION.name, slot="decision", asks=(ASKS,),
-                         reads=read_decision, find=find_invitation)
+                         reads=read_decision, find=find_invitation,
+                         may_wait=invitation_may_wait)

@@ -16,6 +16,7 @@ from bot.dialogue.flow import AskedQuestion, Flow, Pending, Question, Step
 from bot.dialogue.words import EDGES
 from bot.turn import Turn
 from nlp.numbers import cn_to_int
+from services.messaging.questions import Clue
 
 ASKS = "请给这次服务打个分：回复1到5分"
 ANSWER_WITHIN = timedelta(days=7)  # a "挺好的" weeks later is small talk, not a score
@@ -56,6 +57,14 @@ def find_unrated(turn: Turn) -> Pending | None:
         return None
     asked = max(found.resolved_at, found.feedback_reminded_at or found.resolved_at)
     return Pending(asked, {"request": found.id})
+
+
+def rating_may_wait(turn: Turn) -> Clue:
+    """Return the clue that a score may be waiting, or was settled or taken back lately."""
+    from services.help_requests.feedback import rating_may_wait as clue
+
+    return clue(requester_id=turn.person.id, asked_since=turn.now - ANSWER_WITHIN,
+                settled_since=turn.now - SETTLED_WITHIN)
 
 
 def rated_elsewhere(turn: Turn) -> str | None:
@@ -118,4 +127,4 @@ RATE_HELP = Flow(
     summary=lambda t: f"求助打{t.state.slots['rating']}分", commit=commit, confirm=False,
 )
 QUESTION = AskedQuestion(flow=RATE_HELP.name, slot="rating", asks=(ASKS,), reads=read_rating,
-                         find=find_unrated, settled=rated_elsewhere)
+                         find=find_unrated, may_wait=rating_may_wait, settled=rated_elsewhere)
