@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from models.person import TIER_NAMES, Person
 from models.policies import PolicyEntry
-from services.assistance.policies import find_policy_entry, place_of, window_for
+from services.assistance.policies import Place, find_policy_entry, place_of, window_for
 from services.meals.wording import yuan
 
 # "我的补贴为什么是6元", "为啥我只补3块": about the person's own meal subsidy.
@@ -33,9 +33,8 @@ def asks_own_subsidy(text: str, entry: PolicyEntry) -> bool:
     return entry.code in ("meal_subsidy", "other") and bool(_MY_SUBSIDY.search(text))
 
 
-def policy_answer(session: Session, *, person: Person, entry: PolicyEntry) -> str:
-    """Answer with who qualifies, what to bring, where to go and whom to call."""
-    place = place_of(session, person=person)
+def policy_answer(session: Session, *, place: Place, entry: PolicyEntry) -> str:
+    """Answer with who qualifies, what to bring, where to go (the person's `place`) and whom to call."""
     lines = [f"【{entry.title}】", f"谁能办：{entry.who}", f"带什么：{entry.bring}"]
     if entry.code == "meal_subsidy":
         lines.insert(2, f"每餐补：{_subsidy_table(session)}")

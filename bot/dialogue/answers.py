@@ -11,6 +11,7 @@ from bot.dialogue import beneficiary
 from bot.dialogue.flow import FlowEnds as FlowEnds  # where the flows take it from
 from bot.turn import Turn
 from core import clock
+from models.help_requests import HelpRequest
 from models.person import Person
 from services.meals.wording import day_text, meal_text, moment_text, yuan
 
@@ -39,14 +40,17 @@ def canteens(turn: Turn, parse: nlp.Parse) -> str:
 def menu_of_day(turn: Turn, parse: nlp.Parse) -> str:
     """Say what the person's canteen serves on a day."""
     from services.meals.canteens import default_canteen_for
-    from services.meals.menus import get_menu
+    from services.meals.menus import get_community_canteen_menu, get_menu
 
-    canteen = default_canteen_for(turn.session, person=turn.person)
-    if canteen is None:
-        return "还不知道您在哪个社区。\n请先回复“登记”，或者发送您的位置。"
     day = _day(parse, clock.today())
-    meal = parse.slots.get("meal")
-    menus = get_menu(turn.session, canteen_id=canteen.id, day=day, meal=str(meal) if meal else None)
+    meal = str(parse.slots["meal"]) if parse.slots.get("meal") else None
+    found = get_community_canteen_menu(turn.session, oa_openid=turn.message.openid, day=day, meal=meal)
+    if found is None:  # no canteen in their community (or none known): the one nearest home
+        canteen = default_canteen_for(turn.session, person=turn.person)
+        if canteen is None:
+            return "还不知道您在哪个社区。\n请先回复“登记”，或者发送您的位置。"
+        found = canteen, get_menu(turn.session, canteen_id=canteen.id, day=day, meal=meal)
+    canteen, menus = found
     if not menus:
         return f"{canteen.name}{day_text(day)}的菜单还没有出来。"
     lines = [f"{canteen.name} {day_text(day)}："]
@@ -106,7 +110,7 @@ def activities(turn: Turn, parse: nlp.Parse) -> str:
 
 def help_status(turn: Turn, parse: nlp.Parse) -> str:
     """Say where the person's open help requests stand."""
-    from services.help_requests.queries import list_my_help_requests
+    from services.help_requests.queries import list_open_help_requests_and_latest
     from services.help_requests.views import describe_for_requester
 
     people = _asked_about(turn)
@@ -114,25 +118,22 @@ def help_status(turn: Turn, parse: nlp.Parse) -> str:
         return people
     said = []
     for person, who in people:
-        found = list_my_help_requests(turn.session, actor=turn.person, person_id=person.id)[:3]
-        said += [describe_for_requester(r) for r in found] or [_none_open(turn, person.id, who)]
+        found, latest = list_open_help_requests_and_latest(turn.session, actor=turn.person,
+                                                           person_id=person.id)
+        said += [describe_for_requester(r) for r in found[:3]] or [_none_open(turn, latest, who)]
     if len(said) == 1 and "没有在办" in said[0]:
         return f"{said[0]}\n需要帮忙，直接告诉我。"
     return "\n\n".join(said)
 
 
-def _none_open(turn: Turn, person_id: int, who: str) -> str:
-    """Say nothing is open; name one staff turned down or called off lately, so it is not just gone."""
-    from services.help_requests.queries import list_my_help_requests
+def _none_open(turn: Turn, latest: HelpRequest | None, who: str) -> str:
+    """Say nothing is open; name the latest if staff turned it down or it was called off lately."""
     from services.help_requests.views import describe_for_requester
 
     since = turn.now - STOPPED_LATELY
-    latest = list_my_help_requests(turn.session, actor=turn.person, person_id=person_id,
-                                   open_only=False)[:1]
-    stopped = [r for r in latest if r.status in ("rejected", "cancelled") and r.updated_at >= since]
-    if not stopped:
+    if latest is None or latest.status not in ("rejected", "cancelled") or latest.updated_at < since:
         return f"{who}现在没有在办的求助。"
-    return f"{who}现在没有在办的求助。最近一条：\n{describe_for_requester(stopped[0])}"
+    return f"{who}现在没有在办的求助。最近一条：\n{describe_for_requester(latest)}"
 
 
 def smalltalk(turn: Turn, parse: nlp.Parse) -> str:

@@ -46,7 +46,11 @@ def answer(turn: Turn, parse: nlp.Parse) -> str:
 
 def tell(turn: Turn, entry: PolicyEntry) -> str:
     """Say one entry, and offer its next step when no flow is waiting for an answer."""
-    said = knowledge.policy_answer(turn.session, person=turn.person, entry=entry)
+    from services.assistance.policies import place_of_follower
+
+    # Where the sender lives, read with their community by openid: their own row is not needed.
+    place = place_of_follower(turn.session, oa_openid=turn.message.openid)
+    said = knowledge.policy_answer(turn.session, place=place, entry=entry)
     offer = OFFERS.get(entry.action)
     if entry.action == "volunteer_register" and turn.person.has_role("volunteer"):
         offer = OFFERS["points_query"]  # already one: their own points, not a sign-up
@@ -62,13 +66,14 @@ def _with_offer(turn: Turn, said: str, code: str, offer: str) -> str:
 
 def _menu(turn: Turn) -> str:
     """List the policies as numbered choices (the rest are asked for by name)."""
-    from services.assistance.policies import list_policy_entries
+    from services.assistance.policies import list_policy_titles
 
-    entries = [e for e in list_policy_entries(turn.session) if e.code != "other"][:MAX_MENU]
+    entries = [(code, title) for code, title in list_policy_titles(turn.session)
+               if code != "other"][:MAX_MENU]
     if turn.state.flow is None:
-        turn.state.step, turn.state.choices = PICK, [[e.code, e.title] for e in entries]
+        turn.state.step, turn.state.choices = PICK, [[code, title] for code, title in entries]
     lines = ["想了解哪项政策？回复数字："]
-    lines += [f"{n} {e.title}" for n, e in enumerate(entries, start=1)]
+    lines += [f"{n} {title}" for n, (_code, title) in enumerate(entries, start=1)]
     lines.append("别的直接说名字，比如“住房救助”“防止返贫”。")
     return "\n".join(lines)
 
@@ -90,10 +95,10 @@ def take_choice(turn: Turn, word: str) -> str | None:
 
 
 def _entry(turn: Turn, code: str) -> PolicyEntry:
-    from services.assistance.policies import list_policy_entries
+    from services.assistance.policies import get_policy_entry
 
-    found = [e for e in list_policy_entries(turn.session) if e.code == code]
-    return found[0] if found else knowledge.entry_for(turn.session, text="", topic=None)
+    found = get_policy_entry(turn.session, code=code)
+    return found or knowledge.entry_for(turn.session, text="", topic=None)
 
 
 def _act(turn: Turn, entry: PolicyEntry) -> str:

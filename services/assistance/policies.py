@@ -13,9 +13,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, Text, select, type_coerce
 from sqlalchemy.orm import Session, joinedload
 
+from core import crypto
 from core.errors import NotFound, ValidationFailed
 from models.person import Person
 from models.policies import POLICY_ACTIONS, PolicyEntry
@@ -29,6 +30,11 @@ EDITABLE = ("title", "keywords", "who", "bring", "window", "action", "help_categ
 HELP_CATEGORIES = ("living", "medical", "care", "housing", "education", "employment", "other")
 FALLBACK_PHONE = "12345"
 _LIMITS = {"title": 64, "keywords": 1000, "who": 1000, "bring": 1000, "window": 300}
+_SEALED = ("keywords", "who", "bring", "window")
+# Every column, the sealed texts as stored: a question opens only the keywords it matches
+# against and the one entry it answers with, not four texts of every entry.
+_AS_STORED = select(*(type_coerce(c, Text).label(c.key) if c.key in _SEALED else c
+                      for c in PolicyEntry.__table__.c))
 
 
 @cache
@@ -60,17 +66,64 @@ def keywords_of(entry: PolicyEntry) -> list[str]:
 
 
 def find_policy_entry(session: Session, *, text: str, topic: str | None) -> PolicyEntry:
-    """Pick the entry a message asks about: its longest keyword, else the understood topic."""
-    entries = list_policy_entries(session)
-    said = [(len(k), -n, e) for n, e in enumerate(entries) for k in keywords_of(e) if k in text]
+    """Pick the entry a message asks about: its longest keyword, else the understood topic.
+
+    One statement; only the keywords of each entry and the texts of the chosen one are opened.
+    """
+    entries = _stored_in_order(session)
+    said = [(len(k), -n, e) for n, e in enumerate(entries) for k in _keywords(e) if k in text]
     if said:
-        return max(said, key=lambda s: (s[0], s[1]))[2]
+        return _opened(max(said, key=lambda s: (s[0], s[1]))[2])
     # The entry named after the understood topic answers for it; `other` for the rest.
     chosen = ([e for e in entries if e.code == topic] or [e for e in entries if e.code == OTHER]
               or entries)
     if not chosen:
         raise NotFound("政策问答还没有内容。")
-    return chosen[0]
+    return _opened(chosen[0])
+
+
+def get_policy_entry(session: Session, *, code: str) -> PolicyEntry | None:
+    """Return the active entry with this code (saved, else its default), or None."""
+    entry = session.scalar(select(PolicyEntry).where(PolicyEntry.code == code))
+    if entry is None:
+        entry = next((_from_default(raw, n) for n, raw in enumerate(_default_rows())
+                      if raw["code"] == code), None)
+    return entry if entry is not None and entry.active else None
+
+
+def list_policy_titles(session: Session) -> list[tuple[str, str]]:
+    """Return (code, title) of the active entries in the knowledge base's order, nothing opened."""
+    return [(e.code, e.title) for e in _stored_in_order(session)]
+
+
+_Stored = PolicyEntry | Row[Any]  # a saved row as stored (texts sealed), or an unsaved default
+
+
+def _stored_in_order(session: Session) -> list[_Stored]:
+    """Return the active entries in list_policy_entries' order, saved ones with texts sealed."""
+    saved: dict[str, Row[Any]] = {r.code: r for r in session.execute(_AS_STORED)}
+    entries: list[_Stored] = []
+    for n, raw in enumerate(_default_rows()):
+        row = saved.pop(raw["code"], None)
+        entries.append(_from_default(raw, n) if row is None else row)
+    entries += sorted(saved.values(), key=lambda r: (r.sort_order, r.id))
+    return [e for e in entries if e.active]
+
+
+def _keywords(entry: _Stored) -> list[str]:
+    if isinstance(entry, PolicyEntry):
+        return keywords_of(entry)
+    return [k.strip() for k in crypto.decrypt(entry.keywords).splitlines() if k.strip()]
+
+
+def _opened(entry: _Stored) -> PolicyEntry:
+    """Return the entry to answer with: a saved row's texts opened, as a copy outside the session."""
+    if isinstance(entry, PolicyEntry):
+        return entry
+    values = entry._asdict()
+    for name in _SEALED:
+        values[name] = crypto.decrypt(values[name])
+    return PolicyEntry(**values)
 
 
 class Place:
@@ -105,6 +158,17 @@ def place_of(session: Session, *, person: Person) -> Place:
     if person.community_id is None:
         return Place(None)
     return Place(session.get(Community, person.community_id, options=[joinedload(Community.street)]))
+
+
+def place_of_follower(session: Session, *, oa_openid: str) -> Place:
+    """Return the street, community and service phone of whoever follows the account as `oa_openid`.
+
+    One statement for an answer that needs only where the person lives, not their row;
+    an unknown follower gets the general ones, as a person with no community does.
+    """
+    stmt = (select(Community).join(Person, Person.community_id == Community.id)
+            .where(Person.oa_openid == oa_openid).options(joinedload(Community.street)))
+    return Place(session.scalar(stmt))
 
 
 def window_for(entry: PolicyEntry, place: Place) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.errors import NotFound
@@ -57,19 +57,35 @@ def get_help_request(session: Session, *, actor: Person, request_id: int) -> Hel
     return load_visible(session, actor=actor, request_id=request_id)[0]
 
 
+def _made_by_or_for(session: Session, *, actor: Person, person_id: int | None) -> ColumnElement[bool]:
+    """Say whose requests: the actor's, or `person_id`'s once the actor may act for them."""
+    whose = actor.id if person_id is None else person_id
+    if whose != actor.id:
+        require_act_for(session, agent=actor, principal_id=whose)
+    return or_(HelpRequest.requester_id == whose, HelpRequest.on_behalf_of_id == whose)
+
+
 def list_my_help_requests(
     session: Session, *, actor: Person, open_only: bool = True, person_id: int | None = None
 ) -> list[HelpRequest]:
     """Return requests the actor (or `person_id`, whom they act for) made or had made for them."""
-    whose = actor.id if person_id is None else person_id
-    if whose != actor.id:
-        require_act_for(session, agent=actor, principal_id=whose)
-    stmt = select(HelpRequest).where(
-        or_(HelpRequest.requester_id == whose, HelpRequest.on_behalf_of_id == whose)
-    )
+    stmt = select(HelpRequest).where(_made_by_or_for(session, actor=actor, person_id=person_id))
     if open_only:
         stmt = stmt.where(HelpRequest.status.not_in(FINISHED))
     return list(session.scalars(stmt.order_by(HelpRequest.id.desc()).limit(100)))
+
+
+def list_open_help_requests_and_latest(
+    session: Session, *, actor: Person, person_id: int | None = None
+) -> tuple[list[HelpRequest], HelpRequest | None]:
+    """Return the open requests (as list_my_help_requests) and the latest of any status, in one read."""
+    mine = _made_by_or_for(session, actor=actor, person_id=person_id)
+    latest_id = select(func.max(HelpRequest.id)).where(mine).scalar_subquery()
+    stmt = (select(HelpRequest)
+            .where(mine, or_(HelpRequest.status.not_in(FINISHED), HelpRequest.id == latest_id))
+            .order_by(HelpRequest.id.desc()).limit(101))
+    found = list(session.scalars(stmt))
+    return [r for r in found if r.status not in FINISHED][:100], (found[0] if found else None)
 
 
 def list_assigned_help_requests(session: Session, *, actor: Person) -> list[HelpRequest]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session, lazyload
 
 from core.errors import ValidationFailed
-from models.meals import MEALS, Menu
+from models.meals import MEALS, Canteen, Menu
 from models.person import Person
 from services.meals.canteens import get_canteen, require_canteen_operator
 
@@ -22,6 +22,29 @@ def get_menu(session: Session, *, canteen_id: int, day: date, meal: str | None =
     if meal is not None:
         stmt = stmt.where(Menu.meal == meal)
     return sorted(session.scalars(stmt), key=lambda m: MEALS.index(m.meal))
+
+
+def get_community_canteen_menu(
+    session: Session, *, oa_openid: str, day: date, meal: str | None = None
+) -> tuple[Canteen, list[Menu]] | None:
+    """Return the follower's community canteen with its menus for a day, in one statement.
+
+    The canteen is default_canteen_for's first choice (the community's open canteen with the
+    lowest id), found through the follower's row without reading it; None when there is none.
+    """
+    community = select(Person.community_id).where(Person.oa_openid == oa_openid).scalar_subquery()
+    first = (select(Canteen.id).where(Canteen.community_id == community, Canteen.active.is_(True))
+             .order_by(Canteen.id).limit(1).scalar_subquery())
+    served = [Menu.canteen_id == Canteen.id, Menu.day == day]
+    if meal is not None:
+        served.append(Menu.meal == meal)
+    stmt = (select(Canteen, Menu).outerjoin(Menu, and_(*served)).where(Canteen.id == first)
+            .options(lazyload(Canteen.meals)))  # a menu needs not the meals it serves and their prices
+    rows = session.execute(stmt).all()
+    if not rows:
+        return None
+    menus = sorted((m for _c, m in rows if m is not None), key=lambda m: MEALS.index(m.meal))
+    return rows[0][0], menus
 
 
 def upsert_menu(
