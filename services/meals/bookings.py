@@ -7,16 +7,24 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import false, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from core import clock
 from core.db import is_postgres
 from core.errors import InvalidTransition, NotFound, ValidationFailed
-from models.meals import CHANNELS, MEALS, Canteen, CanteenMeal, MealBooking, MealSlot, SubsidyRule
+from models.meals import (
+    ACTIVE,
+    CHANNELS,
+    MEALS,
+    Canteen,
+    CanteenMeal,
+    MealBooking,
+    MealSlot,
+    SubsidyRule,
+)
 from models.person import Person
 from services.access.checks import can_act_for, require_act_for
 from services.funds.ledger import FundEmpty, draw_meal_subsidy, refund_meal_subsidy
@@ -29,6 +37,7 @@ from services.messaging.notifications import enqueue_notification
 logger = logging.getLogger(__name__)
 
 BOOK_AHEAD_DAYS = 14
+ACTIVE_KEYS = ["person_id", "canteen_id", "day", "meal"]  # the active-booking index
 MAX_PORTIONS = 5
 
 
@@ -94,27 +103,48 @@ def _check(session: Session, *, actor: Person, person_id: int, canteen_id: int, 
     if day < clock.today():
         raise ValidationFailed("这一天已经过去了，请选今天或以后的日子。")
     if lock_person:  # serialises one person's bookings so the monthly cap holds
-        person = _lock_person(session, actor=actor, person_id=person_id)
+        person, found = _lock_person_reading_canteen(session, actor=actor, person_id=person_id,
+                                                     canteen_id=canteen_id)
     else:
-        person = session.get(Person, person_id)
+        person, found = session.get(Person, person_id), _canteen(session, canteen_id)
     if person is None:
         raise NotFound()
     if not person.name or person.birth_date is None:
         raise NotRegistered()
-    canteen = rules.get_canteen(session, canteen_id=canteen_id)
+    canteen = rules.require_taking_orders(found)
     served = rules.require_open(canteen, day=day, meal=meal)
     rules.require_before_cutoff(served, day=day)
     fee = rules.require_delivery_to(canteen, person=person) if delivery else 0
     return _Checked(person, canteen, served, fee)
 
 
-def _lock_person(session: Session, *, actor: Person, person_id: int) -> Person | None:
-    """Lock the person's row until the transaction ends and return them, in one statement."""
-    if actor.id == person_id and actor in session:  # in hand already: lock the row, read nothing
-        lock = select(Person.id).where(Person.id == person_id).with_for_update(key_share=True)
-        return actor if session.scalar(lock) is not None else None
-    stmt = select(Person).where(Person.id == person_id).with_for_update(key_share=True)
-    return session.scalar(stmt)
+def _canteen(session: Session, canteen_id: int) -> Canteen | None:
+    return rules.canteen_with_meals(session, canteen_id) if rules.valid_id(canteen_id) else None
+
+
+def _lock_person_reading_canteen(session: Session, *, actor: Person, person_id: int,
+                                 canteen_id: int) -> tuple[Person | None, Canteen | None]:
+    """Lock the person's row until the transaction ends, and read the canteen, in one statement.
+
+    The lock serialises one person's bookings, so two at once cannot both take the
+    last of this month's subsidy cap. It must be held before the month's subsidy
+    is summed; a statement sees what was committed when it began (before a wait
+    for the lock), so the sum is read by a later statement, never by this one.
+    The canteen can ride along: what it says does not hang on the person's other
+    bookings. The person's own columns are read after the lock (PostgreSQL
+    returns the newest version of a row it waited for); a sender already in
+    hand is locked without reading their columns again.
+    """
+    in_hand = actor.id == person_id and actor in session
+    on = Canteen.id == canteen_id if rules.valid_id(canteen_id) else false()
+    who: Any = Person.id if in_hand else Person
+    stmt = (select(who, Canteen).join_from(Person, Canteen, on, isouter=True)
+            .options(rules.WITH_MEALS).where(Person.id == person_id)
+            .with_for_update(key_share=True, of=Person))
+    row = session.execute(stmt).unique().first()
+    if row is None:
+        return None, None
+    return (actor if in_hand else row[0]), row[1]
 
 
 def _price(session: Session, checked: _Checked, *, actor: Person, day: date,
@@ -212,10 +242,15 @@ def sold_out(day: date, meal: str, *, left: int, count: int) -> SoldOut:
 
 
 def _release_seats(session: Session, booking: MealBooking) -> None:
+    _give_back_seats(session, canteen_id=booking.canteen_id, day=booking.day, meal=booking.meal,
+                     count=booking.count)
+
+
+def _give_back_seats(session: Session, *, canteen_id: int, day: date, meal: str,
+                     count: int) -> None:
     stmt = (update(MealSlot)
-            .where(MealSlot.canteen_id == booking.canteen_id, MealSlot.day == booking.day,
-                   MealSlot.meal == booking.meal)
-            .values(booked=MealSlot.booked - booking.count)
+            .where(MealSlot.canteen_id == canteen_id, MealSlot.day == day, MealSlot.meal == meal)
+            .values(booked=MealSlot.booked - count)
             .execution_options(synchronize_session=False))
     session.execute(stmt)
 
@@ -232,12 +267,9 @@ def book_meal(session: Session, *, actor: Person, person_id: int, canteen_id: in
         raise ValueError(f"unknown channel {channel!r}")
     checked = _check(session, actor=actor, person_id=person_id, canteen_id=canteen_id, day=day,
                      meal=meal, count=count, delivery=delivery, lock_person=True)
-    if find_active_booking(session, person_id=person_id, day=day, meal=meal,
-                           canteen_id=canteen_id) is not None:
-        raise _already_booked(day, meal)
     pricing = _price(session, checked, actor=actor, day=day, count=count)
     rule_id = pricing.rule.id if pricing.rule else None
-    booking = MealBooking(
+    values = dict(
         person_id=person_id, canteen_id=canteen_id, day=day, meal=meal, count=count,
         delivery=delivery, price_fen=pricing.price_fen, subsidy_fen=pricing.subsidy_fen,
         payable_fen=pricing.payable_fen, subsidy_rule_id=rule_id,
@@ -246,19 +278,38 @@ def book_meal(session: Session, *, actor: Person, person_id: int, canteen_id: in
         booked_by_id=actor.id, channel=channel, status="booked",
         standing_order_id=standing_order_id,
     )
-    # Seats first: a refusal (sold out) leaves nothing written but, at most,
-    # the day's empty slot row. The person's row lock (taken in _check)
-    # serialises their bookings, so no race reaches the active-booking index;
-    # should it be hit anyway, the caller must roll back (the flush failed).
-    _take_seats(session, checked.canteen_meal, day, count)
-    session.add(booking)
-    try:
-        session.flush()
-    except IntegrityError:
-        raise _already_booked(day, meal) from None
+    # Seats first: a refusal leaves nothing written but, at most, the day's
+    # empty slot row. A meal the person holds already is found by the insert
+    # itself (the active-booking index), and its seats are given back.
+    _take_seats_unless_booked(session, checked.canteen_meal, day, count, person_id=person_id)
+    booking = _insert_unless_booked(session, values)
+    if booking is None:
+        _give_back_seats(session, canteen_id=canteen_id, day=day, meal=meal, count=count)
+        raise _already_booked(day, meal)
     _draw_from_fund(session, checked, booking, pricing, actor=actor)
     _tell_principal(session, actor, booking, "为您订了", f"，实付{yuan(booking.payable_fen)}")
     return booking
+
+
+def _take_seats_unless_booked(session: Session, canteen_meal: CanteenMeal, day: date, count: int,
+                              *, person_id: int) -> None:
+    """Take seats; when there are too few, a person who holds the meal already hears that."""
+    try:
+        _take_seats(session, canteen_meal, day, count)
+    except SoldOut:
+        if find_active_booking(session, person_id=person_id, day=day, meal=canteen_meal.meal,
+                               canteen_id=canteen_meal.canteen_id) is not None:
+            raise _already_booked(day, canteen_meal.meal) from None
+        raise
+
+
+def _insert_unless_booked(session: Session, values: dict[str, Any]) -> MealBooking | None:
+    """Insert a booking, or nothing (None) when the person holds that meal already."""
+    insert = pg_insert if is_postgres(session) else sqlite_insert
+    stmt = (insert(MealBooking).values(**values)
+            .on_conflict_do_nothing(index_elements=ACTIVE_KEYS, index_where=ACTIVE)
+            .returning(MealBooking))
+    return session.scalars(stmt).one_or_none()
 
 
 def _tell_principal(session: Session, actor: Person, booking: MealBooking, verb: str,
@@ -281,8 +332,12 @@ def _tell_principal(session: Session, actor: Person, booking: MealBooking, verb:
 
 
 def _visible_booking(session: Session, *, actor: Person, booking_id: int) -> MealBooking:
+    """Lock the booking and read it with its canteen and the canteen's meals, in one statement."""
+    stmt = (select(MealBooking).where(MealBooking.id == booking_id)
+            .options(joinedload(MealBooking.canteen).options(rules.WITH_MEALS))
+            .with_for_update(of=MealBooking))
     valid = rules.valid_id(booking_id)
-    booking = session.get(MealBooking, booking_id, with_for_update=True) if valid else None
+    booking = session.scalars(stmt).unique().one_or_none() if valid else None
     if booking is None or not can_act_for(session, agent=actor, principal_id=booking.person_id):
         raise NotFound("没有找到这份订餐。")
     return booking

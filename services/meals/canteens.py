@@ -19,7 +19,7 @@ from services.meals.wording import day_text, meal_text, moment_text, yuan
 EARTH_RADIUS_KM = 6371.0088
 MAX_ID = 2**31 - 1  # ids beyond this cannot exist; SQLite would overflow on them
 # Canteens are read with their meals in the same statement (the relationship alone adds one).
-_WITH_MEALS = joinedload(Canteen.meals)
+WITH_MEALS = joinedload(Canteen.meals)
 
 
 def valid_id(value: int) -> bool:
@@ -39,7 +39,7 @@ def list_canteens_near(
     session: Session, *, lat: float, lng: float, limit: int = 5
 ) -> list[tuple[Canteen, float]]:
     """Return the nearest open canteens with their distance in km, nearest first."""
-    stmt = select(Canteen).where(Canteen.active.is_(True)).options(_WITH_MEALS)
+    stmt = select(Canteen).where(Canteen.active.is_(True)).options(WITH_MEALS)
     canteens = list(session.scalars(stmt).unique())
     ranked = sorted(
         ((c, round(distance_km((lat, lng), (c.latitude, c.longitude)), 2)) for c in canteens),
@@ -53,18 +53,23 @@ def list_canteens_in_community(session: Session, *, community_id: int) -> list[C
     if not valid_id(community_id):
         return []
     stmt = (select(Canteen).where(Canteen.community_id == community_id, Canteen.active.is_(True))
-            .options(_WITH_MEALS).order_by(Canteen.id))
+            .options(WITH_MEALS).order_by(Canteen.id))
     return list(session.scalars(stmt).unique())
 
 
 def canteen_with_meals(session: Session, canteen_id: int) -> Canteen | None:
     """Return a canteen (open or not) with its meals, in one statement."""
-    return session.get(Canteen, canteen_id, options=[_WITH_MEALS])
+    return session.get(Canteen, canteen_id, options=[WITH_MEALS])
 
 
 def get_canteen(session: Session, *, canteen_id: int) -> Canteen:
     """Return an open canteen or raise NotFound."""
-    canteen = canteen_with_meals(session, canteen_id) if valid_id(canteen_id) else None
+    return require_taking_orders(canteen_with_meals(session, canteen_id)
+                                 if valid_id(canteen_id) else None)
+
+
+def require_taking_orders(canteen: Canteen | None) -> Canteen:
+    """Refuse a canteen that is gone or withdrawn, naming it and the way on."""
     if canteen is None:
         raise NotFound("没有找到这个助餐点。")
     if not canteen.active:  # withdrawn since it was shown: say which, and the way on

@@ -7,11 +7,12 @@ unexpired economic tier counts (`Person.verified_tier_on`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from models.funds import CharityFund
@@ -164,7 +165,11 @@ def _reason(subject: str, rule: SubsidyRule | None, own: int, cap_left: int, cou
 
 def _read_rules(session: Session) -> list[SubsidyRule]:
     stmt = select(SubsidyRule).where(SubsidyRule.active.is_(True))
-    return sorted(session.scalars(stmt), key=lambda r: (-r.amount_fen, r.id))
+    return _most_generous_first(session.scalars(stmt))
+
+
+def _most_generous_first(rules: Iterable[SubsidyRule]) -> list[SubsidyRule]:
+    return sorted(rules, key=lambda r: (-r.amount_fen, r.id))
 
 
 def list_subsidy_rules(session: Session) -> list[SubsidyRule]:
@@ -172,21 +177,29 @@ def list_subsidy_rules(session: Session) -> list[SubsidyRule]:
     return _read_rules(session)
 
 
-def _best_rule(session: Session, who: Eligibility, day: date,
-               skip: frozenset[int] = frozenset()) -> SubsidyRule | None:
-    rules = _read_rules(session)
-    return best_rule([r for r in rules if r.id not in skip] if skip else rules, who, day)
-
-
-def subsidy_used_fen(session: Session, *, person_id: int, day: date) -> int:
-    """Return the subsidy already taken by a person in the calendar month of `day`."""
+def _month_used(person_id: int, day: date) -> Select[Any]:
     first = day.replace(day=1)
     nxt = (first.replace(year=first.year + 1, month=1) if first.month == 12
            else first.replace(month=first.month + 1))
-    stmt = select(func.coalesce(func.sum(MealBooking.subsidy_fen), 0)).where(
+    return select(func.coalesce(func.sum(MealBooking.subsidy_fen), 0)).where(
         MealBooking.person_id == person_id, MealBooking.day >= first, MealBooking.day < nxt,
         MealBooking.status.in_(COUNTED_STATUSES))
-    return int(session.scalar(stmt) or 0)
+
+
+def _rules_and_used(session: Session, *, person_id: int, day: date) -> tuple[list[SubsidyRule], int]:
+    """Read the active rules and the person's subsidy used in the month of `day`, in one statement.
+
+    The month's sum rides on every rule row; with no active rule there is no row,
+    and nothing to cap, so what was used does not matter (0).
+    """
+    used = _month_used(person_id, day).scalar_subquery()
+    rows = session.execute(select(SubsidyRule, used).where(SubsidyRule.active.is_(True))).all()
+    return _most_generous_first(rule for rule, _ in rows), (int(rows[0][1] or 0) if rows else 0)
+
+
+def _best_of(rules: list[SubsidyRule], who: Eligibility, day: date,
+             skip: frozenset[int] = frozenset()) -> SubsidyRule | None:
+    return best_rule([r for r in rules if r.id not in skip] if skip else rules, who, day)
 
 
 def subsidy_for(
@@ -200,13 +213,10 @@ def subsidy_for(
     """
     who = eligibility_of(person, day)
     skip = skip_rule_ids
-    used: int | None = None
+    rules, used = _rules_and_used(session, person_id=person.id, day=day)
     while True:
-        rule = _best_rule(session, who, day, skip)
-        cap_left = 0
-        if rule is not None:
-            used = subsidy_used_fen(session, person_id=person.id, day=day) if used is None else used
-            cap_left = max(0, rule.monthly_cap_fen - used)
+        rule = _best_of(rules, who, day, skip)
+        cap_left = 0 if rule is None else max(0, rule.monthly_cap_fen - used)
         pricing = price_booking(
             subject=subject, rule=rule, cap_left_fen=cap_left, unit_price_fen=unit_price_fen,
             count=count, delivery_fee_fen=delivery_fee_fen, unverified_tier=who.unverified_tier,
@@ -222,7 +232,10 @@ def subsidy_for(
 
 @dataclass(frozen=True)
 class Standing:
-    """A person's own subsidy this month: the rule that applies, the cap and what is used."""
+    """A person's own subsidy this month: the rule that applies, the cap and what is used.
+
+    `used_fen` is what the month's bookings took, counted only when some rule is active.
+    """
 
     who: Eligibility
     rule: SubsidyRule | None
@@ -236,12 +249,12 @@ class Standing:
 def subsidy_standing(session: Session, *, person: Person, day: date) -> Standing:
     """Return which rule gives this person their subsidy on `day`, and this month's use of it."""
     who = eligibility_of(person, day)
-    used = subsidy_used_fen(session, person_id=person.id, day=day)
+    rules, used = _rules_and_used(session, person_id=person.id, day=day)
     skip: frozenset[int] = frozenset()
-    rule = _best_rule(session, who, day)
+    rule = _best_of(rules, who, day)
     # A fund's rule that could not pay a meal now is not the one that applies (as in subsidy_for).
     while rule is not None and rule.fund_id is not None and fund_balance_fen(
             session, fund_id=rule.fund_id) < min(rule.amount_fen, max(0, rule.monthly_cap_fen - used)):
         skip = skip | {rule.id}
-        rule = _best_rule(session, who, day, skip)
+        rule = _best_of(rules, who, day, skip)
     return Standing(who, rule, used)

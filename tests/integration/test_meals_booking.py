@@ -146,6 +146,22 @@ def test_one_active_booking_per_person_canteen_day_and_meal(db, frozen_clock):
         assert _book(s, elder, canteen).status == "booked"
 
 
+def test_booking_a_meal_held_already_gives_its_seats_back(db, frozen_clock):
+    """The second booking is refused in words and leaves the seats as the first left them."""
+    with session_scope() as s:
+        canteen = make_canteen(s, capacity=3)
+        elder = make_elder(s)
+        _book(s, elder, canteen, count=2)
+        with pytest.raises(meals.AlreadyBooked, match="已经订了11月30日（明天）午餐"):
+            _book(s, elder, canteen)  # one seat is left: taken, then given back
+        with pytest.raises(meals.AlreadyBooked, match="已经订了11月30日（明天）午餐"):
+            _book(s, elder, canteen, count=2)  # too few seats: still "already booked"
+        slot = s.scalars(select(MealSlot).where(MealSlot.canteen_id == canteen.id)).one()
+        s.refresh(slot)
+        assert slot.booked == 2
+        assert len(s.scalars(select(MealBooking).where(MealBooking.person_id == elder.id)).all()) == 1
+
+
 def test_booking_after_the_cutoff_names_the_cutoff(db, frozen_clock):
     frozen_clock.advance(minutes=31)  # 09:31, lunch closed at 09:30
     with session_scope() as s:

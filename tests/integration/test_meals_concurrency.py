@@ -126,6 +126,46 @@ def test_one_person_booked_from_eight_places_at_once_gets_one_booking(db, frozen
         assert read_meal_rollups(s) == aggregate_bookings(s)
 
 
+def _book_day(url, person_id, canteen_id, day, meal, barrier, results):
+    """Book one of the person's meals in a child process, when all are ready."""
+    configure_database(url).dispose(close=False)
+    barrier.wait(timeout=120)
+    try:
+        with session_scope() as s:
+            meals.book_meal(s, actor=s.get(Person, person_id), person_id=person_id,
+                            canteen_id=canteen_id, day=day, meal=meal, count=1, delivery=False)
+        results.put("BOOKED")
+    except Exception as exc:  # anything but a booking shows in the assert
+        results.put(getattr(exc, "code", type(exc).__name__))
+
+
+@pytest.mark.slow
+def test_one_person_booking_four_meals_at_once_stays_within_the_monthly_cap(db, frozen_clock):
+    """Their row lock is held before the month's subsidy is summed: 6 + 4 + 0 + 0, never 24."""
+    from models.meals import SubsidyRule
+
+    with session_scope() as s:
+        canteen = make_canteen(s, capacity=20)
+        s.scalars(select(SubsidyRule).where(SubsidyRule.code == "DIBAO_80")).one().monthly_cap_fen = 1000
+        elder = make_elder(s, age=84, tier="dibao")
+        ids = (elder.id, canteen.id)
+    meals_ = [(day, meal) for day in (TODAY, date(2026, 11, 30)) for meal in ("lunch", "dinner")]
+    ctx = multiprocessing.get_context("fork")
+    barrier, results = ctx.Barrier(len(meals_)), ctx.Queue()
+    procs = [ctx.Process(target=_book_day, args=(db.url, *ids, day, meal, barrier, results))
+             for day, meal in meals_]
+    for p in procs:
+        p.start()
+    outcomes = [results.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    assert outcomes == ["BOOKED"] * len(meals_)
+    with session_scope() as s:
+        subsidies = sorted(s.scalars(select(MealBooking.subsidy_fen)
+                                     .where(MealBooking.person_id == ids[0])))
+    assert subsidies == [0, 0, 400, 600]
+
+
 class SeatMachine(RuleBasedStateMachine):
     """Book, cancel and serve at random; seats always match the bookings that hold them."""
 
