@@ -303,13 +303,20 @@ def _take_seats_unless_booked(session: Session, canteen_meal: CanteenMeal, day: 
         raise
 
 
+def _unless_booked(insert: Any) -> Any:
+    return (insert(MealBooking).on_conflict_do_nothing(index_elements=ACTIVE_KEYS, index_where=ACTIVE)
+            .returning(MealBooking))
+
+
+# Built once, the row given at execution: building it afresh with the row's values cost more
+# CPU than the rest of the insert (docs/performance.md, "Built once").
+_INSERT_UNLESS_BOOKED = {"postgresql": _unless_booked(pg_insert), "sqlite": _unless_booked(sqlite_insert)}
+
+
 def _insert_unless_booked(session: Session, values: dict[str, Any]) -> MealBooking | None:
     """Insert a booking, or nothing (None) when the person holds that meal already."""
-    insert = pg_insert if is_postgres(session) else sqlite_insert
-    stmt = (insert(MealBooking).values(**values)
-            .on_conflict_do_nothing(index_elements=ACTIVE_KEYS, index_where=ACTIVE)
-            .returning(MealBooking))
-    return session.scalars(stmt).one_or_none()
+    stmt = _INSERT_UNLESS_BOOKED["postgresql" if is_postgres(session) else "sqlite"]
+    return session.scalars(stmt, [values]).one_or_none()
 
 
 def _tell_principal(session: Session, actor: Person, booking: MealBooking, verb: str,
