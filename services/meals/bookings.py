@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import false, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
@@ -41,24 +41,9 @@ ACTIVE_KEYS = ["person_id", "canteen_id", "day", "meal"]  # the active-booking i
 MAX_PORTIONS = 5
 
 
-# The chat's hottest statements are built once, their values given at execution: building a
-# statement afresh (and its cache key) cost more CPU than running it (docs/performance.md,
-# "Built once").
-# (Not named after MealSlot's columns: an UPDATE keeps those names for its SET clause.)
-_THE_SLOT = (MealSlot.canteen_id == bindparam("at_canteen"), MealSlot.day == bindparam("on_day"),
-             MealSlot.meal == bindparam("for_meal"))
-_SLOT = select(MealSlot).where(*_THE_SLOT)
-_TAKE_SEATS = (update(MealSlot)
-               .where(*_THE_SLOT, MealSlot.booked + bindparam("seats") <= MealSlot.capacity)
-               .values(booked=MealSlot.booked + bindparam("seats"))
-               .execution_options(synchronize_session=False))
-_GIVE_BACK_SEATS = (update(MealSlot).where(*_THE_SLOT)
-                    .values(booked=MealSlot.booked - bindparam("seats"))
-                    .execution_options(synchronize_session=False))
-
-
-def _the_slot(canteen_meal: CanteenMeal, day: date) -> dict[str, Any]:
-    return {"at_canteen": canteen_meal.canteen_id, "on_day": day, "for_meal": canteen_meal.meal}
+def _slot_where(canteen_meal: CanteenMeal, day: date) -> tuple[Any, ...]:
+    return (MealSlot.canteen_id == canteen_meal.canteen_id, MealSlot.day == day,
+            MealSlot.meal == canteen_meal.meal)
 
 
 @dataclass(frozen=True)
@@ -137,17 +122,6 @@ def _canteen(session: Session, canteen_id: int) -> Canteen | None:
     return rules.canteen_with_meals(session, canteen_id) if rules.valid_id(canteen_id) else None
 
 
-def _lock_reading_canteen(who: Any) -> Any:
-    return (select(who, Canteen)
-            .join_from(Person, Canteen, Canteen.id == bindparam("canteen_id"), isouter=True)
-            .options(rules.WITH_MEALS).where(Person.id == bindparam("person_id"))
-            .with_for_update(key_share=True, of=Person))
-
-
-# By whether the sender is in hand already (then only the lock is taken, no column read again).
-_LOCK_READING_CANTEEN = {True: _lock_reading_canteen(Person.id), False: _lock_reading_canteen(Person)}
-
-
 def _lock_person_reading_canteen(session: Session, *, actor: Person, person_id: int,
                                  canteen_id: int) -> tuple[Person | None, Canteen | None]:
     """Lock the person's row until the transaction ends, and read the canteen, in one statement.
@@ -162,10 +136,12 @@ def _lock_person_reading_canteen(session: Session, *, actor: Person, person_id: 
     hand is locked without reading their columns again.
     """
     in_hand = actor.id == person_id and actor in session
-    if not rules.valid_id(canteen_id):
-        canteen_id = 0  # no canteen has it: the join finds none
-    row = session.execute(_LOCK_READING_CANTEEN[in_hand],
-                          {"person_id": person_id, "canteen_id": canteen_id}).unique().first()
+    on = Canteen.id == canteen_id if rules.valid_id(canteen_id) else false()
+    who: Any = Person.id if in_hand else Person
+    stmt = (select(who, Canteen).join_from(Person, Canteen, on, isouter=True)
+            .options(rules.WITH_MEALS).where(Person.id == person_id)
+            .with_for_update(key_share=True, of=Person))
+    row = session.execute(stmt).unique().first()
     if row is None:
         return None, None
     return (actor if in_hand else row[0]), row[1]
@@ -222,7 +198,7 @@ def _quote(session: Session, checked: _Checked, *, actor: Person, day: date, cou
 
 def seats_left(session: Session, canteen_meal: CanteenMeal, day: date) -> int:
     """Return how many portions of a meal on a day can still be booked."""
-    slot = session.scalar(_SLOT, _the_slot(canteen_meal, day))
+    slot = session.scalar(select(MealSlot).where(*_slot_where(canteen_meal, day)))
     return canteen_meal.capacity if slot is None else slot.capacity - slot.booked
 
 
@@ -244,11 +220,14 @@ def _ensure_slot(session: Session, canteen_meal: CanteenMeal, day: date) -> None
 
 def _take_seats(session: Session, canteen_meal: CanteenMeal, day: date, count: int) -> None:
     """Take seats with one conditional update; the slot row is created by the day's first booking."""
-    take = {**_the_slot(canteen_meal, day), "seats": count}
-    if session.execute(_TAKE_SEATS, take).rowcount == 1:  # type: ignore[attr-defined]
+    take = (update(MealSlot)
+            .where(*_slot_where(canteen_meal, day), MealSlot.booked + count <= MealSlot.capacity)
+            .values(booked=MealSlot.booked + count)
+            .execution_options(synchronize_session=False))
+    if session.execute(take).rowcount == 1:  # type: ignore[attr-defined]
         return
     _ensure_slot(session, canteen_meal, day)
-    if session.execute(_TAKE_SEATS, take).rowcount == 1:  # type: ignore[attr-defined]
+    if session.execute(take).rowcount == 1:  # type: ignore[attr-defined]
         return
     raise sold_out(day, canteen_meal.meal, left=seats_left(session, canteen_meal, day),
                    count=count)
@@ -269,8 +248,11 @@ def _release_seats(session: Session, booking: MealBooking) -> None:
 
 def _give_back_seats(session: Session, *, canteen_id: int, day: date, meal: str,
                      count: int) -> None:
-    session.execute(_GIVE_BACK_SEATS, {"at_canteen": canteen_id, "on_day": day, "for_meal": meal,
-                                       "seats": count})
+    stmt = (update(MealSlot)
+            .where(MealSlot.canteen_id == canteen_id, MealSlot.day == day, MealSlot.meal == meal)
+            .values(booked=MealSlot.booked - count)
+            .execution_options(synchronize_session=False))
+    session.execute(stmt)
 
 
 def _already_booked(day: date, meal: str) -> AlreadyBooked:
@@ -321,20 +303,13 @@ def _take_seats_unless_booked(session: Session, canteen_meal: CanteenMeal, day: 
         raise
 
 
-def _unless_booked(insert: Any) -> Any:
-    return (insert(MealBooking).on_conflict_do_nothing(index_elements=ACTIVE_KEYS, index_where=ACTIVE)
-            .returning(MealBooking))
-
-
-# Built once, the row given at execution: building it afresh with the row's values cost more
-# CPU than the rest of the insert (docs/performance.md, "Built once").
-_INSERT_UNLESS_BOOKED = {"postgresql": _unless_booked(pg_insert), "sqlite": _unless_booked(sqlite_insert)}
-
-
 def _insert_unless_booked(session: Session, values: dict[str, Any]) -> MealBooking | None:
     """Insert a booking, or nothing (None) when the person holds that meal already."""
-    stmt = _INSERT_UNLESS_BOOKED["postgresql" if is_postgres(session) else "sqlite"]
-    return session.scalars(stmt, [values]).one_or_none()
+    insert = pg_insert if is_postgres(session) else sqlite_insert
+    stmt = (insert(MealBooking).values(**values)
+            .on_conflict_do_nothing(index_elements=ACTIVE_KEYS, index_where=ACTIVE)
+            .returning(MealBooking))
+    return session.scalars(stmt).one_or_none()
 
 
 def _tell_principal(session: Session, actor: Person, booking: MealBooking, verb: str,
@@ -356,16 +331,13 @@ def _tell_principal(session: Session, actor: Person, booking: MealBooking, verb:
     )
 
 
-_BOOKING_TO_CHANGE = (select(MealBooking).where(MealBooking.id == bindparam("booking_id"))
-                      .options(joinedload(MealBooking.canteen).options(rules.WITH_MEALS))
-                      .with_for_update(of=MealBooking))
-
-
 def _visible_booking(session: Session, *, actor: Person, booking_id: int) -> MealBooking:
     """Lock the booking and read it with its canteen and the canteen's meals, in one statement."""
+    stmt = (select(MealBooking).where(MealBooking.id == booking_id)
+            .options(joinedload(MealBooking.canteen).options(rules.WITH_MEALS))
+            .with_for_update(of=MealBooking))
     valid = rules.valid_id(booking_id)
-    booking = (session.scalars(_BOOKING_TO_CHANGE, {"booking_id": booking_id}).unique().one_or_none()
-               if valid else None)
+    booking = session.scalars(stmt).unique().one_or_none() if valid else None
     if booking is None or not can_act_for(session, agent=actor, principal_id=booking.person_id):
         raise NotFound("没有找到这份订餐。")
     return booking
@@ -405,21 +377,14 @@ def cancel_future_bookings(session: Session, *, person_id: int) -> int:
     return len(bookings)
 
 
-_ACTIVE_BOOKING = (select(MealBooking)
-                   .where(MealBooking.person_id == bindparam("person_id"),
-                          MealBooking.day == bindparam("day"), MealBooking.meal == bindparam("meal"),
-                          MealBooking.status == "booked")
-                   .order_by(MealBooking.id))
-_ACTIVE_BOOKING_AT = _ACTIVE_BOOKING.where(MealBooking.canteen_id == bindparam("canteen_id"))
-
-
 def find_active_booking(session: Session, *, person_id: int, day: date, meal: str,
                         canteen_id: int | None = None) -> MealBooking | None:
     """Return the person's booked (not yet served) meal on a day, if any."""
-    found = {"person_id": person_id, "day": day, "meal": meal}
-    if canteen_id is None:
-        return session.scalars(_ACTIVE_BOOKING, found).first()
-    return session.scalars(_ACTIVE_BOOKING_AT, {**found, "canteen_id": canteen_id}).first()
+    stmt = select(MealBooking).where(MealBooking.person_id == person_id, MealBooking.day == day,
+                                     MealBooking.meal == meal, MealBooking.status == "booked")
+    if canteen_id is not None:
+        stmt = stmt.where(MealBooking.canteen_id == canteen_id)
+    return session.scalars(stmt.order_by(MealBooking.id)).first()
 
 
 def list_my_bookings(session: Session, *, actor: Person, person_id: int | None = None,

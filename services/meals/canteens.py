@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from core import clock
@@ -48,17 +48,13 @@ def list_canteens_near(
     return ranked[:limit]
 
 
-# Built once (docs/performance.md, "Built once"): every chat booking starts by reading these.
-_IN_COMMUNITY = (select(Canteen)
-                 .where(Canteen.community_id == bindparam("community_id"), Canteen.active.is_(True))
-                 .options(WITH_MEALS).order_by(Canteen.id))
-
-
 def list_canteens_in_community(session: Session, *, community_id: int) -> list[Canteen]:
     """Return the open canteens of a community."""
     if not valid_id(community_id):
         return []
-    return list(session.scalars(_IN_COMMUNITY, {"community_id": community_id}).unique())
+    stmt = (select(Canteen).where(Canteen.community_id == community_id, Canteen.active.is_(True))
+            .options(WITH_MEALS).order_by(Canteen.id))
+    return list(session.scalars(stmt).unique())
 
 
 def canteen_with_meals(session: Session, canteen_id: int) -> Canteen | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from models.funds import CharityFund
@@ -177,21 +177,13 @@ def list_subsidy_rules(session: Session) -> list[SubsidyRule]:
     return _read_rules(session)
 
 
-def _month_of(day: date) -> dict[str, date]:
+def _month_used(person_id: int, day: date) -> Select[Any]:
     first = day.replace(day=1)
     nxt = (first.replace(year=first.year + 1, month=1) if first.month == 12
            else first.replace(month=first.month + 1))
-    return {"first": first, "next": nxt}
-
-
-# Built once, the person and the month given at execution: a quote and a booking both run it,
-# and building it afresh cost more CPU than running it (docs/performance.md, "Built once").
-_MONTH_USED = (select(func.coalesce(func.sum(MealBooking.subsidy_fen), 0))
-               .where(MealBooking.person_id == bindparam("person_id"),
-                      MealBooking.day >= bindparam("first"), MealBooking.day < bindparam("next"),
-                      MealBooking.status.in_(COUNTED_STATUSES))
-               .scalar_subquery())
-_RULES_AND_USED = select(SubsidyRule, _MONTH_USED).where(SubsidyRule.active.is_(True))
+    return select(func.coalesce(func.sum(MealBooking.subsidy_fen), 0)).where(
+        MealBooking.person_id == person_id, MealBooking.day >= first, MealBooking.day < nxt,
+        MealBooking.status.in_(COUNTED_STATUSES))
 
 
 def _rules_and_used(session: Session, *, person_id: int, day: date) -> tuple[list[SubsidyRule], int]:
@@ -200,7 +192,8 @@ def _rules_and_used(session: Session, *, person_id: int, day: date) -> tuple[lis
     The month's sum rides on every rule row; with no active rule there is no row,
     and nothing to cap, so what was used does not matter (0).
     """
-    rows = session.execute(_RULES_AND_USED, {"person_id": person_id, **_month_of(day)}).all()
+    used = _month_used(person_id, day).scalar_subquery()
+    rows = session.execute(select(SubsidyRule, used).where(SubsidyRule.active.is_(True))).all()
     return _most_generous_first(rule for rule, _ in rows), (int(rows[0][1] or 0) if rows else 0)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core import clock, crypto
@@ -21,14 +21,9 @@ def get_person(session: Session, *, person_id: int) -> Person:
     return person
 
 
-# Built once: nearly every chat message reads its sender, and building this statement (and
-# its cache key) afresh cost more CPU than running it (docs/performance.md, "Built once").
-_BY_OA_OPENID = select(Person).where(Person.oa_openid == bindparam("openid"))
-
-
 def get_person_by_oa_openid(session: Session, *, openid: str) -> Person | None:
     """Return the person behind an official-account openid, if known."""
-    return session.scalar(_BY_OA_OPENID, {"openid": openid})
+    return session.scalar(select(Person).where(Person.oa_openid == openid))
 
 
 def get_or_create_person_by_oa_openid(session: Session, *, openid: str) -> Person:
