@@ -9,16 +9,10 @@ meals and the menus apart, fails here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-from sqlalchemy import event
 
-from bot.simulator import WeChatSimulator
 from core import clock
-from core.db import get_engine, session_scope
-from services.demo import load_demo_data
+from core.db import session_scope
 from services.help_requests import submit_help_request
 from services.people.persons import get_person_by_oa_openid
 
@@ -26,69 +20,37 @@ WANG = "demo_elder_wang"
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def statements(db: Any) -> Iterator[list[str]]:
-    """Every statement the engine sends while the test runs, one line each."""
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(" ".join(statement.split()))
-
-    engine = get_engine()
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
-
-
-@pytest.fixture
-def wechat(db: Any, make_app: Any, memory_kv: Any, frozen_clock: Any) -> WeChatSimulator:
-    with session_scope() as s:
-        load_demo_data(s)
-    app = make_app(db, memory_kv)
-    sim = WeChatSimulator(app.test_client(), app.extensions["linli.settings"])
-    sim.say(WANG, "你好")  # the first message opens the 48-hour window: a write of its own
-    return sim
-
-
-def _say(wechat: WeChatSimulator, statements: list[str], text: str) -> tuple[str, list[str]]:
-    statements.clear()
-    reply = wechat.say(WANG, text).content
-    return reply, [s for s in statements if not s.upper().startswith(("BEGIN", "PRAGMA"))]
-
-
 def _reading(table: str, sent: list[str]) -> int:
     return sum(f"FROM {table}" in s for s in sent)
 
 
-def test_a_policy_question_reads_the_entries_once_and_not_the_senders_row(wechat, statements):
-    said, sent = _say(wechat, statements, "低保怎么申请")
+def test_a_policy_question_reads_the_entries_once_and_not_the_senders_row(wang_says):
+    said, sent = wang_says("低保怎么申请")
     assert "谁能办" in said and "到哪办" in said and "服务电话" in said, said
     # the entries (only the chosen one opened), the sender's community with its street
     assert len(sent) <= 2, sent
     assert _reading("policy_entries", sent) == 1 and _reading("persons", sent) <= 1, sent
 
-    said, sent = _say(wechat, statements, "助餐补贴标准是多少")
+    said, sent = wang_says("助餐补贴标准是多少")
     assert "每餐补" in said and "电话" in said, said
     assert len(sent) <= 3, sent  # and the subsidy rules for the table
 
 
-def test_the_help_status_reads_the_requests_once(wechat, statements):
-    said, sent = _say(wechat, statements, "我上次求助的事怎么样了")
+def test_the_help_status_reads_the_requests_once(wang_says):
+    said, sent = wang_says("我上次求助的事怎么样了")
     assert "现在没有在办的求助" in said, said
     assert len(sent) <= 2, sent  # the sender, their requests: open ones and the latest together
     assert _reading("help_requests", sent) == 1, sent
 
 
-def test_the_help_status_still_names_a_request_turned_down_this_week(wechat, statements):
+def test_the_help_status_still_names_a_request_turned_down_this_week(wang_says):
     with session_scope() as s:
         wang = get_person_by_oa_openid(s, openid=WANG)
         assert wang is not None
         request = submit_help_request(s, actor=wang, category="living", urgency="normal",
                                       description="想申请临时救助")
         request.status, request.updated_at = "rejected", clock.now()
-    said, sent = _say(wechat, statements, "我上次求助的事怎么样了")
+    said, sent = wang_says("我上次求助的事怎么样了")
     assert "现在没有在办的求助。最近一条" in said, said
     assert _reading("help_requests", sent) == 1, sent
     with session_scope() as s:  # a newer one closed: the old refusal is no longer the news
@@ -97,20 +59,20 @@ def test_the_help_status_still_names_a_request_turned_down_this_week(wechat, sta
         newer = submit_help_request(s, actor=wang, category="living", urgency="normal",
                                     description="想找人修水管")
         newer.status = "closed"
-    said, _sent = _say(wechat, statements, "我上次求助的事怎么样了")
+    said, _sent = wang_says("我上次求助的事怎么样了")
     assert "最近一条" not in said and "现在没有在办的求助" in said, said
 
 
-def test_a_menu_question_reads_the_canteen_with_its_menus(wechat, statements):
-    said, sent = _say(wechat, statements, "明天午饭有什么菜")
+def test_a_menu_question_reads_the_canteen_with_its_menus(wang_says):
+    said, sent = wang_says("明天午饭有什么菜")
     assert "明天" in said, said
     assert len(sent) <= 1, sent
     assert _reading("canteen_meals", sent) == 0, sent
 
 
-def test_nearby_canteens_and_points_stay_as_few(wechat, statements):
-    said, sent = _say(wechat, statements, "附近有助餐点吗")
+def test_nearby_canteens_and_points_stay_as_few(wang_says):
+    said, sent = wang_says("附近有助餐点吗")
     assert "离您最近的助餐点" in said, said
     assert len(sent) <= 2, sent
-    said, sent = _say(wechat, statements, "我的积分还有多少")
+    said, sent = wang_says("我的积分还有多少")
     assert "积分" in said and len(sent) <= 2, sent

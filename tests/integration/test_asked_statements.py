@@ -10,54 +10,18 @@ A waiting rating or service record is still found and taken.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from bot.simulator import WeChatSimulator
-from core.db import get_engine, session_scope
+from core.db import session_scope
 from models.help_requests import HelpRequest
 from models.person import Person
 from models.volunteers import ServiceRecord
-from services.demo import load_demo_data
 
 WANG = "demo_elder_wang"
 STAFF = "demo_staff_liu"
 ZHANG = "demo_volunteer_zhang"
-
-
-@pytest.fixture
-def statements(db: Any) -> Iterator[list[str]]:
-    """Every statement the engine sends while the test runs, one line each."""
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(" ".join(statement.split()))
-
-    engine = get_engine()
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
-
-
-@pytest.fixture
-def wechat(db: Any, make_app: Any, memory_kv: Any, frozen_clock: Any) -> WeChatSimulator:
-    with session_scope() as s:
-        load_demo_data(s)
-    app = make_app(db, memory_kv)
-    sim = WeChatSimulator(app.test_client(), app.extensions["linli.settings"])
-    sim.say(WANG, "你好")  # the first message opens the 48-hour window: a write of its own
-    return sim
-
-
-def _say(wechat: WeChatSimulator, statements: list[str], text: str) -> tuple[str, list[str]]:
-    statements.clear()
-    reply = wechat.say(WANG, text).content
-    return reply, [s for s in statements if not s.upper().startswith(("BEGIN", "PRAGMA"))]
 
 
 def _wang(s: Any) -> Person:
@@ -88,24 +52,24 @@ def _service_logged_for_wang() -> None:
                     beneficiary_id=_wang(s).id)
 
 
-def test_a_bare_number_with_nothing_asked_costs_one_look_up(wechat, statements):
-    reply, said = _say(wechat, statements, "1")
+def test_a_bare_number_with_nothing_asked_costs_one_look_up(wang_says):
+    reply, said = wang_says("1")
     assert "没有要您回复数字" in reply
     # The person, then one statement for the five kinds of question (was ten).
     assert len(said) <= 2, said
     assert sum("EXISTS" in s for s in said) == 1, said
 
 
-def test_a_yes_with_nothing_asked_costs_one_look_up(wechat, statements):
-    _, said = _say(wechat, statements, "好")
+def test_a_yes_with_nothing_asked_costs_one_look_up(wang_says):
+    _, said = wang_says("好")
     assert sum("FROM help_requests" in s for s in said) <= 1, said
     assert len([s for s in said if "EXISTS" in s or "help_requests" in s
                 or "service_records" in s or "proxies" in s or "notifications" in s]) <= 1, said
 
 
-def test_a_waiting_rating_is_still_taken(wechat, statements):
+def test_a_waiting_rating_is_still_taken(wang_says):
     _resolved_request_for_wang()
-    reply, _ = _say(wechat, statements, "5")
+    reply, _ = wang_says("5")
     assert "您打了5分" in reply
     with session_scope() as s:
         [request] = s.scalars(select(HelpRequest).where(HelpRequest.requester_id == _wang(s).id,
@@ -113,7 +77,7 @@ def test_a_waiting_rating_is_still_taken(wechat, statements):
         assert request.rating == 5
 
 
-def test_a_score_given_elsewhere_is_still_said(wechat, statements):
+def test_a_score_given_elsewhere_is_still_said(wang_says):
     from services.help_requests.feedback import rate_help_request
 
     _resolved_request_for_wang()
@@ -121,13 +85,13 @@ def test_a_score_given_elsewhere_is_still_said(wechat, statements):
         [request] = s.scalars(select(HelpRequest).where(HelpRequest.requester_id == _wang(s).id,
                                                         HelpRequest.status == "resolved"))
         rate_help_request(s, actor=_wang(s), request_id=request.id, rating=4, comment=None)
-    reply, _ = _say(wechat, statements, "5")
+    reply, _ = wang_says("5")
     assert "已经打过分了（4分），不用再打" in reply
 
 
-def test_a_service_to_confirm_is_still_taken(wechat, statements):
+def test_a_service_to_confirm_is_still_taken(wang_says):
     _service_logged_for_wang()
-    reply, _ = _say(wechat, statements, "1")
+    reply, _ = wang_says("1")
     assert "已经确认了" in reply
     with session_scope() as s:
         [record] = s.scalars(select(ServiceRecord).where(ServiceRecord.beneficiary_id == _wang(s).id,
