@@ -53,11 +53,15 @@ def _from_default(raw: dict[str, Any], order: int) -> PolicyEntry:
 
 def list_policy_entries(session: Session, *, include_inactive: bool = False) -> list[PolicyEntry]:
     """Return the knowledge base in its order: saved rows, and defaults not saved yet."""
-    saved: dict[str, PolicyEntry | None] = {e.code: e for e in session.scalars(select(PolicyEntry))}
+    entries = _in_order({e.code: e for e in session.scalars(select(PolicyEntry))})
+    return [e for e in entries if include_inactive or e.active]
+
+
+def _in_order(saved: dict[str, Any]) -> list[Any]:
+    """Saved entries in the defaults' order (a default not saved yet stands in), then the rest saved."""
     entries = [saved.pop(raw["code"], None) or _from_default(raw, n)
                for n, raw in enumerate(_default_rows())]
-    entries += sorted((e for e in saved.values() if e is not None), key=lambda e: (e.sort_order, e.id))
-    return [e for e in entries if include_inactive or e.active]
+    return entries + sorted(saved.values(), key=lambda e: (e.sort_order, e.id))
 
 
 def keywords_of(entry: PolicyEntry) -> list[str]:
@@ -101,13 +105,7 @@ _Stored = PolicyEntry | Row[Any]  # a saved row as stored (texts sealed), or an 
 
 def _stored_in_order(session: Session) -> list[_Stored]:
     """Return the active entries in list_policy_entries' order, saved ones with texts sealed."""
-    saved: dict[str, Row[Any]] = {r.code: r for r in session.execute(_AS_STORED)}
-    entries: list[_Stored] = []
-    for n, raw in enumerate(_default_rows()):
-        row = saved.pop(raw["code"], None)
-        entries.append(_from_default(raw, n) if row is None else row)
-    entries += sorted(saved.values(), key=lambda r: (r.sort_order, r.id))
-    return [e for e in entries if e.active]
+    return [e for e in _in_order({r.code: r for r in session.execute(_AS_STORED)}) if e.active]
 
 
 def _keywords(entry: _Stored) -> list[str]:

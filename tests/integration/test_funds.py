@@ -43,6 +43,12 @@ def _fund_with(s: Any, *, yuan: int) -> tuple[int, int, int]:
     return canteen.id, fund.id, community.id
 
 
+def _posting_kinds(s: Any, booking_id: int) -> list[str]:
+    """What the fund's ledger says of a booking, in order."""
+    return list(s.scalars(select(FundPosting.kind).where(FundPosting.booking_id == booking_id)
+                          .order_by(FundPosting.id)))
+
+
 def _book(s: Any, person_id: int, canteen_id: int) -> MealBooking:
     actor = s.get(Person, person_id)
     return meals.book_meal(s, actor=actor, person_id=person_id, canteen_id=canteen_id, day=TODAY,
@@ -63,9 +69,7 @@ def test_a_fund_pays_the_subsidy_and_gets_it_back_when_the_meal_is_cancelled(db,
         meals.cancel_meal_booking(s, actor=s.get(Person, elder_id), booking_id=booking_id)
     with session_scope() as s:
         assert funds.fund_balance_fen(s, fund_id=fund_id) == 2000
-        kinds = s.scalars(select(FundPosting.kind).where(FundPosting.booking_id == booking_id)
-                          .order_by(FundPosting.id)).all()
-        assert kinds == ["meal_subsidy", "meal_refund"]
+        assert _posting_kinds(s, booking_id) == ["meal_subsidy", "meal_refund"]
         assert funds.reconcile_funds(s)["ok"] is True
 
 
@@ -210,9 +214,7 @@ def test_a_booking_names_the_fund_that_paid_it_and_an_older_one_is_still_refunde
         meals.cancel_meal_booking(s, actor=s.get(Person, elder_id), booking_id=booking_id)
     with session_scope() as s:
         assert funds.fund_balance_fen(s, fund_id=fund_id) == 2000
-        kinds = s.scalars(select(FundPosting.kind).where(FundPosting.booking_id == booking_id)
-                          .order_by(FundPosting.id)).all()
-        assert kinds == ["meal_subsidy", "meal_refund"]
+        assert _posting_kinds(s, booking_id) == ["meal_subsidy", "meal_refund"]
 
 
 def test_a_booking_repriced_off_an_empty_fund_names_no_fund(db, frozen_clock, monkeypatch):
