@@ -13,11 +13,14 @@ threads = int(os.environ.get("WEB_THREADS", "4"))
 
 
 def post_worker_init(worker):  # noqa: ANN001, ANN201 - gunicorn's hook signature
-    """Each worker runs, every minute, the held /wechat turns a stopped worker left (bot/pipeline.py)."""
+    """Each worker loads its models before its first request (core/serving.py: settle_worker) and
+    runs, every minute, the held /wechat turns a stopped worker left (bot/pipeline.py)."""
     from bot.pipeline import start_recovery
+    from core.serving import settle_worker
 
     if os.environ.get("WEB_SWITCH_INTERVAL"):  # seconds; a trial of another GIL switch interval
         import sys
 
         sys.setswitchinterval(float(os.environ["WEB_SWITCH_INTERVAL"]))
+    settle_worker()
     start_recovery()

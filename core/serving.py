@@ -12,10 +12,18 @@ The worker also counts the requests it accepted that no handler thread has
 taken yet: work nobody waits for (a /wechat turn whose sender was already
 told `success`) calls `yield_to_requests()` first, so in a rush the threads
 that must answer within WeChat's 5 seconds get the interpreter before it.
+
+`settle_worker()` runs once in each worker before it takes a request: it
+loads what the first messages would otherwise load (the tokenizer, the
+models) and then takes everything loaded so far out of the garbage
+collector's sight. Without that, each full collection walked the ~200,000
+objects of the dictionary and the app and stopped every thread of the
+worker for 120–210 ms, every 10–30 s under load (docs/performance.md).
 """
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from typing import Any
@@ -53,6 +61,18 @@ def request_taken() -> None:
 def requests_waiting() -> int:
     """How many requests this worker accepted that no handler thread has taken yet."""
     return _queued[0]
+
+
+def settle_worker() -> None:
+    """Load the language models now, then freeze the heap loaded so far (gc.freeze)."""
+    from sqlalchemy.orm import configure_mappers
+
+    import nlp
+
+    nlp.warm_up()
+    configure_mappers()
+    gc.collect()
+    gc.freeze()  # what a worker loads at boot lives as long as the worker: never scan it again
 
 
 def yield_to_requests(*, at_most: float, poll: float = 0.01) -> None:
