@@ -6,7 +6,7 @@ import logging
 from functools import cache
 
 from bot import location, texts
-from bot.dialogue import emergency
+from bot.dialogue import emergency, main_menu
 from bot.dialogue.engine import converse, converse_intent, note_timeout
 from bot.dialogue.flows import home
 from bot.menu import intent_for_click
@@ -49,7 +49,7 @@ def on_media(turn: Turn) -> str | None:
 
 def on_subscribe(turn: Turn) -> str | None:
     """Welcome a new follower: what Linli can do and how to register."""
-    turn.state.reset()
+    main_menu.remember(turn)  # the welcome lists the menu: "1" next starts 订餐
     return texts.welcome(registered=bool(turn.person.name and turn.person.phone))
 
 
@@ -63,7 +63,7 @@ def on_click(turn: Turn) -> str | None:
     """Treat a menu tap as the intent it stands for."""
     intent = intent_for_click(turn.message.event_key)
     if intent is None:
-        return texts.menu_text()
+        return main_menu.offer(turn)
     return converse_intent(turn, intent)
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import nlp
 from bot import location, texts
-from bot.dialogue import beneficiary
+from bot.dialogue import beneficiary, main_menu
 from bot.dialogue.flow import FlowEnds as FlowEnds  # where the flows take it from
 from bot.turn import Turn
 from core import clock
@@ -142,8 +142,8 @@ def smalltalk(turn: Turn, parse: nlp.Parse) -> str:
 
 
 def menu_help(turn: Turn, parse: nlp.Parse) -> str:
-    """Say what Linli can do."""
-    return texts.menu_text()
+    """Say what Linli can do; a number next picks an item."""
+    return main_menu.offer(turn)
 
 
 def my_data(turn: Turn, parse: nlp.Parse) -> str:
@@ -169,4 +169,4 @@ ANSWERS: dict[str, Answer] = {
 def answer(turn: Turn, intent: str, parse: nlp.Parse) -> str:
     """Answer an intent that needs no dialogue."""
     handler = ANSWERS.get(intent)
-    return handler(turn, parse) if handler else f"{texts.NOT_UNDERSTOOD}\n{texts.menu_text()}"
+    return handler(turn, parse) if handler else main_menu.offer(turn, texts.NOT_UNDERSTOOD)

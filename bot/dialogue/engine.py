@@ -16,7 +16,7 @@ from datetime import datetime
 
 import nlp
 from bot import texts
-from bot.dialogue import answers, beneficiary, emergency, policy
+from bot.dialogue import answers, beneficiary, emergency, main_menu, policy
 from bot.dialogue.flow import CONFIRM, Flow, Step
 from bot.dialogue.flows import ASKED, FLOWS, charity_consent
 from bot.dialogue.flows.standing import standing_intent
@@ -84,6 +84,8 @@ def start_intent(turn: Turn, intent: str, parse: nlp.Parse | None = None) -> str
     turn.state.reset()
     if intent == "human_agent":
         return hand_to_human(turn, "")
+    if intent == main_menu.VOLUNTEER:
+        return main_menu.offer_volunteer(turn)
     flow = FLOWS.get(intent)
     if flow is not None:
         return start_flow(turn, flow, parse)
@@ -141,9 +143,12 @@ def _answer(turn: Turn, text: str, parse: nlp.Parse) -> str:
     answered = take_answer(turn, text) if state.step != TIMED_OUT else None
     if answered is not None:
         return answered
+    if (item := main_menu.picked(turn, word)) is not None:  # a number for the menu just shown
+        return start_intent(turn, item)
+    if (not_listed := main_menu.out_of_range(turn, word)) is not None:
+        return not_listed
     if word.isdigit() and len(word) <= 2:  # a number answers nothing now: no guessing at it
-        turn.state.reset()
-        return f"{texts.NO_NUMBER_ASKED}\n{texts.menu_text()}"
+        return main_menu.offer(turn, texts.NO_NUMBER_ASKED)
     standing = standing_intent(turn, text, parse)  # 以后每天… / 这周先停: not in LABELS.md
     if standing is not None:
         return start_intent(turn, standing, parse)
@@ -358,7 +363,7 @@ def not_understood(turn: Turn, parse: nlp.Parse) -> str:
     options = [[i, INTENT_LABELS[i]] for i in dict.fromkeys(guesses) if i in INTENT_LABELS][:3]
     turn.state.misses = 1
     if not options:
-        return f"{texts.NOT_UNDERSTOOD}\n{texts.menu_text()}"
+        return main_menu.offer(turn, texts.NOT_UNDERSTOOD)
     turn.state.step, turn.state.choices = PICK_INTENT, options
     lines = ["您是想："] + [f"{n} {label}" for n, (_, label) in enumerate(options, 1)]
     return "\n".join([*lines, "回复数字就行。"])
@@ -377,8 +382,7 @@ def restart(turn: Turn) -> str:
     """Start the current flow again from its first question."""
     flow = FLOWS.get(turn.state.flow or "")
     if flow is None:
-        turn.state.reset()
-        return texts.menu_text()
+        return main_menu.offer(turn)
     begin(turn, flow)
     return advance(turn, flow)
 
@@ -388,7 +392,7 @@ def show_help(turn: Turn) -> str:
     flow = FLOWS.get(turn.state.flow or "")
     step = flow.step_named(turn.state.step) if flow else None
     if flow is None:
-        return texts.menu_text()
+        return main_menu.offer(turn)
     try:
         again = step.ask(turn).render() if step else flow.summary(turn)
     except (answers.FlowEnds, LinliError) as end:  # what was asked no longer holds
