@@ -18,7 +18,7 @@ loads what the first messages would otherwise load (the tokenizer, the
 models) and then takes everything loaded so far out of the garbage
 collector's sight. Without that, each full collection walked the ~200,000
 objects of the dictionary and the app and stopped every thread of the
-worker for 120–210 ms, every 10–30 s under load (docs/performance.md).
+worker for 120–210 ms, every 10–45 s under load (docs/performance.md).
 """
 
 from __future__ import annotations

@@ -361,9 +361,11 @@ def not_understood(turn: Turn, parse: nlp.Parse) -> str:
         return texts.OFFER_HUMAN
     guesses = [parse.intent] + [name for name, _ in parse.alternatives]
     options = [[i, INTENT_LABELS[i]] for i in dict.fromkeys(guesses) if i in INTENT_LABELS][:3]
-    turn.state.misses = 1
     if not options:
-        return main_menu.offer(turn, texts.NOT_UNDERSTOOD)
+        said = main_menu.offer(turn, texts.NOT_UNDERSTOOD)
+        turn.state.misses = 1  # the next miss offers a person, as after "您是想"
+        return said
+    turn.state.misses = 1
     turn.state.step, turn.state.choices = PICK_INTENT, options
     lines = ["您是想："] + [f"{n} {label}" for n, (_, label) in enumerate(options, 1)]
     return "\n".join([*lines, "回复数字就行。"])

@@ -47,6 +47,13 @@ def test_a_new_followers_welcome_is_answered_by_a_number(wechat):
     assert "您同意吗" in wechat.say(NEWCOMER, "6").content  # registration starts with consent
 
 
+def test_a_second_miss_after_the_menu_offers_a_person_not_the_menu_again(wechat):
+    replies = chat(wechat, NEWCOMER, "啊啊啊", "哦哦哦哦", "1")
+    assert "没听明白" in replies[0] and "1 订餐" in replies[0]
+    assert "转人工" in replies[1] and "1 订餐" not in replies[1]
+    assert "没有要您回复数字" in replies[2]  # the menu it no longer shows is not picked from
+
+
 def test_words_after_the_menu_are_read_as_words(wechat):
     replies = chat(wechat, ZHANG, "菜单", "签到")
     assert "现在签到" in replies[1]  # not item 7 because its line mentions 签到
